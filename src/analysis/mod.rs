@@ -1,0 +1,1 @@
+//! Analysis: validation of a parsed file against schema and knowledge base.

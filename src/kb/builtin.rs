@@ -1,0 +1,1 @@
+//! The built-in knowledge base: countries, international organisations, trade agreements.

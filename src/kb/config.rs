@@ -1,0 +1,1 @@
+//! `accord.toml`: finding, parsing and validating the workspace configuration.

@@ -1,0 +1,1 @@
+//! Loading knowledge-base TOML files into entries, with diagnostics at exact positions.

@@ -1,0 +1,17 @@
+//! accord: analysis of annotated policy articles.
+//!
+//! The library is the pure core shared by the command line and the language server:
+//! syntax (`syntax`), recognition (`recognize`), the knowledge base and configuration
+//! (`kb`), and validation (`analysis`). It speaks byte offsets and plain data; only the
+//! protocol layer converts to editor positions.
+
+pub mod analysis;
+pub mod cli;
+pub mod diagnostic;
+pub mod kb;
+pub mod recognize;
+pub mod syntax;
+pub mod text;
+
+pub use diagnostic::{Diagnostic, DiagnosticCode, Fix, Severity};
+pub use text::{LineIndex, TextRange};

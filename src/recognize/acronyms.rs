@@ -1,0 +1,1 @@
+//! Acronym definitions after Schwartz & Hearst.

@@ -1,0 +1,1 @@
+//! The gazetteer: knowledge-base names and aliases matched leftmost-longest.

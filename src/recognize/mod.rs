@@ -1,0 +1,220 @@
+//! Recognition: finds entities, dates, amounts and acronym definitions in the plain
+//! text of one article.
+//!
+//! Rules and gazetteers only. The input is an article's plain text (tags stripped) and
+//! its date; the output is mentions with byte ranges into that text. Workspace-wide
+//! knowledge (tags elsewhere, acronyms defined in other articles) comes in through a
+//! [`Lexicon`].
+
+pub mod acronyms;
+pub mod entities;
+pub mod gazetteer;
+pub mod normalize;
+pub mod numeric;
+pub mod temporal;
+
+use serde::Serialize;
+
+use crate::kb::KnowledgeBase;
+use crate::text::TextRange;
+
+/// The eight types of the default schema (SPEC §3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityType {
+    Org,
+    Person,
+    Place,
+    Agreement,
+    Event,
+    Date,
+    Money,
+    Percent,
+}
+
+impl EntityType {
+    pub const ALL: [EntityType; 8] = [
+        EntityType::Org,
+        EntityType::Person,
+        EntityType::Place,
+        EntityType::Agreement,
+        EntityType::Event,
+        EntityType::Date,
+        EntityType::Money,
+        EntityType::Percent,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::Org => "org",
+            EntityType::Person => "person",
+            EntityType::Place => "place",
+            EntityType::Agreement => "agreement",
+            EntityType::Event => "event",
+            EntityType::Date => "date",
+            EntityType::Money => "money",
+            EntityType::Percent => "percent",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<EntityType> {
+        EntityType::ALL.into_iter().find(|ty| ty.as_str() == name)
+    }
+
+    /// Whether mentions of this type name a thing with a key, rather than a value.
+    pub fn is_keyed(self) -> bool {
+        matches!(
+            self,
+            EntityType::Org
+                | EntityType::Person
+                | EntityType::Place
+                | EntityType::Agreement
+                | EntityType::Event
+        )
+    }
+}
+
+/// The plain text of one article, as recognition sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct ArticleText<'a> {
+    /// The article from the first byte of its title to the end of its body, with tags
+    /// stripped. The `dateYYYY-MM-DD` marker is not included.
+    pub text: &'a str,
+    /// The title line within `text`.
+    pub title: TextRange,
+    /// The article date, the reference for relative dates.
+    pub date: Option<jiff::civil::Date>,
+}
+
+/// How precise a date value is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Granularity {
+    PartOfDay,
+    Day,
+    Week,
+    Month,
+    Season,
+    Quarter,
+    Half,
+    Year,
+    Decade,
+    Century,
+    Range,
+    Duration,
+    Present,
+}
+
+impl Granularity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Granularity::PartOfDay => "part of day",
+            Granularity::Day => "day",
+            Granularity::Week => "week",
+            Granularity::Month => "month",
+            Granularity::Season => "season",
+            Granularity::Quarter => "quarter",
+            Granularity::Half => "half year",
+            Granularity::Year => "year",
+            Granularity::Decade => "decade",
+            Granularity::Century => "century",
+            Granularity::Range => "range",
+            Granularity::Duration => "duration",
+            Granularity::Present => "present",
+        }
+    }
+}
+
+/// What recognition knows about a date mention.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DateInfo {
+    /// The TIMEX3 value resolved against the article date; `None` when the expression
+    /// is relative and the article has no date.
+    pub value: Option<String>,
+    /// The value before resolution, with `X` for what the text leaves open
+    /// (e.g. `XXXX-12-10`, `THIS_YEAR+1`).
+    pub underspecified: String,
+    pub granularity: Granularity,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Mention {
+    pub range: TextRange,
+    #[serde(rename = "type")]
+    pub ty: EntityType,
+    /// The entity key for keyed types: a knowledge-base key, a learned key, or a slug of
+    /// the canonical name.
+    pub key: Option<String>,
+    /// The normalised value: TIMEX3 for dates, `USD 13700000000` for money, the number
+    /// for percent.
+    pub value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<DateInfo>,
+}
+
+/// An acronym definition such as `Carbon Border Adjustment Mechanism (CBAM)`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AcronymDef {
+    pub short: String,
+    pub long: String,
+    pub short_range: TextRange,
+    pub long_range: TextRange,
+    /// The type and key the long form was recognised with, which every later mention of
+    /// the short form takes.
+    #[serde(rename = "type")]
+    pub ty: Option<EntityType>,
+    pub key: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Recognized {
+    /// Non-overlapping, sorted by start.
+    pub mentions: Vec<Mention>,
+    pub acronyms: Vec<AcronymDef>,
+}
+
+/// A surface form learned from the workspace: a tagged span or an acronym defined in
+/// another article, recognised with that type and key wherever it appears.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LearnedForm {
+    pub surface: String,
+    pub ty: EntityType,
+    pub key: Option<String>,
+}
+
+/// Forms learned from the workspace, compiled for matching.
+#[derive(Clone, Debug, Default)]
+pub struct Lexicon {
+    pub forms: Vec<LearnedForm>,
+}
+
+impl Lexicon {
+    pub fn new(forms: Vec<LearnedForm>) -> Lexicon {
+        Lexicon { forms }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.forms.is_empty()
+    }
+}
+
+/// The recognisers, built once per knowledge base and shared across threads.
+pub struct Recognizer {
+    entities: entities::EntityRecognizer,
+}
+
+impl Recognizer {
+    pub fn new(kb: &KnowledgeBase) -> Recognizer {
+        Recognizer {
+            entities: entities::EntityRecognizer::new(kb),
+        }
+    }
+
+    /// Recognises everything in one article. Never fails; overlapping candidates are
+    /// resolved so that the result is flat.
+    pub fn recognize(&self, article: &ArticleText<'_>, lexicon: &Lexicon) -> Recognized {
+        let dates = temporal::find_dates(article.text, article.date);
+        let amounts = numeric::find_amounts(article.text);
+        self.entities.recognize(article, lexicon, dates, amounts)
+    }
+}

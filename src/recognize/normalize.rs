@@ -1,0 +1,1 @@
+//! Normalisation of text for matching: dashes, periods in abbreviations, quotes, case.

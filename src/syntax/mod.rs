@@ -1,0 +1,1 @@
+//! Syntax: the article tree and typed views over it.
