@@ -8,6 +8,7 @@ pub mod builtin;
 pub mod config;
 pub mod load;
 pub mod schema;
+mod toml_fields;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -1,0 +1,252 @@
+//! Helpers for reading spanned TOML documents (knowledge bases and `accord.toml`) and
+//! reporting every problem at the exact byte range of the offending text.
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Diagnostic, DiagnosticCode};
+use crate::text::TextRange;
+
+/// A parsed TOML value with its byte span.
+pub(crate) type Node<'i> = Spanned<DeValue<'i>>;
+
+/// The byte range of a spanned value, clamped to the text so that a parser span can
+/// never make a diagnostic point past the end of the file.
+pub(crate) fn range_in<T>(spanned: &Spanned<T>, text_len: usize) -> TextRange {
+    clamp_range(spanned.span(), text_len)
+}
+
+pub(crate) fn clamp_range(span: std::ops::Range<usize>, text_len: usize) -> TextRange {
+    let end = span.end.min(text_len);
+    TextRange::new(span.start.min(end), end)
+}
+
+/// How a TOML value's kind is called in messages.
+pub(crate) fn kind_name(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// Parses a document, recovering from errors, and turns every parser error into a
+/// `config-syntax` diagnostic. The returned table holds what could be recovered.
+pub(crate) fn parse_document(text: &str) -> (Spanned<DeTable<'_>>, Vec<Diagnostic>) {
+    let (table, errors) = DeTable::parse_recoverable(text);
+    let diagnostics = errors
+        .iter()
+        .map(|error| {
+            let range = match error.span() {
+                Some(span) => clamp_range(span, text.len()),
+                None => TextRange::empty(text.len()),
+            };
+            let message = error
+                .message()
+                .lines()
+                .next()
+                .unwrap_or("invalid TOML")
+                .trim();
+            Diagnostic::new(
+                DiagnosticCode::ConfigSyntax,
+                range,
+                format!("invalid TOML: {message}"),
+            )
+        })
+        .collect();
+    (table, diagnostics)
+}
+
+/// The range from a node's own span to the end of its last descendant. A table opened by
+/// a `[header]` is spanned by the header alone; its key/value lines follow it.
+pub(crate) fn extent(node: &Node<'_>, text_len: usize) -> TextRange {
+    let mut range = range_in(node, text_len);
+    extend_with_children(node.get_ref(), text_len, &mut range);
+    range
+}
+
+fn extend_with_children(value: &DeValue<'_>, text_len: usize, range: &mut TextRange) {
+    fn include(range: &mut TextRange, child: TextRange) {
+        range.start = range.start.min(child.start);
+        range.end = range.end.max(child.end);
+    }
+    match value {
+        DeValue::Table(table) => {
+            for (key, child) in table.iter() {
+                include(range, range_in(key, text_len));
+                include(range, range_in(child, text_len));
+                extend_with_children(child.get_ref(), text_len, range);
+            }
+        }
+        DeValue::Array(array) => {
+            for child in array.iter() {
+                include(range, range_in(child, text_len));
+                extend_with_children(child.get_ref(), text_len, range);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The range of a string's contents without its quotes, when the string is written on
+/// one line without escapes; otherwise the whole value's range.
+pub(crate) fn string_contents_range(text: &str, range: TextRange, value: &str) -> TextRange {
+    let raw = text.get(range.start..range.end).unwrap_or("");
+    let unquoted = raw
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .or_else(|| {
+            raw.strip_prefix('\'')
+                .and_then(|rest| rest.strip_suffix('\''))
+        });
+    match unquoted {
+        Some(inner) if inner == value => TextRange::new(range.start + 1, range.end - 1),
+        _ => range,
+    }
+}
+
+/// Converts a parsed value to a plain `toml::Value`, for fields kept as written.
+pub(crate) fn to_toml_value(value: &DeValue<'_>) -> toml::Value {
+    match value {
+        DeValue::String(text) => toml::Value::String(text.to_string()),
+        DeValue::Integer(integer) => {
+            // The parser only yields integers in range; a float keeps any other digits.
+            match i64::from_str_radix(integer.as_str(), integer.radix()) {
+                Ok(number) => toml::Value::Integer(number),
+                Err(_) => toml::Value::String(integer.to_string()),
+            }
+        }
+        DeValue::Float(float) => match float.as_str().parse::<f64>() {
+            Ok(number) => toml::Value::Float(number),
+            Err(_) => toml::Value::String(float.as_str().to_owned()),
+        },
+        DeValue::Boolean(flag) => toml::Value::Boolean(*flag),
+        DeValue::Datetime(datetime) => toml::Value::Datetime(*datetime),
+        DeValue::Array(array) => toml::Value::Array(
+            array
+                .iter()
+                .map(|item| to_toml_value(item.get_ref()))
+                .collect(),
+        ),
+        DeValue::Table(table) => toml::Value::Table(
+            table
+                .iter()
+                .map(|(key, child)| (key.get_ref().to_string(), to_toml_value(child.get_ref())))
+                .collect(),
+        ),
+    }
+}
+
+/// The candidate closest to `name` by edit distance, if it is close enough to be a
+/// plausible typo.
+pub(crate) fn did_you_mean<'c>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|candidate| (edit_distance(name, candidate), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// A " (did you mean `x`?)" suffix for messages, or nothing.
+pub(crate) fn suggestion_suffix<'c>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> String {
+    match did_you_mean(name, candidates) {
+        Some(candidate) => format!(" (did you mean `{candidate}`?)"),
+        None => String::new(),
+    }
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
+/// Renders diagnostics one per line as `severity code line:col-line:col message`, with
+/// related places indented below, for snapshot tests.
+#[cfg(test)]
+pub(crate) fn render_diagnostics(text: &str, diagnostics: &[Diagnostic]) -> String {
+    use std::fmt::Write;
+
+    let index = crate::text::LineIndex::new(text);
+    let place = |range: TextRange| {
+        let (start_line, start_col) = index.human_line_col(range.start);
+        let (end_line, end_col) = index.human_line_col(range.end);
+        format!("{start_line}:{start_col}-{end_line}:{end_col}")
+    };
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let _ = writeln!(
+            out,
+            "{} {} {} {}",
+            diagnostic.severity.as_str(),
+            diagnostic.code.as_str(),
+            place(diagnostic.range),
+            diagnostic.message
+        );
+        for related in &diagnostic.related {
+            let _ = writeln!(
+                out,
+                "    related {} {}",
+                place(related.range),
+                related.message
+            );
+        }
+        if let Some(fix) = &diagnostic.fix {
+            for edit in &fix.edits {
+                let _ = writeln!(out, "    fix {} {:?}", place(edit.range), edit.text);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_are_close_names_only() {
+        let names = ["include", "exclude", "paths", "builtin"];
+        assert_eq!(did_you_mean("inclde", names), Some("include"));
+        assert_eq!(did_you_mean("path", names), Some("paths"));
+        assert_eq!(did_you_mean("colour", names), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn contents_range_strips_simple_quotes_only() {
+        let text = r#"a = "motir" b = "x\"y""#;
+        assert_eq!(
+            string_contents_range(text, TextRange::new(4, 11), "motir"),
+            TextRange::new(5, 10)
+        );
+        // An escaped string's contents differ from its source, so the range stays whole.
+        assert_eq!(
+            string_contents_range(text, TextRange::new(16, 22), "x\"y"),
+            TextRange::new(16, 22)
+        );
+    }
+}
