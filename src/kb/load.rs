@@ -12,8 +12,8 @@ use toml::de::{DeTable, DeValue};
 use crate::diagnostic::{Diagnostic, DiagnosticCode, Fix, Related, Severity};
 use crate::kb::schema::Schema;
 use crate::kb::toml_fields::{
-    Node, extent, kind_name, parse_document, range_in, string_contents_range, suggestion_suffix,
-    to_toml_value,
+    Node, extent, kind_name, next_header_start, parse_document, range_in, string_contents_range,
+    suggestion_suffix, to_toml_value,
 };
 use crate::kb::{Entry, EntrySource};
 use crate::text::TextRange;
@@ -387,27 +387,6 @@ fn field_node<'t, 'i>(table: &'t DeTable<'i>, field: &str) -> Option<&'t Node<'i
         .iter()
         .find(|(name, _)| name.get_ref() == field)
         .map(|(_, node)| node)
-}
-
-/// The start of the first line after `offset` that opens a table header, or the end.
-fn next_header_start(text: &str, offset: usize) -> usize {
-    let Some(rest) = text.get(offset..) else {
-        return text.len();
-    };
-    let mut line_start = match rest.find('\n') {
-        Some(newline) => offset + newline + 1,
-        None => return text.len(),
-    };
-    while line_start < text.len() {
-        let line_end = text[line_start..]
-            .find('\n')
-            .map_or(text.len(), |newline| line_start + newline + 1);
-        if text[line_start..line_end].trim_start().starts_with('[') {
-            return line_start;
-        }
-        line_start = line_end;
-    }
-    text.len()
 }
 
 /// A key is lowercase ASCII letters and digits, in words joined by single hyphens.

@@ -34,31 +34,65 @@ pub(crate) fn kind_name(value: &DeValue<'_>) -> &'static str {
     }
 }
 
-/// Parses a document, recovering from errors, and turns every parser error into a
-/// `config-syntax` diagnostic. The returned table holds what could be recovered.
+/// Parses a document, recovering from errors, and turns parser errors into
+/// `config-syntax` diagnostics. The returned table holds what could be recovered.
+///
+/// Recovery inside one broken construct (an unclosed array, say) reports a cascade of
+/// follow-on errors up to the next table header; only the first of each cascade is kept,
+/// so each real mistake is reported once.
 pub(crate) fn parse_document(text: &str) -> (Spanned<DeTable<'_>>, Vec<Diagnostic>) {
     let (table, errors) = DeTable::parse_recoverable(text);
-    let diagnostics = errors
-        .iter()
-        .map(|error| {
-            let range = match error.span() {
-                Some(span) => clamp_range(span, text.len()),
-                None => TextRange::empty(text.len()),
-            };
-            let message = error
-                .message()
-                .lines()
-                .next()
-                .unwrap_or("invalid TOML")
-                .trim();
-            Diagnostic::new(
-                DiagnosticCode::ConfigSyntax,
-                range,
-                format!("invalid TOML: {message}"),
-            )
-        })
-        .collect();
+    let mut cascades: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut diagnostics = Vec::new();
+    for error in &errors {
+        let range = match error.span() {
+            Some(span) => clamp_range(span, text.len()),
+            None => TextRange::empty(text.len()),
+        };
+        if cascades
+            .iter()
+            .any(|cascade| cascade.contains(&range.start))
+        {
+            continue;
+        }
+        cascades.push(range.start..next_header_start(text, range.start));
+        let message = error
+            .message()
+            .lines()
+            .next()
+            .unwrap_or("invalid TOML")
+            .trim();
+        diagnostics.push(Diagnostic::new(
+            DiagnosticCode::ConfigSyntax,
+            range,
+            format!("invalid TOML: {message}"),
+        ));
+    }
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
     (table, diagnostics)
+}
+
+/// The start of the first line after the one holding `offset` that opens a table
+/// header, or the end of the text.
+pub(crate) fn next_header_start(text: &str, offset: usize) -> usize {
+    let Some(rest) = text.get(offset..) else {
+        return text.len();
+    };
+    let mut line_start = match rest.find('\n') {
+        Some(newline) => offset + newline + 1,
+        None => return text.len(),
+    };
+    while let Some(line) = text.get(line_start..) {
+        if line.is_empty() {
+            break;
+        }
+        let line_len = line.find('\n').map_or(line.len(), |newline| newline + 1);
+        if line[..line_len].trim_start().starts_with('[') {
+            return line_start;
+        }
+        line_start += line_len;
+    }
+    text.len()
 }
 
 /// The range from a node's own span to the end of its last descendant. A table opened by
@@ -147,10 +181,19 @@ pub(crate) fn did_you_mean<'c>(
     name: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<&'c str> {
-    let limit = (name.chars().count() / 3).max(1);
+    let limit = name.chars().count().div_ceil(3).max(1);
     candidates
         .into_iter()
-        .map(|candidate| (edit_distance(name, candidate), candidate))
+        .map(|candidate| {
+            // A shortened name (`warn` for `warning`) is a plausible typo too.
+            let is_prefix = name.len() >= 3 && candidate.starts_with(name);
+            let distance = if is_prefix {
+                1
+            } else {
+                edit_distance(name, candidate)
+            };
+            (distance, candidate)
+        })
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
@@ -167,20 +210,32 @@ pub(crate) fn suggestion_suffix<'c>(
     }
 }
 
-/// Levenshtein distance over characters.
+/// Edit distance over characters where swapping two neighbours counts as one edit
+/// (optimal string alignment), since transposed letters are the commonest typo.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
+    let width = b.len() + 1;
+    let mut table = vec![0usize; (a.len() + 1) * width];
+    for (i, row) in table.chunks_mut(width).enumerate() {
+        row[0] = i;
     }
-    previous[b.len()]
+    for (j, cell) in table.iter_mut().take(width).enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (table[(i - 1) * width + j] + 1)
+                .min(table[i * width + j - 1] + 1)
+                .min(table[(i - 1) * width + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(table[(i - 2) * width + j - 2] + 1);
+            }
+            table[i * width + j] = best;
+        }
+    }
+    table[a.len() * width + b.len()]
 }
 
 /// Renders diagnostics one per line as `severity code line:col-line:col message`, with
@@ -234,6 +289,8 @@ mod tests {
         assert_eq!(did_you_mean("colour", names), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("plaec", "place"), 1);
+        assert_eq!(did_you_mean("warn", ["error", "warning"]), Some("warning"));
     }
 
     #[test]
