@@ -1,1 +1,228 @@
 //! Normalisation of text for matching: dashes, periods in abbreviations, quotes, case.
+//!
+//! Knowledge-base names and article text go through the same [`normalize_into`], so
+//! `Korea–U.S.`, `Korea-US` and `Korea–US` compare equal. The normalised text keeps a
+//! map back to original byte offsets, so matches are reported on the original text.
+
+/// Text prepared for matching, with the original byte offset of every normalised byte.
+#[derive(Debug, Default)]
+pub struct NormalizedText {
+    pub text: String,
+    /// `to_original[i]` is the original offset of the character that produced byte `i`;
+    /// one extra element maps the end. A dropped character (a period in `U.S.`) is
+    /// therefore included in a match that ends right before the next kept character.
+    to_original: Vec<u32>,
+}
+
+impl NormalizedText {
+    pub fn new(original: &str) -> NormalizedText {
+        let mut normalized = NormalizedText::default();
+        normalize_into(original, &mut normalized);
+        normalized
+    }
+
+    /// The original byte range of the normalised range `start..end`.
+    pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
+        let at = |i: usize| self.to_original.get(i).copied().unwrap_or(0) as usize;
+        (at(start), at(end))
+    }
+}
+
+/// Normalises one string for comparison, e.g. a knowledge-base alias.
+pub fn normalize(text: &str) -> String {
+    NormalizedText::new(text).text
+}
+
+/// Maps one character to its matching form; `None` drops it.
+fn map_char(chars: &[(usize, char)], index: usize) -> Option<char> {
+    let (_, c) = chars[index];
+    match c {
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2212}' | '\u{FE63}'
+        | '\u{FF0D}' => Some('-'),
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => Some('\''),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' => Some('"'),
+        '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2009}' => Some(' '),
+        '.' if is_abbreviation_period(chars, index) => None,
+        _ => Some(c),
+    }
+}
+
+/// Whether the period at `index` belongs to an initialism such as `U.S.` or `U.K.`:
+/// it follows a single capital letter, and either another capital follows it or the
+/// capital itself came after such a period. `S. Korea` keeps its period.
+fn is_abbreviation_period(chars: &[(usize, char)], index: usize) -> bool {
+    if index == 0 {
+        return false;
+    }
+    let prev = chars[index - 1].1;
+    if !prev.is_ascii_uppercase() {
+        return false;
+    }
+    let before_prev = index.checked_sub(2).map(|i| chars[i].1);
+    if before_prev.is_some_and(|c| c.is_alphanumeric()) {
+        return false;
+    }
+    let next_is_capital = chars
+        .get(index + 1)
+        .is_some_and(|&(_, c)| c.is_ascii_uppercase());
+    next_is_capital || before_prev == Some('.')
+}
+
+/// Normalises `original` into `out`, replacing its previous content.
+pub fn normalize_into(original: &str, out: &mut NormalizedText) {
+    out.text.clear();
+    out.to_original.clear();
+    out.text.reserve(original.len());
+    out.to_original.reserve(original.len() + 1);
+    // Most text is ASCII without periods after capitals; copying it needs no char
+    // table, so the slow path only runs over text that may change.
+    let needs_work = original
+        .bytes()
+        .any(|b| b >= 0x80 || b == b'.' || b == b'\r');
+    if !needs_work {
+        out.text.push_str(original);
+        out.to_original.extend(0..=original.len() as u32);
+        return;
+    }
+    let chars: Vec<(usize, char)> = original.char_indices().collect();
+    for index in 0..chars.len() {
+        let (offset, _) = chars[index];
+        if let Some(mapped) = map_char(&chars, index) {
+            let mut buf = [0u8; 4];
+            let encoded = mapped.encode_utf8(&mut buf);
+            out.text.push_str(encoded);
+            for _ in 0..encoded.len() {
+                out.to_original.push(offset as u32);
+            }
+        }
+    }
+    out.to_original.push(original.len() as u32);
+}
+
+/// Folds a Latin letter with a diacritic to its base letters, for keys:
+/// `Šefčovič` → `sefcovic`, `Bjørn` → `bjorn`.
+pub fn fold_diacritic(c: char) -> Option<&'static str> {
+    let folded = match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+        'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā' | 'Ă' | 'Ą' => "a",
+        'æ' | 'Æ' => "ae",
+        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' | 'Ç' | 'Ć' | 'Ĉ' | 'Ċ' | 'Č' => "c",
+        'ď' | 'đ' | 'Ď' | 'Đ' | 'ð' | 'Ð' => "d",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
+        'È' | 'É' | 'Ê' | 'Ë' | 'Ē' | 'Ĕ' | 'Ė' | 'Ę' | 'Ě' => "e",
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' | 'Ĝ' | 'Ğ' | 'Ġ' | 'Ģ' => "g",
+        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => "i",
+        'Ì' | 'Í' | 'Î' | 'Ï' | 'Ĩ' | 'Ī' | 'Ĭ' | 'Į' | 'İ' => "i",
+        'ķ' | 'Ķ' => "k",
+        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' | 'Ĺ' | 'Ļ' | 'Ľ' | 'Ŀ' | 'Ł' => "l",
+        'ñ' | 'ń' | 'ņ' | 'ň' | 'Ñ' | 'Ń' | 'Ņ' | 'Ň' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => "o",
+        'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ō' | 'Ŏ' | 'Ő' => "o",
+        'œ' | 'Œ' => "oe",
+        'ŕ' | 'ř' | 'Ŕ' | 'Ř' => "r",
+        'ś' | 'ŝ' | 'ş' | 'š' | 'Ś' | 'Ŝ' | 'Ş' | 'Š' | 'ș' | 'Ș' => "s",
+        'ß' => "ss",
+        'ţ' | 'ť' | 'Ţ' | 'Ť' | 'ț' | 'Ț' => "t",
+        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
+        'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ũ' | 'Ū' | 'Ŭ' | 'Ů' | 'Ű' | 'Ų' => "u",
+        'ý' | 'ÿ' | 'Ý' | 'Ÿ' => "y",
+        'ź' | 'ż' | 'ž' | 'Ź' | 'Ż' | 'Ž' => "z",
+        'þ' | 'Þ' => "th",
+        _ => return None,
+    };
+    Some(folded)
+}
+
+/// A stable key for a name: lowercase ASCII words joined by hyphens, with diacritics
+/// folded, periods of initialisms dropped (`U.S.` → `us`) and `&` read as `and`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut pending_hyphen = false;
+    for c in name.chars() {
+        if c == '.' || c == '\'' || c == '\u{2019}' {
+            continue;
+        }
+        let piece: Option<&str> = if c == '&' {
+            Some("and")
+        } else {
+            fold_diacritic(c)
+        };
+        if let Some(piece) = piece {
+            if c == '&' {
+                pending_hyphen = true;
+            }
+            if pending_hyphen && !out.is_empty() {
+                out.push('-');
+            }
+            pending_hyphen = c == '&';
+            out.push_str(piece);
+        } else if c.is_ascii_alphanumeric() {
+            if pending_hyphen && !out.is_empty() {
+                out.push('-');
+            }
+            pending_hyphen = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            pending_hyphen = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn surface_variants_normalise_alike() {
+        let cases = [
+            ("Korea–U.S.", "Korea-US"),
+            ("Korea-US", "Korea-US"),
+            ("Korea–US", "Korea-US"),
+            ("Korea-U.S.", "Korea-US"),
+            ("U.K.", "UK"),
+            ("S. Korea", "S. Korea"),
+            ("Korea’s", "Korea's"),
+            ("“deal”", "\"deal\""),
+            ("end. Next", "end. Next"),
+            ("J.K. Kim", "JK Kim"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(normalize(input), expected, "normalising {input:?}");
+        }
+    }
+
+    #[test]
+    fn ranges_map_back_including_dropped_periods() {
+        let original = "the U.S. and Korea–UK";
+        let normalized = NormalizedText::new(original);
+        let start = normalized.text.find("US").unwrap();
+        let (a, b) = normalized.original_range(start, start + 2);
+        assert_eq!(&original[a..b], "U.S.");
+        let start = normalized.text.find("Korea-UK").unwrap();
+        let (a, b) = normalized.original_range(start, start + "Korea-UK".len());
+        assert_eq!(&original[a..b], "Korea–UK");
+    }
+
+    #[test]
+    fn slugs() {
+        let cases = [
+            ("Maroš Šefčovič", "maros-sefcovic"),
+            ("Bjørn Berge", "bjorn-berge"),
+            ("Korea–U.S. Standards Forum", "korea-us-standards-forum"),
+            (
+                "Korea Hydro & Nuclear Power",
+                "korea-hydro-and-nuclear-power",
+            ),
+            (
+                "Ministry of Trade, Industry and Resources",
+                "ministry-of-trade-industry-and-resources",
+            ),
+            ("Yeo Han-koo", "yeo-han-koo"),
+            ("  ", ""),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(slug(input), expected, "slug of {input:?}");
+        }
+    }
+}
