@@ -1,0 +1,1215 @@
+//! The rules: an Aho-Corasick scan finds trigger words and digits, and each trigger is
+//! matched locally, token by token, into an underspecified [`Expr`].
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+
+use super::expr::{Expr, Hint, PartOfDay, Point, Season, YearRef};
+use super::timex::days_in_month;
+use super::tokens::{
+    Kind, Tok, adjacent_next, adjacent_prev, char_at, char_before, next_tok, prev_tok,
+};
+use crate::text::TextRange;
+
+/// A recognised expression before resolution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Candidate {
+    pub range: TextRange,
+    pub expr: Expr,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Unit {
+    Year,
+    Month,
+    Week,
+    Day,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Trigger {
+    Month,
+    Weekday(u32),
+    Unit(Unit),
+    Half,
+    Quarter,
+    QuarterCode(u32),
+    Season(Season),
+    RelDay(i32),
+    Tonight,
+    Ago,
+    PartOfDay(PartOfDay),
+    Digit,
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Abbreviations, which count only with their full stop (`Dec.`), as news style writes
+/// them.
+const MONTH_ABBREVIATIONS: [(&str, u32); 12] = [
+    ("jan", 1),
+    ("feb", 2),
+    ("mar", 3),
+    ("apr", 4),
+    ("jun", 6),
+    ("jul", 7),
+    ("aug", 8),
+    ("sep", 9),
+    ("sept", 9),
+    ("oct", 10),
+    ("nov", 11),
+    ("dec", 12),
+];
+
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+const OTHER_TRIGGERS: &[(&str, Trigger)] = &[
+    ("year", Trigger::Unit(Unit::Year)),
+    ("month", Trigger::Unit(Unit::Month)),
+    ("week", Trigger::Unit(Unit::Week)),
+    ("half", Trigger::Half),
+    ("quarter", Trigger::Quarter),
+    ("q1", Trigger::QuarterCode(1)),
+    ("q2", Trigger::QuarterCode(2)),
+    ("q3", Trigger::QuarterCode(3)),
+    ("q4", Trigger::QuarterCode(4)),
+    ("spring", Trigger::Season(Season::Spring)),
+    ("summer", Trigger::Season(Season::Summer)),
+    ("autumn", Trigger::Season(Season::Fall)),
+    ("fall", Trigger::Season(Season::Fall)),
+    ("winter", Trigger::Season(Season::Winter)),
+    ("today", Trigger::RelDay(0)),
+    ("yesterday", Trigger::RelDay(-1)),
+    ("tomorrow", Trigger::RelDay(1)),
+    ("tonight", Trigger::Tonight),
+    ("ago", Trigger::Ago),
+    ("morning", Trigger::PartOfDay(PartOfDay::Morning)),
+    ("afternoon", Trigger::PartOfDay(PartOfDay::Afternoon)),
+    ("evening", Trigger::PartOfDay(PartOfDay::Evening)),
+    ("night", Trigger::PartOfDay(PartOfDay::Night)),
+];
+
+struct Triggers {
+    automaton: AhoCorasick,
+    kinds: Vec<Trigger>,
+}
+
+static TRIGGERS: LazyLock<Triggers> = LazyLock::new(|| {
+    let mut patterns: Vec<String> = Vec::new();
+    let mut kinds = Vec::new();
+    for name in MONTHS {
+        patterns.push(name.to_string());
+        kinds.push(Trigger::Month);
+    }
+    for (abbreviation, _) in MONTH_ABBREVIATIONS {
+        patterns.push(abbreviation.to_string());
+        kinds.push(Trigger::Month);
+    }
+    for (i, name) in WEEKDAYS.iter().enumerate() {
+        patterns.push(name.to_string());
+        kinds.push(Trigger::Weekday(i as u32));
+    }
+    for (word, trigger) in OTHER_TRIGGERS {
+        patterns.push(word.to_string());
+        kinds.push(*trigger);
+    }
+    for digit in '0'..='9' {
+        patterns.push(digit.to_string());
+        kinds.push(Trigger::Digit);
+    }
+    let automaton = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&patterns)
+        .expect("the trigger patterns are fixed and valid");
+    Triggers { automaton, kinds }
+});
+
+/// Scans `text` for temporal expressions: sorted, non-overlapping candidates.
+pub(crate) fn scan(text: &str) -> Vec<Candidate> {
+    let triggers = &*TRIGGERS;
+    let mut out: Vec<Candidate> = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let Some(found) = triggers.automaton.find(Input::new(text).range(pos..)) else {
+            break;
+        };
+        let start = found.start();
+        let trigger = triggers.kinds[found.pattern().as_usize()];
+        pos = found.end();
+        if trigger == Trigger::Digit {
+            // Take the whole digit run; a run glued to letters (`G20`, `date2025`) is no date.
+            let run_end = text[start..]
+                .bytes()
+                .position(|b| !b.is_ascii_digit())
+                .map_or(text.len(), |n| start + n);
+            pos = run_end;
+            if char_before(text, start).is_some_and(char::is_alphanumeric) {
+                continue;
+            }
+        } else if char_before(text, start).is_some_and(char::is_alphanumeric)
+            || char_at(text, found.end()).is_some_and(char::is_alphanumeric)
+        {
+            continue;
+        }
+        let Some(token) = next_tok(text, start) else {
+            continue;
+        };
+        if let Some(candidate) = match_trigger(text, trigger, token) {
+            pos = pos.max(candidate.range.end);
+            push_flat(&mut out, candidate);
+        }
+    }
+    out
+}
+
+/// Appends a candidate, keeping the longer of two that overlap (a modifier found
+/// looking backwards may reach into the previous one).
+fn push_flat(out: &mut Vec<Candidate>, candidate: Candidate) {
+    while let Some(last) = out.last() {
+        if last.range.end <= candidate.range.start {
+            break;
+        }
+        if last.range.len() >= candidate.range.len() {
+            return;
+        }
+        out.pop();
+    }
+    out.push(candidate);
+}
+
+fn match_trigger(text: &str, trigger: Trigger, token: Tok<'_>) -> Option<Candidate> {
+    match trigger {
+        Trigger::Month => month_rule(text, token),
+        Trigger::Weekday(w) => weekday_rule(text, token, w),
+        Trigger::Unit(unit) => unit_rule(text, token, unit),
+        Trigger::Half => ordinal_period_rule(text, token, 2),
+        Trigger::Quarter => ordinal_period_rule(text, token, 4),
+        Trigger::QuarterCode(q) => quarter_code_rule(text, token, q),
+        Trigger::Season(season) => season_rule(text, token, season),
+        Trigger::RelDay(n) => rel_day_rule(text, token, n, None),
+        Trigger::Tonight => rel_day_rule(text, token, 0, Some(PartOfDay::Night)),
+        Trigger::Ago => ago_rule(text, token),
+        Trigger::PartOfDay(pod) => part_of_day_rule(text, token, pod),
+        Trigger::Digit => number_rule(text, token),
+    }
+}
+
+fn candidate(start: usize, end: usize, expr: Expr) -> Candidate {
+    Candidate {
+        range: TextRange::new(start, end),
+        expr,
+    }
+}
+
+// ---- shared pieces ----------------------------------------------------------------------
+
+/// A month name at `tok` (capitalised; abbreviations with their full stop): the month
+/// and the end of the name.
+fn month_at(text: &str, tok: &Tok<'_>) -> Option<(u32, usize)> {
+    if tok.kind != Kind::Word || !tok.is_capitalized() {
+        return None;
+    }
+    if let Some(i) = MONTHS.iter().position(|m| tok.text.eq_ignore_ascii_case(m)) {
+        return Some((i as u32 + 1, tok.end));
+    }
+    let (_, month) = MONTH_ABBREVIATIONS
+        .iter()
+        .find(|(a, _)| tok.text.eq_ignore_ascii_case(a))?;
+    let dot = adjacent_next(text, tok.end).filter(|t| t.is_punct('.'))?;
+    Some((*month, dot.end))
+}
+
+fn month_after(text: &str, pos: usize) -> Option<(u32, usize)> {
+    month_at(text, &next_tok(text, pos)?)
+}
+
+fn weekday_of_word(tok: &Tok<'_>) -> Option<u32> {
+    if !tok.is_capitalized() {
+        return None;
+    }
+    WEEKDAYS
+        .iter()
+        .position(|w| tok.text.eq_ignore_ascii_case(w))
+        .map(|i| i as u32)
+}
+
+const ORDINAL_SUFFIXES: [&str; 4] = ["st", "nd", "rd", "th"];
+
+/// Whether a number ending at `end` continues as a larger number, a decimal or a time
+/// (`10,000`, `3.5`, `10:30`), or is glued to letters or a percent sign.
+fn number_continues(text: &str, end: usize) -> bool {
+    let Some(next) = adjacent_next(text, end) else {
+        return false;
+    };
+    match next.kind {
+        Kind::Word | Kind::Num => true,
+        Kind::Punct if next.is_punct('%') => true,
+        Kind::Punct if matches!(next.text, "," | "." | ":" | "/") => {
+            adjacent_next(text, next.end).is_some_and(|t| t.kind == Kind::Num)
+        }
+        Kind::Punct => false,
+    }
+}
+
+/// A day of the month at `pos` (`10`, `10th`): the day and where it ends.
+fn day_after(text: &str, pos: usize) -> Option<(u32, usize)> {
+    let tok = next_tok(text, pos)?;
+    if tok.kind != Kind::Num || tok.text.len() > 2 {
+        return None;
+    }
+    let day = tok.number()?;
+    if !(1..=31).contains(&day) {
+        return None;
+    }
+    if let Some(suffix) = adjacent_next(text, tok.end).filter(|t| t.is_any(&ORDINAL_SUFFIXES)) {
+        if number_continues(text, suffix.end) {
+            return None;
+        }
+        return Some((day, suffix.end));
+    }
+    if number_continues(text, tok.end) {
+        return None;
+    }
+    Some((day, tok.end))
+}
+
+/// Words after a number that make it a quantity, not a year.
+const QUANTITY_FOLLOWERS: &[&str] = &[
+    "percent",
+    "per",
+    "pct",
+    "percentage",
+    "won",
+    "dollars",
+    "dollar",
+    "euros",
+    "euro",
+    "yen",
+    "yuan",
+    "pounds",
+    "rupees",
+    "million",
+    "billion",
+    "trillion",
+    "thousand",
+    "hundred",
+    "bn",
+    "mn",
+    "tons",
+    "tonnes",
+    "ton",
+    "tonne",
+    "km",
+    "kilometers",
+    "kilometres",
+    "meters",
+    "metres",
+    "kg",
+    "kilograms",
+    "people",
+    "persons",
+    "units",
+    "won",
+    "barrels",
+    "hectares",
+    "acres",
+    "mw",
+    "gw",
+    "kw",
+    "kwh",
+    "twh",
+    "gwh",
+    "times",
+    "hours",
+    "minutes",
+    "seconds",
+    "usd",
+    "krw",
+    "eur",
+    "jpy",
+    "cny",
+    "gbp",
+    "square",
+    "cubic",
+    "feet",
+    "miles",
+    "degrees",
+];
+
+/// Words before a number that make it an identifier or a quantity, not a year.
+const NON_YEAR_PRECEDERS: &[&str] = &[
+    "no",
+    "number",
+    "article",
+    "section",
+    "room",
+    "iso",
+    "iec",
+    "flight",
+    "route",
+    "resolution",
+    "code",
+    "tel",
+    "fax",
+    "phone",
+    "ext",
+    "page",
+    "pp",
+    "chapter",
+    "usd",
+    "krw",
+    "eur",
+    "jpy",
+    "cny",
+    "gbp",
+    "rmb",
+    "about",
+    "approximately",
+    "nearly",
+    "almost",
+    "around",
+    "roughly",
+    "over",
+    "than",
+    "some",
+    "only",
+    "just",
+    "total",
+    "least",
+    "most",
+    "exactly",
+    "estimated",
+    "up",
+    "top",
+    "rank",
+    "ranked",
+    "model",
+    "gate",
+    "platform",
+    "step",
+    "level",
+    "grade",
+    "version",
+    "highway",
+    "paragraph",
+];
+
+/// Whether a four-digit number at `tok` reads as a year in its context: not part of an
+/// amount, a code, a phone number or a count.
+fn plausible_year_context(text: &str, tok: &Tok<'_>) -> bool {
+    if number_continues(text, tok.end) {
+        return false;
+    }
+    if let Some(c) = char_before(text, tok.start) {
+        if matches!(c, '$' | '€' | '£' | '¥' | '₩' | '#' | '+' | '№') {
+            return false;
+        }
+        // A digit group after `.`, `,`, `-`, `/` or `:` belongs to a larger number.
+        if matches!(c, '.' | ',' | ':' | '/' | '-')
+            && char_before(text, tok.start - 1).is_some_and(|d| d.is_ascii_digit())
+        {
+            return false;
+        }
+    }
+    let previous = prev_tok(text, tok.start);
+    if previous.is_some_and(|p| p.is_any(NON_YEAR_PRECEDERS)) {
+        return false;
+    }
+    if let Some(p) = previous
+        && p.is("date")
+        && p.end == tok.start
+    {
+        return false;
+    }
+    !next_tok(text, tok.end)
+        .is_some_and(|next| next.is_any(QUANTITY_FOLLOWERS) || next.is_punct('%'))
+}
+
+/// A year at `pos` (four digits within `min..=max`, in a year's context).
+fn year_after(text: &str, pos: usize, min: u32, max: u32) -> Option<(i32, usize)> {
+    let tok = next_tok(text, pos)?;
+    year_at(text, &tok, min, max)
+}
+
+fn year_at(text: &str, tok: &Tok<'_>, min: u32, max: u32) -> Option<(i32, usize)> {
+    if tok.kind != Kind::Num || tok.text.len() != 4 {
+        return None;
+    }
+    let year = tok.number()?;
+    if !(min..=max).contains(&year) || !plausible_year_context(text, tok) {
+        return None;
+    }
+    Some((year as i32, tok.end))
+}
+
+/// A year after a month or day: `, 2025`, `2025` or `of 2025`.
+fn trailing_year(text: &str, pos: usize) -> Option<(i32, usize)> {
+    let tok = next_tok(text, pos)?;
+    if tok.is_punct(',') || tok.is("of") {
+        return year_after(text, tok.end, 1000, 2999);
+    }
+    year_at(text, &tok, 1000, 2999)
+}
+
+/// A word that joins the two ends of a range.
+fn is_range_joiner(text: &str, tok: &Tok<'_>, range_start: usize) -> bool {
+    tok.is_dash()
+        || tok.is_any(&["to", "through", "until", "till", "thru"])
+        || (tok.is("and") && prev_tok(text, range_start).is_some_and(|p| p.is("between")))
+}
+
+/// A year expression after `of` in `the first half of …`.
+fn year_expression(text: &str, pos: usize) -> Option<(YearRef, usize)> {
+    let tok = next_tok(text, pos)?;
+    if let Some((year, end)) = year_at(text, &tok, 1000, 2999) {
+        return Some((YearRef::Abs(year), end));
+    }
+    let offset = if tok.is_any(&["this", "current", "the"]) {
+        0
+    } else if tok.is("last") {
+        -1
+    } else if tok.is("next") {
+        1
+    } else {
+        return None;
+    };
+    let unit = next_tok(text, tok.end).filter(|t| t.is("year"))?;
+    Some((YearRef::Rel(offset), unit.end))
+}
+
+/// Where a period expression starting at `start` really starts once the modifiers that
+/// keep its value are included: `early`, `late`, `mid-`, `the end of`.
+fn extend_modifiers(text: &str, start: usize) -> usize {
+    let Some(prev) = prev_tok(text, start) else {
+        return start;
+    };
+    if prev.is_any(&["early", "late", "mid", "middle"]) {
+        return prev.start;
+    }
+    if prev.is_dash()
+        && prev.end == start
+        && let Some(word) = adjacent_prev(text, prev.start)
+        && word.is_any(&["mid", "early", "late"])
+    {
+        return word.start;
+    }
+    if prev.is("of")
+        && let Some(word) = prev_tok(text, prev.start)
+        && word.is_any(&["end", "beginning", "start", "middle", "close"])
+    {
+        return match prev_tok(text, word.start) {
+            Some(the) if the.is("the") => the.start,
+            _ => word.start,
+        };
+    }
+    start
+}
+
+/// `last`, `next`, `this` before a month or weekday: the hint and the span start.
+fn relative_hint(text: &str, start: usize) -> (Hint, usize) {
+    match prev_tok(text, start) {
+        Some(p) if p.is("last") => (Hint::Last, p.start),
+        Some(p) if p.is_any(&["next", "coming"]) => (Hint::Next, p.start),
+        Some(p) if p.is("this") => (Hint::This, p.start),
+        _ => (Hint::Tense, start),
+    }
+}
+
+// ---- rules --------------------------------------------------------------------------
+
+/// Words before `May` that make it the month, not the verb or a name.
+const MONTH_CONTEXT: &[&str] = &[
+    "in",
+    "since",
+    "by",
+    "until",
+    "till",
+    "through",
+    "from",
+    "during",
+    "early",
+    "late",
+    "mid",
+    "last",
+    "next",
+    "this",
+    "of",
+    "before",
+    "after",
+    "between",
+    "and",
+    "to",
+    "end",
+    "on",
+    "mid-",
+    "throughout",
+    "or",
+];
+
+fn month_rule(text: &str, tok: Tok<'_>) -> Option<Candidate> {
+    let (month, month_end) = month_at(text, &tok)?;
+    let start = tok.start;
+    if let Some((day, day_end)) = day_after(text, month_end) {
+        return month_day_rule(text, start, month, day, day_end, None);
+    }
+    // `September 2024`, `September of 2024`.
+    let year = trailing_year(text, month_end);
+    // `June to August [2025]`.
+    if let Some(joiner) = next_tok(text, year.map_or(month_end, |(_, e)| e))
+        && is_range_joiner(text, &joiner, start)
+        && let Some((month2, month2_end)) = month_after(text, joiner.end)
+        && day_after(text, month2_end).is_none()
+    {
+        let year2 = trailing_year(text, month2_end);
+        let end = year2.map_or(month2_end, |(_, e)| e);
+        let (from_year, to_year) = match (year, year2) {
+            (Some((a, _)), Some((b, _))) => (YearRef::Abs(a), YearRef::Abs(b)),
+            (None, Some((b, _))) if month2 < month => (YearRef::Abs(b - 1), YearRef::Abs(b)),
+            (None, Some((b, _))) => (YearRef::Abs(b), YearRef::Abs(b)),
+            (Some((a, _)), None) => (YearRef::Abs(a), YearRef::Open(Hint::Tense)),
+            (None, None) => (YearRef::Open(Hint::Tense), YearRef::Open(Hint::Tense)),
+        };
+        let expr = Expr::Range(
+            Point::Month(from_year, month),
+            Point::Month(to_year, month2),
+        );
+        return Some(candidate(extend_modifiers(text, start), end, expr));
+    }
+    if let Some((year, end)) = year {
+        let start = extend_modifiers(text, start);
+        return Some(candidate(
+            start,
+            end,
+            Expr::point(Point::Month(YearRef::Abs(year), month)),
+        ));
+    }
+    let previous = prev_tok(text, start);
+    if month == 5 {
+        // `May` alone is the month only after a temporal word.
+        let after_time_word = previous.is_some_and(|p| p.is_any(MONTH_CONTEXT) || p.is_dash());
+        if !after_time_word {
+            return None;
+        }
+    }
+    let (hint, start) = relative_hint(text, start);
+    let start = extend_modifiers(text, start);
+    Some(candidate(
+        start,
+        month_end,
+        Expr::point(Point::Month(YearRef::Open(hint), month)),
+    ))
+}
+
+/// `December 10[, 2025]`, `December 1 to December 3`, `December 2 to 3`, with the month
+/// and day already read; `weekday` is a weekday named before the date.
+fn month_day_rule(
+    text: &str,
+    start: usize,
+    month: u32,
+    day: u32,
+    day_end: usize,
+    weekday: Option<u32>,
+) -> Option<Candidate> {
+    if day > days_in_month(2000, month) {
+        return None;
+    }
+    let mut end = day_end;
+    let mut second: Option<(u32, u32)> = None;
+    if weekday.is_none()
+        && let Some(joiner) = next_tok(text, end)
+        && is_range_joiner(text, &joiner, start)
+    {
+        if let Some((month2, month2_end)) = month_after(text, joiner.end) {
+            if let Some((day2, day2_end)) = day_after(text, month2_end)
+                && day2 <= days_in_month(2000, month2)
+            {
+                second = Some((month2, day2));
+                end = day2_end;
+            }
+        } else if let Some((day2, day2_end)) = day_after(text, joiner.end)
+            && day2 > day
+            && day2 <= days_in_month(2000, month)
+        {
+            second = Some((month, day2));
+            end = day2_end;
+        }
+    }
+    let year = trailing_year(text, end);
+    if let Some((_, year_end)) = year {
+        end = year_end;
+    }
+    let day_point = |year: YearRef, month: u32, day: u32, weekday: Option<u32>| Point::Day {
+        year,
+        month,
+        day,
+        weekday,
+    };
+    let expr = match second {
+        None => {
+            let year = year.map_or(YearRef::Open(Hint::Tense), |(y, _)| YearRef::Abs(y));
+            Expr::point(day_point(year, month, day, weekday))
+        }
+        Some((month2, day2)) => {
+            let (from_year, to_year) = match year {
+                // A range over New Year takes the stated year for its end.
+                Some((y, _)) if (month2, day2) < (month, day) => {
+                    (YearRef::Abs(y - 1), YearRef::Abs(y))
+                }
+                Some((y, _)) => (YearRef::Abs(y), YearRef::Abs(y)),
+                None => (YearRef::Open(Hint::Tense), YearRef::Open(Hint::Tense)),
+            };
+            Expr::Range(
+                day_point(from_year, month, day, None),
+                day_point(to_year, month2, day2, None),
+            )
+        }
+    };
+    Some(candidate(start, end, expr))
+}
+
+fn weekday_rule(text: &str, tok: Tok<'_>, weekday: u32) -> Option<Candidate> {
+    weekday_of_word(&tok)?;
+    // `Wednesday, December 10[, 2025]` and `Wednesday (Dec. 10)` are one date.
+    if let Some(sep) = next_tok(text, tok.end)
+        && (sep.is_punct(',') || sep.is_punct('('))
+    {
+        if let Some((month, month_end)) = month_after(text, sep.end)
+            && let Some((day, day_end)) = day_after(text, month_end)
+            && let Some(mut found) =
+                month_day_rule(text, tok.start, month, day, day_end, Some(weekday))
+        {
+            if sep.is_punct('(')
+                && let Some(close) = next_tok(text, found.range.end).filter(|t| t.is_punct(')'))
+            {
+                found.range.end = close.end;
+            }
+            return Some(found);
+        }
+        // `Wednesday, 10 December`.
+        if let Some((day, day_end)) = day_after(text, sep.end)
+            && let Some((month, month_end)) = month_after(text, day_end)
+            && day <= days_in_month(2000, month)
+        {
+            let year = trailing_year(text, month_end);
+            let end = year.map_or(month_end, |(_, e)| e);
+            let year = year.map_or(YearRef::Open(Hint::Tense), |(y, _)| YearRef::Abs(y));
+            let point = Point::Day {
+                year,
+                month,
+                day,
+                weekday: Some(weekday),
+            };
+            return Some(candidate(tok.start, end, Expr::point(point)));
+        }
+    }
+    let (hint, start) = relative_hint(text, tok.start);
+    let (pod, end) = part_of_day_after(text, tok.end);
+    Some(candidate(
+        start,
+        end,
+        Expr::Single(Point::Weekday(weekday, hint), pod),
+    ))
+}
+
+fn part_of_day_after(text: &str, pos: usize) -> (Option<PartOfDay>, usize) {
+    let Some(next) = next_tok(text, pos) else {
+        return (None, pos);
+    };
+    let pod = if next.is("morning") {
+        PartOfDay::Morning
+    } else if next.is("afternoon") {
+        PartOfDay::Afternoon
+    } else if next.is("evening") {
+        PartOfDay::Evening
+    } else if next.is("night") {
+        PartOfDay::Night
+    } else {
+        return (None, pos);
+    };
+    (Some(pod), next.end)
+}
+
+/// `this year`, `last month`, `next week`, `within the year`, `the end of the year`,
+/// `year-end`.
+fn unit_rule(text: &str, tok: Tok<'_>, unit: Unit) -> Option<Candidate> {
+    let point = |offset: i32| match unit {
+        Unit::Year => Point::Year(YearRef::Rel(offset)),
+        Unit::Month => Point::RelMonth(offset),
+        Unit::Week => Point::Week(offset),
+        Unit::Day => Point::RelDay(offset),
+    };
+    if unit == Unit::Year
+        && let Some(dash) = adjacent_next(text, tok.end).filter(|t| t.is_dash())
+        && let Some(end) = adjacent_next(text, dash.end).filter(|t| t.is("end"))
+    {
+        return Some(candidate(tok.start, end.end, Expr::point(point(0))));
+    }
+    let prev = prev_tok(text, tok.start)?;
+    let offset = if prev.is_any(&["this", "current"]) {
+        0
+    } else if prev.is("last") {
+        -1
+    } else if prev.is_any(&["next", "coming"]) {
+        1
+    } else if prev.is("the") {
+        let before = prev_tok(text, prev.start)?;
+        if before.is("within") {
+            return Some(candidate(before.start, tok.end, Expr::point(point(0))));
+        }
+        if before.is("of")
+            && let Some(word) = prev_tok(text, before.start)
+            && word.is_any(&["end", "beginning", "start", "middle", "close"])
+        {
+            let start = match prev_tok(text, word.start) {
+                Some(the) if the.is("the") => the.start,
+                _ => word.start,
+            };
+            return Some(candidate(start, tok.end, Expr::point(point(0))));
+        }
+        return None;
+    } else {
+        return None;
+    };
+    // `the last year`, `the next month` are spans of time, not calendar periods.
+    if offset != 0 && prev_tok(text, prev.start).is_some_and(|t| t.is("the")) {
+        return None;
+    }
+    let start = extend_modifiers(text, prev.start);
+    Some(candidate(start, tok.end, Expr::point(point(offset))))
+}
+
+/// An ordinal before `pos` (`first`, `2nd`, `third-`): its value and start.
+fn ordinal_before(text: &str, pos: usize) -> Option<(u32, usize)> {
+    let mut tok = prev_tok(text, pos)?;
+    if tok.is_dash() && tok.end == pos {
+        tok = adjacent_prev(text, tok.start)?;
+    }
+    let words = ["first", "second", "third", "fourth"];
+    if let Some(i) = words.iter().position(|w| tok.is(w)) {
+        return Some((i as u32 + 1, tok.start));
+    }
+    if tok.is_any(&ORDINAL_SUFFIXES) {
+        let number = adjacent_prev(text, tok.start)?;
+        let n = number.number()?;
+        let suffix_fits = matches!(
+            (n, tok.text.to_ascii_lowercase().as_str()),
+            (1, "st") | (2, "nd") | (3, "rd") | (4, "th")
+        );
+        return suffix_fits.then_some((n, number.start));
+    }
+    None
+}
+
+/// `the first half of next year`, `second quarter`, `the third quarter of 2025`.
+fn ordinal_period_rule(text: &str, tok: Tok<'_>, parts: u32) -> Option<Candidate> {
+    let (n, ordinal_start) = ordinal_before(text, tok.start)?;
+    if n > parts {
+        return None;
+    }
+    let make = |year: YearRef| {
+        if parts == 2 {
+            Point::Half(year, n)
+        } else {
+            Point::Quarter(year, n)
+        }
+    };
+    if let Some(of) = next_tok(text, tok.end).filter(|t| t.is("of")) {
+        // `the first half of the meeting` is no date.
+        let (year, end) = year_expression(text, of.end)?;
+        let start = match prev_tok(text, ordinal_start) {
+            Some(the) if the.is("the") => the.start,
+            _ => ordinal_start,
+        };
+        return Some(candidate(start, end, Expr::point(make(year))));
+    }
+    if let Some((year, end)) = year_after(text, tok.end, 1000, 2999) {
+        return Some(candidate(
+            ordinal_start,
+            end,
+            Expr::point(make(YearRef::Abs(year))),
+        ));
+    }
+    let start = extend_modifiers(text, ordinal_start);
+    Some(candidate(
+        start,
+        tok.end,
+        Expr::point(make(YearRef::Open(Hint::Tense))),
+    ))
+}
+
+/// `Q3`, `Q3 2025`.
+fn quarter_code_rule(text: &str, tok: Tok<'_>, quarter: u32) -> Option<Candidate> {
+    if !tok.text.starts_with('Q') {
+        return None;
+    }
+    let code_end = tok.start + 2;
+    match trailing_year(text, code_end) {
+        Some((year, end)) => Some(candidate(
+            tok.start,
+            end,
+            Expr::point(Point::Quarter(YearRef::Abs(year), quarter)),
+        )),
+        None => Some(candidate(
+            tok.start,
+            code_end,
+            Expr::point(Point::Quarter(YearRef::Open(Hint::Tense), quarter)),
+        )),
+    }
+}
+
+/// Words before a bare season name that make it a time (`in summer`).
+const SEASON_CONTEXT: &[&str] = &[
+    "in",
+    "during",
+    "by",
+    "until",
+    "till",
+    "since",
+    "through",
+    "before",
+    "after",
+    "over",
+    "throughout",
+    "this",
+    "last",
+    "next",
+    "early",
+    "late",
+    "mid",
+];
+
+fn season_rule(text: &str, tok: Tok<'_>, season: Season) -> Option<Candidate> {
+    if let Some((year, end)) = trailing_year(text, tok.end) {
+        let start = extend_modifiers(text, tok.start);
+        return Some(candidate(
+            start,
+            end,
+            Expr::point(Point::Season(YearRef::Abs(year), season)),
+        ));
+    }
+    let (hint, start) = relative_hint(text, tok.start);
+    if hint == Hint::Tense {
+        // A bare season needs a temporal word before it (`in the summer`); `fall`
+        // is too often the verb to stand alone.
+        if tok.is("fall") {
+            return None;
+        }
+        let mut before = prev_tok(text, tok.start)?;
+        if before.is("the") {
+            before = prev_tok(text, before.start)?;
+        }
+        if !before.is_any(SEASON_CONTEXT) {
+            return None;
+        }
+    }
+    if adjacent_next(text, tok.end).is_some_and(|t| t.is_dash()) {
+        // `summer-time`, `winter-proof`: compounds, not dates.
+        return None;
+    }
+    let start = extend_modifiers(text, start);
+    Some(candidate(
+        start,
+        tok.end,
+        Expr::point(Point::Season(YearRef::Open(hint), season)),
+    ))
+}
+
+fn rel_day_rule(
+    text: &str,
+    tok: Tok<'_>,
+    offset: i32,
+    pod: Option<PartOfDay>,
+) -> Option<Candidate> {
+    let (pod, end) = match pod {
+        Some(pod) => (Some(pod), tok.end),
+        None if offset != 0 => part_of_day_after(text, tok.end),
+        None => (None, tok.end),
+    };
+    Some(candidate(
+        tok.start,
+        end,
+        Expr::Single(Point::RelDay(offset), pod),
+    ))
+}
+
+/// `this morning`, `last night`.
+fn part_of_day_rule(text: &str, tok: Tok<'_>, pod: PartOfDay) -> Option<Candidate> {
+    let prev = prev_tok(text, tok.start)?;
+    let offset = if prev.is("this") && pod != PartOfDay::Night {
+        0
+    } else if prev.is("last") && pod == PartOfDay::Night {
+        -1
+    } else {
+        return None;
+    };
+    Some(candidate(
+        prev.start,
+        tok.end,
+        Expr::Single(Point::RelDay(offset), Some(pod)),
+    ))
+}
+
+const NUMBER_WORDS: [&str; 12] = [
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve",
+];
+
+/// `two years ago`, `a month ago`.
+fn ago_rule(text: &str, tok: Tok<'_>) -> Option<Candidate> {
+    let unit_tok = prev_tok(text, tok.start)?;
+    let unit = if unit_tok.is_any(&["year", "years"]) {
+        Unit::Year
+    } else if unit_tok.is_any(&["month", "months"]) {
+        Unit::Month
+    } else if unit_tok.is_any(&["week", "weeks"]) {
+        Unit::Week
+    } else if unit_tok.is_any(&["day", "days"]) {
+        Unit::Day
+    } else {
+        return None;
+    };
+    let count_tok = prev_tok(text, unit_tok.start)?;
+    let count = if count_tok.is_any(&["a", "an"]) {
+        1
+    } else if let Some(i) = NUMBER_WORDS.iter().position(|w| count_tok.is(w)) {
+        i as i32 + 1
+    } else if count_tok.kind == Kind::Num && count_tok.text.len() <= 3 {
+        count_tok.number()? as i32
+    } else {
+        return None;
+    };
+    let point = match unit {
+        Unit::Year => Point::Year(YearRef::Rel(-count)),
+        Unit::Month => Point::RelMonth(-count),
+        Unit::Week => Point::Week(-count),
+        Unit::Day => Point::RelDay(-count),
+    };
+    Some(candidate(count_tok.start, tok.end, Expr::point(point)))
+}
+
+/// Rules anchored on a number: years, decades, year ranges, ISO dates, `10 December`,
+/// `21st century`.
+fn number_rule(text: &str, tok: Tok<'_>) -> Option<Candidate> {
+    if tok.kind != Kind::Num {
+        return None;
+    }
+    match tok.text.len() {
+        1 | 2 => day_first_rule(text, tok),
+        4 => year_rule(text, tok),
+        _ => None,
+    }
+}
+
+/// `10 December [2025]`, `1-3 December`, `the 21st century`.
+fn day_first_rule(text: &str, tok: Tok<'_>) -> Option<Candidate> {
+    let n = tok.number()?;
+    let suffix = adjacent_next(text, tok.end).filter(|t| t.is_any(&ORDINAL_SUFFIXES));
+    let mut end = suffix.map_or(tok.end, |s| s.end);
+    if let Some(word) = next_tok(text, end)
+        && suffix.is_some()
+    {
+        let century = if word.is_dash() && word.start == end {
+            adjacent_next(text, word.end).filter(|t| t.is("century"))
+        } else {
+            Some(word).filter(|t| t.is("century"))
+        };
+        if let Some(century) = century
+            && (1..=30).contains(&n)
+        {
+            return Some(candidate(
+                tok.start,
+                century.end,
+                Expr::point(Point::Century(n as i32 - 1)),
+            ));
+        }
+        if word.is("of") {
+            end = word.end;
+        }
+    }
+    if suffix.is_none() && number_continues(text, tok.end) {
+        return None;
+    }
+    if !(1..=31).contains(&n) {
+        return None;
+    }
+    // `1-3 December`, `1 to 3 December`.
+    let mut second_day = None;
+    if suffix.is_none()
+        && let Some(joiner) = next_tok(text, end)
+        && (joiner.is_dash() || joiner.is("to"))
+        && let Some((day2, day2_end)) = day_after(text, joiner.end)
+        && day2 > n
+        && month_after(text, day2_end).is_some()
+    {
+        second_day = Some(day2);
+        end = day2_end;
+    }
+    let (month, month_end) = month_after(text, end)?;
+    let last_day = second_day.unwrap_or(n);
+    if last_day > days_in_month(2000, month) {
+        return None;
+    }
+    let year = trailing_year(text, month_end);
+    let end = year.map_or(month_end, |(_, e)| e);
+    let year = year.map_or(YearRef::Open(Hint::Tense), |(y, _)| YearRef::Abs(y));
+    let day = |d: u32| Point::Day {
+        year,
+        month,
+        day: d,
+        weekday: None,
+    };
+    let start = match prev_tok(text, tok.start) {
+        Some(the) if the.is("the") && suffix.is_some() => the.start,
+        _ => tok.start,
+    };
+    let expr = match second_day {
+        Some(d2) => Expr::Range(day(n), day(d2)),
+        None => Expr::point(day(n)),
+    };
+    Some(candidate(start, end, expr))
+}
+
+const MIN_YEAR: u32 = 1900;
+const MAX_YEAR: u32 = 2100;
+
+fn year_rule(text: &str, tok: Tok<'_>) -> Option<Candidate> {
+    let n = tok.number()?;
+    // The article date marker is metadata, never a mention.
+    if prev_tok(text, tok.start).is_some_and(|p| p.is("date"))
+        || (prev_tok(text, tok.start).is_some_and(|p| p.is_punct(':'))
+            && prev_tok(text, tok.start - 1).is_some_and(|p| p.is("date")))
+    {
+        return None;
+    }
+    if let Some(c) = char_before(text, tok.start)
+        && (matches!(c, '$' | '€' | '£' | '¥' | '₩' | '#')
+            || (matches!(c, '.' | ',' | ':' | '/' | '-')
+                && char_before(text, tok.start - 1).is_some_and(|d| d.is_ascii_digit())))
+    {
+        return None;
+    }
+    // Glued forms: `2025-12-10`, `1950-53`, `1998-2024`, `1990s`.
+    if let Some(next) = adjacent_next(text, tok.end) {
+        if next.is_dash()
+            && let Some(second) = adjacent_next(text, next.end).filter(|t| t.kind == Kind::Num)
+        {
+            return glued_number_rule(text, tok, n, second);
+        }
+        if next.is("s") && n % 10 == 0 && (1000..=MAX_YEAR).contains(&n) {
+            if adjacent_next(text, next.end).is_some_and(|t| t.kind != Kind::Punct) {
+                return None;
+            }
+            let start = extend_modifiers(text, tok.start);
+            return Some(candidate(
+                start,
+                next.end,
+                Expr::point(Point::Decade(n as i32 / 10)),
+            ));
+        }
+    }
+    let (year, mut end) = year_at(text, &tok, MIN_YEAR, MAX_YEAR)?;
+    // A lowercase plural after a number read as a count (`about 2000 workers`).
+    if let Some(next) = next_tok(text, end)
+        && next.kind == Kind::Word
+        && next.text.ends_with('s')
+        && !next.is_capitalized()
+        && next.text.len() > 3
+        && prev_tok(text, tok.start)
+            .is_some_and(|p| p.kind == Kind::Num || p.is_any(&["with", "of", "and", "or"]))
+    {
+        return None;
+    }
+    // `1998 to 2024`, `between 2020 and 2024`, `2020 – 2024`.
+    if let Some(joiner) = next_tok(text, end)
+        && is_range_joiner(text, &joiner, tok.start)
+        && let Some((year2, year2_end)) = year_after(text, joiner.end, MIN_YEAR, MAX_YEAR)
+        && year2 > year
+    {
+        end = year2_end;
+        let expr = Expr::Range(
+            Point::Year(YearRef::Abs(year)),
+            Point::Year(YearRef::Abs(year2)),
+        );
+        return Some(candidate(tok.start, end, expr));
+    }
+    let start = extend_modifiers(text, tok.start);
+    Some(candidate(
+        start,
+        end,
+        Expr::point(Point::Year(YearRef::Abs(year))),
+    ))
+}
+
+/// A four-digit number glued by a dash to another number: an ISO date, a year range, or
+/// a code that is no date.
+fn glued_number_rule(text: &str, tok: Tok<'_>, n: u32, second: Tok<'_>) -> Option<Candidate> {
+    let year = n as i32;
+    let after_second = adjacent_next(text, second.end);
+    if second.text.len() == 2
+        && let Some(dash) = after_second.filter(|t| t.is_dash())
+    {
+        let third =
+            adjacent_next(text, dash.end).filter(|t| t.kind == Kind::Num && t.text.len() == 2)?;
+        if number_continues(text, third.end)
+            || adjacent_next(text, third.end).is_some_and(|t| t.is_dash())
+        {
+            return None;
+        }
+        let month = second.number()?;
+        let day = third.number()?;
+        if !super::timex::is_valid_day(year, month, day) {
+            return None;
+        }
+        let point = Point::Day {
+            year: YearRef::Abs(year),
+            month,
+            day,
+            weekday: None,
+        };
+        return Some(candidate(tok.start, third.end, Expr::point(point)));
+    }
+    if after_second.is_some_and(|t| t.kind != Kind::Punct || t.is_dash())
+        || number_continues(text, second.end)
+    {
+        return None;
+    }
+    let end_year = match second.text.len() {
+        2 => (n / 100 * 100 + second.number()?) as i32,
+        4 => second.number()? as i32,
+        _ => return None,
+    };
+    if !(MIN_YEAR..=MAX_YEAR).contains(&n) || end_year <= year || end_year - year > 100 {
+        return None;
+    }
+    if next_tok(text, second.end).is_some_and(|t| t.is_any(QUANTITY_FOLLOWERS)) {
+        return None;
+    }
+    let expr = Expr::Range(
+        Point::Year(YearRef::Abs(year)),
+        Point::Year(YearRef::Abs(end_year)),
+    );
+    Some(candidate(tok.start, second.end, expr))
+}

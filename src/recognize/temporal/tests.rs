@@ -1,0 +1,1 @@
+//! Fixture tests for date recognition and resolution.

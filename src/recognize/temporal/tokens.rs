@@ -1,0 +1,181 @@
+//! A lazy tokenizer for local matching around a trigger: it reads one token forwards or
+//! backwards from a byte offset, within one line, without allocating.
+
+/// What a token is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A run of letters.
+    Word,
+    /// A run of ASCII digits.
+    Num,
+    /// Any other single character.
+    Punct,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Tok<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub kind: Kind,
+    pub text: &'a str,
+}
+
+impl<'a> Tok<'a> {
+    /// Whether this is the word `word`, ignoring ASCII case.
+    pub fn is(&self, word: &str) -> bool {
+        self.kind == Kind::Word && self.text.eq_ignore_ascii_case(word)
+    }
+
+    /// Whether this is one of `words`, ignoring ASCII case.
+    pub fn is_any(&self, words: &[&str]) -> bool {
+        self.kind == Kind::Word && words.iter().any(|w| self.text.eq_ignore_ascii_case(w))
+    }
+
+    pub fn is_punct(&self, c: char) -> bool {
+        self.kind == Kind::Punct && self.text.starts_with(c)
+    }
+
+    /// Whether this is one of the dash characters used between numbers.
+    pub fn is_dash(&self) -> bool {
+        self.kind == Kind::Punct && matches!(self.text, "-" | "–" | "—")
+    }
+
+    pub fn is_capitalized(&self) -> bool {
+        self.text.chars().next().is_some_and(char::is_uppercase)
+    }
+
+    /// The value of a digit run, if it is short enough to be a day, year or count.
+    pub fn number(&self) -> Option<u32> {
+        if self.kind != Kind::Num || self.text.len() > 6 {
+            return None;
+        }
+        self.text.parse().ok()
+    }
+}
+
+/// Blanks that may separate tokens of one expression; line breaks may not.
+fn is_blank(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\u{a0}' | '\u{2009}' | '\u{202f}')
+}
+
+fn is_line_break(c: char) -> bool {
+    c == '\n' || c == '\r'
+}
+
+fn kind_of(c: char) -> Kind {
+    if c.is_ascii_digit() {
+        Kind::Num
+    } else if c.is_alphabetic() {
+        Kind::Word
+    } else {
+        Kind::Punct
+    }
+}
+
+/// The token that starts at or after `pos`, skipping blanks; `None` at a line break or
+/// the end of the text.
+pub(crate) fn next_tok(text: &str, pos: usize) -> Option<Tok<'_>> {
+    let rest = text.get(pos..)?;
+    let mut chars = rest.char_indices();
+    let (offset, first) = loop {
+        let (i, c) = chars.next()?;
+        if is_line_break(c) {
+            return None;
+        }
+        if !is_blank(c) {
+            break (i, c);
+        }
+    };
+    let start = pos + offset;
+    let kind = kind_of(first);
+    let mut end = start + first.len_utf8();
+    if kind != Kind::Punct {
+        for (i, c) in chars {
+            if kind_of(c) != kind {
+                break;
+            }
+            end = pos + i + c.len_utf8();
+        }
+    }
+    Some(Tok {
+        start,
+        end,
+        kind,
+        text: &text[start..end],
+    })
+}
+
+/// The token that ends at or before `pos`, skipping blanks; `None` at a line break or
+/// the start of the text.
+pub(crate) fn prev_tok(text: &str, pos: usize) -> Option<Tok<'_>> {
+    let head = text.get(..pos)?;
+    let mut chars = head.char_indices().rev();
+    let (last_start, last) = loop {
+        let (i, c) = chars.next()?;
+        if is_line_break(c) {
+            return None;
+        }
+        if !is_blank(c) {
+            break (i, c);
+        }
+    };
+    let end = last_start + last.len_utf8();
+    let kind = kind_of(last);
+    let mut start = last_start;
+    if kind != Kind::Punct {
+        for (i, c) in chars {
+            if kind_of(c) != kind {
+                break;
+            }
+            start = i;
+        }
+    }
+    Some(Tok {
+        start,
+        end,
+        kind,
+        text: &text[start..end],
+    })
+}
+
+/// The token starting exactly at `pos` (no blank before it).
+pub(crate) fn adjacent_next(text: &str, pos: usize) -> Option<Tok<'_>> {
+    next_tok(text, pos).filter(|t| t.start == pos)
+}
+
+/// The token ending exactly at `pos` (no blank after it).
+pub(crate) fn adjacent_prev(text: &str, pos: usize) -> Option<Tok<'_>> {
+    prev_tok(text, pos).filter(|t| t.end == pos)
+}
+
+/// The character just before `pos`, if any.
+pub(crate) fn char_before(text: &str, pos: usize) -> Option<char> {
+    text.get(..pos)?.chars().next_back()
+}
+
+/// The character at `pos`, if any.
+pub(crate) fn char_at(text: &str, pos: usize) -> Option<char> {
+    text.get(pos..)?.chars().next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_tokens_both_ways_within_a_line() {
+        let text = "on Wednesday, 10 Dec.\nnext";
+        let t = next_tok(text, 2).map(|t| (t.text, t.kind));
+        assert_eq!(t, Some(("Wednesday", Kind::Word)));
+        let t = next_tok(text, 12).map(|t| t.text);
+        assert_eq!(t, Some(","));
+        let t = next_tok(text, 13).map(|t| (t.text, t.kind));
+        assert_eq!(t, Some(("10", Kind::Num)));
+        assert!(next_tok(text, 21).is_none(), "a line break ends the line");
+        let t = prev_tok(text, 12).map(|t| t.text);
+        assert_eq!(t, Some("Wednesday"));
+        assert!(prev_tok(text, 22).is_none());
+        let t = prev_tok("Seoul’s 2026", 9).map(|t| t.text);
+        assert_eq!(t, Some("s"));
+    }
+}
