@@ -5,17 +5,18 @@
 //! good ones kept, so one typo does not hide a whole file from the analysis.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, DiagnosticCode, Fix, Related, Severity};
+use crate::kb::config::{Config, parse_config};
 use crate::kb::schema::Schema;
 use crate::kb::toml_fields::{
     Node, extent, kind_name, next_header_start, parse_document, range_in, string_contents_range,
     suggestion_suffix, to_toml_value,
 };
-use crate::kb::{Entry, EntrySource};
+use crate::kb::{Entry, EntrySource, KnowledgeBase};
 use crate::text::TextRange;
 
 /// The fields of an entity table with a fixed meaning; all others go to `extra`.
@@ -424,10 +425,288 @@ pub fn is_valid_type_name(name: &str) -> bool {
         && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
+/// A file that was read while loading a project, with the problems found in it.
+#[derive(Clone, Debug)]
+pub struct FileProblems {
+    pub path: PathBuf,
+    /// The text the diagnostics' ranges point into; empty when the file was unreadable.
+    pub text: String,
+    /// May be empty, so that an editor can clear the file's earlier diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A workspace's configuration and knowledge base, ready for analysis.
+#[derive(Clone, Debug)]
+pub struct Project {
+    pub config_path: Option<PathBuf>,
+    pub config: Config,
+    pub kb: KnowledgeBase,
+    /// The config file first (when there is one), then every knowledge-base file read,
+    /// in load order.
+    pub problems: Vec<FileProblems>,
+}
+
+impl Project {
+    /// Whether any loaded file has a diagnostic at `severity` or above.
+    pub fn has_problems_at(&self, severity: Severity) -> bool {
+        self.problems
+            .iter()
+            .flat_map(|file| &file.diagnostics)
+            .any(|diagnostic| diagnostic.severity >= severity)
+    }
+}
+
+/// Reads the config at `config_path` (or takes the defaults without one), then builds
+/// the knowledge base: the entries of `builtin` first when the config enables them,
+/// then every knowledge-base file in the order the config names them. Problems with a
+/// knowledge-base path (unreadable, outside the workspace, too large) are reported on
+/// the config at that path's string; problems inside a file, on that file.
+pub fn load_project(config_path: Option<&Path>, builtin: impl FnOnce() -> Vec<Entry>) -> Project {
+    let mut problems = Vec::new();
+    let config = match config_path {
+        None => Config::default(),
+        Some(path) => {
+            let folder = path.parent().unwrap_or(Path::new(""));
+            let (config, file) = match read_text(path) {
+                Ok(text) => {
+                    let (config, diagnostics) = parse_config(path, &text);
+                    (
+                        config,
+                        FileProblems {
+                            path: path.to_path_buf(),
+                            text,
+                            diagnostics,
+                        },
+                    )
+                }
+                Err(diagnostic) => (
+                    Config::default_at(&std::path::absolute(folder).unwrap_or_default()),
+                    FileProblems {
+                        path: path.to_path_buf(),
+                        text: String::new(),
+                        diagnostics: vec![diagnostic],
+                    },
+                ),
+            };
+            problems.push(file);
+            config
+        }
+    };
+
+    let mut kb = KnowledgeBase::new();
+    if config.builtin_kb {
+        for entry in builtin() {
+            kb.insert(entry);
+        }
+    }
+    let mut config_diagnostics = Vec::new();
+    // The first file entry for each key, so a key defined in two files is reported.
+    let mut file_keys: HashMap<String, (PathBuf, TextRange)> = HashMap::new();
+    let mut seen_files = std::collections::HashSet::new();
+    let canonical_root = std::fs::canonicalize(&config.root).ok();
+    for kb_path in &config.kb_paths {
+        let at = kb_path.range.unwrap_or_default();
+        let files = if kb_path.is_glob() {
+            let files = expand_glob(&config.root, &kb_path.pattern, config.max_files);
+            if files.is_empty() {
+                config_diagnostics.push(
+                    Diagnostic::new(
+                        DiagnosticCode::ConfigInvalid,
+                        at,
+                        format!("`{}` matches no file", kb_path.pattern),
+                    )
+                    .with_severity(Severity::Warning),
+                );
+            }
+            files
+        } else {
+            vec![config.root.join(&kb_path.pattern)]
+        };
+        for file in files {
+            if let Some(root) = &canonical_root
+                && let Ok(real) = std::fs::canonicalize(&file)
+            {
+                if !real.starts_with(root) {
+                    config_diagnostics.push(Diagnostic::new(
+                        DiagnosticCode::PathOutsideWorkspace,
+                        at,
+                        format!(
+                            "`{}` leads outside the workspace (through a link), so it is not loaded",
+                            display_relative(&config.root, &file)
+                        ),
+                    ));
+                    continue;
+                }
+                if !seen_files.insert(real) {
+                    continue;
+                }
+            }
+            match std::fs::metadata(&file) {
+                Ok(metadata) if metadata.len() > config.max_file_size => {
+                    config_diagnostics.push(Diagnostic::new(
+                        DiagnosticCode::FileTooLarge,
+                        at,
+                        format!(
+                            "`{}` is {} bytes, more than the limit of {} (`max-file-size`), so it is not loaded",
+                            display_relative(&config.root, &file),
+                            metadata.len(),
+                            config.max_file_size
+                        ),
+                    ));
+                    continue;
+                }
+                _ => {}
+            }
+            let text = match read_text(&file) {
+                Ok(text) => text,
+                Err(mut diagnostic) => {
+                    diagnostic.range = at;
+                    diagnostic.message = format!(
+                        "`{}`: {}",
+                        display_relative(&config.root, &file),
+                        diagnostic.message
+                    );
+                    config_diagnostics.push(diagnostic);
+                    continue;
+                }
+            };
+            let (entries, mut diagnostics) =
+                parse_entries_for_schema(Some(&file), &text, &config.schema);
+            for entry in entries {
+                let key_range = entry
+                    .source
+                    .as_ref()
+                    .and_then(|source| source.key_range)
+                    .unwrap_or_default();
+                if let Some((first_path, first_range)) = file_keys.get(&entry.key) {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            DiagnosticCode::DuplicateKey,
+                            key_range,
+                            format!(
+                                "duplicate key `{}`: `{}` defines it already; this entry is ignored",
+                                entry.key,
+                                display_relative(&config.root, first_path)
+                            ),
+                        )
+                        .with_related(Related {
+                            path: Some(first_path.clone()),
+                            range: *first_range,
+                            message: format!("`{}` is first defined here", entry.key),
+                        }),
+                    );
+                    continue;
+                }
+                file_keys.insert(entry.key.clone(), (file.clone(), key_range));
+                kb.insert(entry);
+            }
+            diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+            problems.push(FileProblems {
+                path: file,
+                text,
+                diagnostics,
+            });
+        }
+    }
+    if let Some(config_file) = problems.first_mut().filter(|_| config_path.is_some()) {
+        config_file.diagnostics.append(&mut config_diagnostics);
+        config_file
+            .diagnostics
+            .sort_by_key(|d| (d.range.start, d.range.end));
+    }
+    for file in &mut problems {
+        file.diagnostics = config.apply_severities(std::mem::take(&mut file.diagnostics));
+    }
+    Project {
+        config_path: config_path.map(Path::to_path_buf),
+        config,
+        kb,
+        problems,
+    }
+}
+
+/// Reads a file as UTF-8, or says why it cannot be read, at the start of the file.
+fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|error| {
+        Diagnostic::new(
+            DiagnosticCode::IoError,
+            TextRange::empty(0),
+            format!("cannot read the file: {error}"),
+        )
+    })?;
+    String::from_utf8(bytes).map_err(|error| {
+        let at = error.utf8_error().valid_up_to();
+        Diagnostic::new(
+            DiagnosticCode::InvalidUtf8,
+            TextRange::empty(0),
+            format!("the file is not valid UTF-8 (byte {at})"),
+        )
+    })
+}
+
+/// The files under `root` whose relative path matches `pattern`, sorted. Only the
+/// folder named by the pattern's literal prefix is walked, linked folders are not
+/// entered, and the walk stops after `limit` matches.
+fn expand_glob(root: &Path, pattern: &str, limit: usize) -> Vec<PathBuf> {
+    let Ok(glob) = globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+    else {
+        return Vec::new();
+    };
+    let matcher = glob.compile_matcher();
+    let literal_prefix: Vec<&str> = pattern
+        .split('/')
+        .take_while(|part| !part.contains(['*', '?', '[', '{']))
+        .collect();
+    let mut start = root.to_path_buf();
+    let mut relative_start = PathBuf::new();
+    // The last literal part may be a file name, so only folders before it are entered.
+    for part in literal_prefix
+        .iter()
+        .take(pattern.split('/').count().saturating_sub(1))
+    {
+        start.push(part);
+        relative_start.push(part);
+    }
+    let mut matches = Vec::new();
+    let mut pending = vec![(start, relative_start)];
+    while let Some((folder, relative)) = pending.pop() {
+        let Ok(read) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in read.flatten() {
+            let Ok(file_type) = entry.file_type() else {
+                continue;
+            };
+            let relative_path = relative.join(entry.file_name());
+            if file_type.is_dir() {
+                pending.push((entry.path(), relative_path));
+            } else if matcher.is_match(&relative_path) && entry.path().is_file() {
+                matches.push(entry.path());
+                if matches.len() >= limit {
+                    pending.clear();
+                    break;
+                }
+            }
+        }
+    }
+    matches.sort();
+    matches
+}
+
+/// A path relative to the root when it lies under it, for messages.
+fn display_relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
 #[cfg(test)]
 mod tests {
     use std::fmt::Write;
-    use std::path::PathBuf;
 
     use expect_test::{Expect, expect};
 
@@ -568,7 +847,7 @@ description = false
             "entities = 1\n[entity]\nkey = \"a\"\n",
             expect![[r#"
                 entries: 
-                warning config-invalid 1:1-1:9 unknown top-level key `entities`: a knowledge-base file holds `[[entity]]` tables
+                warning config-invalid 1:1-1:9 unknown top-level key `entities`: a knowledge-base file holds `[[entity]]` tables (did you mean `entity`?)
                 error config-invalid 2:2-2:8 `entity` must be an array of tables, written `[[entity]]`, not a table
             "#]],
         );
@@ -623,5 +902,147 @@ description = false
         let (entries, diagnostics) = parse_entries(Some(Path::new("big.toml")), &text);
         assert_eq!(entries.len(), 100_000);
         assert!(diagnostics.is_empty());
+    }
+
+    /// Renders every file's diagnostics, with paths relative to `root`.
+    fn render_problems(project: &Project, root: &Path) -> String {
+        let mut out = String::new();
+        for file in &project.problems {
+            let _ = writeln!(out, "{}:", display_relative(root, &file.path));
+            out.push_str(&render_diagnostics(&file.text, &file.diagnostics));
+        }
+        out
+    }
+
+    #[test]
+    fn the_examples_load_cleanly() {
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        let project = load_project(
+            Some(&examples.join("accord.toml")),
+            crate::kb::builtin::builtin_entries,
+        );
+        expect![[r#"
+            accord.toml:
+            kb/people.toml:
+            kb/trade.toml:
+        "#]]
+        .assert_eq(&render_problems(&project, &examples));
+        let korus = project
+            .kb
+            .get("korus-fta")
+            .expect("the workspace defines korus-fta");
+        assert!(
+            korus.source.is_some(),
+            "the workspace entry replaces the built-in one"
+        );
+        assert!(
+            korus
+                .aliases
+                .iter()
+                .any(|alias| alias == "Korea-US free trade agreement")
+        );
+        assert!(project.kb.get("wto").is_some(), "built-in entries stay");
+        // Every key the example articles refer to is defined.
+        for name in ["annotated.article", "wire-news.article", "crlf-bom.article"] {
+            let text = std::fs::read_to_string(examples.join(name)).unwrap_or_default();
+            for reference in text.split("ref=").skip(1) {
+                let key: String = reference
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                    .collect();
+                assert!(
+                    project.kb.get(&key).is_some(),
+                    "{name}: no entry for `{key}`"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_project_reports_problems_where_they_are() -> std::io::Result<()> {
+        let workspace = tempfile::tempdir()?;
+        let root = workspace.path().join("ws");
+        std::fs::create_dir_all(root.join("kb"))?;
+        std::fs::write(
+            root.join("accord.toml"),
+            "[knowledge-base]\npaths = [\"kb/*.toml\", \"missing.toml\", \"link.toml\", \"none/*.toml\", \"kb/a.toml\"]\n[diagnostics]\nconfig-invalid = \"warning\"\n",
+        )?;
+        std::fs::write(
+            root.join("kb/a.toml"),
+            "[[entity]]\nkey = \"wto\"\ntype = \"org\"\nname = \"Workspace WTO\"\n\n[[entity]]\nkey = \"motir\"\ntype = \"org\"\nname = \"MOTIR\"\n",
+        )?;
+        std::fs::write(
+            root.join("kb/b.toml"),
+            "[[entity]]\nkey = \"motir\"\ntype = \"org\"\nname = \"Again\"\n\n[[entity]]\nkey = \"kita\"\ntype = \"company\"\nname = \"KITA\"\n",
+        )?;
+        std::fs::write(workspace.path().join("outside.toml"), "")?;
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(
+            workspace.path().join("outside.toml"),
+            root.join("link.toml"),
+        )?;
+        #[cfg(not(unix))]
+        std::fs::write(root.join("link.toml"), "")?;
+
+        let builtin = || {
+            let (entries, _) = parse_entries(
+                None,
+                "[[entity]]\nkey = \"wto\"\ntype = \"org\"\nname = \"World Trade Organization\"\n",
+            );
+            entries
+        };
+        let project = load_project(Some(&root.join("accord.toml")), builtin);
+        let rendered = render_problems(&project, &root);
+        #[cfg(unix)]
+        expect![[r#"
+            accord.toml:
+            error io-error 2:23-2:37 `missing.toml`: cannot read the file: No such file or directory (os error 2)
+            error path-outside-workspace 2:39-2:50 `link.toml` leads outside the workspace (through a link), so it is not loaded
+            warning config-invalid 2:52-2:65 `none/*.toml` matches no file
+            kb/a.toml:
+            kb/b.toml:
+            error duplicate-key 2:8-2:13 duplicate key `motir`: `kb/a.toml` defines it already; this entry is ignored
+                related a.toml bytes 78..83 `motir` is first defined here
+            warning config-invalid 8:8-8:17 unknown type `company`
+        "#]]
+        .assert_eq(&rendered);
+        assert!(!rendered.is_empty());
+        assert_eq!(
+            project.kb.get("wto").map(|entry| entry.name.as_str()),
+            Some("Workspace WTO"),
+            "a workspace file replaces a built-in entry"
+        );
+        assert_eq!(
+            project.kb.get("motir").map(|entry| entry.name.as_str()),
+            Some("MOTIR"),
+            "the first file's entry wins"
+        );
+        assert!(project.kb.get("kita").is_none());
+        assert!(project.has_problems_at(Severity::Error));
+
+        // Without the built-in knowledge base, the closure is not even called.
+        std::fs::write(
+            root.join("accord.toml"),
+            "[knowledge-base]\nbuiltin = false\n",
+        )?;
+        let project = load_project(Some(&root.join("accord.toml")), || {
+            panic!("the built-in knowledge base is disabled")
+        });
+        assert!(project.kb.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn an_unreadable_config_is_reported_and_the_defaults_apply() {
+        let missing = Path::new("/nonexistent/accord.toml");
+        let project = load_project(Some(missing), Vec::new);
+        assert_eq!(project.problems.len(), 1);
+        assert_eq!(
+            project.problems[0].diagnostics[0].code,
+            DiagnosticCode::IoError
+        );
+        assert!(project.config.builtin_kb);
+        let project = load_project(None, Vec::new);
+        assert!(project.problems.is_empty() && project.kb.is_empty());
     }
 }

@@ -261,12 +261,17 @@ pub(crate) fn render_diagnostics(text: &str, diagnostics: &[Diagnostic]) -> Stri
             diagnostic.message
         );
         for related in &diagnostic.related {
-            let _ = writeln!(
-                out,
-                "    related {} {}",
-                place(related.range),
-                related.message
-            );
+            // Another file's range cannot be placed with this file's lines.
+            let at = match &related.path {
+                None => place(related.range),
+                Some(path) => format!(
+                    "{} bytes {}..{}",
+                    path.file_name().unwrap_or_default().to_string_lossy(),
+                    related.range.start,
+                    related.range.end
+                ),
+            };
+            let _ = writeln!(out, "    related {at} {}", related.message);
         }
         if let Some(fix) = &diagnostic.fix {
             for edit in &fix.edits {
