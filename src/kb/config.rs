@@ -1207,4 +1207,34 @@ noncanonical-date = "off"
         assert!(!escapes_root(Path::new("a/../b")));
         assert!(escapes_root(Path::new("/etc/passwd")));
     }
+
+    #[test]
+    fn a_bom_and_crlf_line_ends_are_accepted() {
+        let config = check_diagnostics(
+            "\u{feff}[dates]\r\nstrict-marker = true\r\n[limits]\r\nmax-files = 3\r\n",
+            expect![""],
+        );
+        assert!(config.strict_date_marker);
+        assert_eq!(config.max_files, 3);
+    }
+
+    #[test]
+    fn every_prefix_of_a_config_parses_without_panicking() {
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/accord.toml"),
+        )
+        .unwrap_or_default();
+        let text = format!(
+            "{text}\n[types.s]\nchildren = [\"org\"]\n[types.s.attributes.l]\nkind = \"enum\"\nvalues = [\"é\"]\n"
+        );
+        for (end, _) in text.char_indices() {
+            let prefix = &text[..end];
+            let (_, diagnostics) = parse_config(&config_path(), prefix);
+            for diagnostic in diagnostics {
+                assert!(diagnostic.range.end <= prefix.len(), "{prefix:?}");
+                assert!(prefix.is_char_boundary(diagnostic.range.start));
+                assert!(prefix.is_char_boundary(diagnostic.range.end));
+            }
+        }
+    }
 }

@@ -880,7 +880,12 @@ description = false
             "entity = \"x\"\n[[entity]]\n",
             "[[entity]]\nkey = \"a\"\nkey = \"b\"\n",
         ];
-        for text in samples {
+        let example = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/kb/people.toml"),
+        )
+        .unwrap_or_default();
+        let prefixes = example.char_indices().map(|(end, _)| &example[..end]);
+        for text in samples.into_iter().chain(prefixes) {
             let (_, diagnostics) = parse_entries(Some(Path::new("x.toml")), text);
             for diagnostic in diagnostics {
                 assert!(diagnostic.range.end <= text.len());

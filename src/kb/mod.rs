@@ -26,7 +26,8 @@ pub struct EntrySource {
     pub path: PathBuf,
     /// The byte range of the entry's table in that file.
     pub range: TextRange,
-    /// The byte range of the `key = "..."` value, for renames.
+    /// The byte range of the key's text inside its quotes (the whole `"..."` value when
+    /// it holds escapes), so a rename replaces just the key.
     pub key_range: Option<TextRange>,
 }
 
