@@ -1,31 +1,493 @@
 //! Named entities: organisations, people, places, agreements and events.
+//!
+//! Each recogniser proposes candidates; [`resolve`] keeps a flat, non-overlapping set,
+//! the longest name first (tags are flat and the outermost name wins). On equal spans
+//! a learned form beats the knowledge base, which beats a rule, which beats a date or
+//! amount. Acronyms defined in the article then take their long form's type and key,
+//! and surnames of people found take their full name's key.
 
+use std::collections::{BTreeMap, HashMap};
+
+use super::acronyms::{Definition, find_definitions};
+use super::gazetteer::{Gazetteer, is_word_boundary};
+use super::heads::{VENUE_WORDS, find_head_names, head_key};
+use super::normalize::{NormalizedText, slug};
+use super::people::PeopleFinder;
+use super::tokens::{Token, tokenize};
+use super::{AcronymDef, ArticleText, EntityType, Lexicon, Mention, Recognized};
 use crate::kb::KnowledgeBase;
+use crate::text::TextRange;
 
-use super::{ArticleText, Lexicon, Mention, Recognized};
+/// Where a candidate came from; lower wins on equal spans.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Tier {
+    Lexicon,
+    KnowledgeBase,
+    Rule,
+    Value,
+}
 
-pub struct EntityRecognizer {}
+#[derive(Clone, Debug)]
+struct Candidate {
+    mention: Mention,
+    tier: Tier,
+}
+
+pub struct EntityRecognizer {
+    gazetteer: Gazetteer,
+}
 
 impl EntityRecognizer {
-    pub fn new(_kb: &KnowledgeBase) -> EntityRecognizer {
-        EntityRecognizer {}
+    pub fn new(kb: &KnowledgeBase) -> EntityRecognizer {
+        let mut forms = Vec::new();
+        for entry in kb.entries() {
+            let Some(ty) = EntityType::from_name(&entry.ty).filter(|ty| ty.is_keyed()) else {
+                continue;
+            };
+            for surface in std::iter::once(&entry.name).chain(&entry.aliases) {
+                forms.push((surface.clone(), ty, Some(entry.key.clone())));
+            }
+        }
+        EntityRecognizer {
+            gazetteer: Gazetteer::new(forms),
+        }
     }
 
     /// Finds entities and merges them with the date and amount mentions found by the
     /// other recognisers into one flat, sorted list.
     pub fn recognize(
         &self,
-        _article: &ArticleText<'_>,
-        _lexicon: &Lexicon,
+        article: &ArticleText<'_>,
+        lexicon: &Lexicon,
         dates: Vec<Mention>,
         amounts: Vec<Mention>,
     ) -> Recognized {
-        let mut mentions = dates;
-        mentions.extend(amounts);
-        mentions.sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end)));
-        Recognized {
-            mentions,
-            acronyms: Vec::new(),
+        let text = article.text;
+        let normalized = NormalizedText::new(text);
+        let tokens = tokenize(text);
+        let mut candidates = Vec::new();
+
+        // Learned forms and the knowledge base.
+        if let Some(learned) = lexicon.gazetteer() {
+            for m in learned.find(text, &normalized) {
+                let target = learned.target(m.target);
+                candidates.push(candidate(
+                    m.range,
+                    target.ty,
+                    target.key.clone(),
+                    Tier::Lexicon,
+                ));
+            }
+        }
+        let mut known_places: Vec<TextRange> = Vec::new();
+        for m in self.gazetteer.find(text, &normalized) {
+            let target = self.gazetteer.target(m.target);
+            if target.ty == EntityType::Place && is_in_venue(text, &tokens, m.range) {
+                continue;
+            }
+            if matches!(target.ty, EntityType::Place | EntityType::Org) {
+                known_places.push(m.range);
+            }
+            candidates.push(candidate(
+                m.range,
+                target.ty,
+                target.key.clone(),
+                Tier::KnowledgeBase,
+            ));
+        }
+        known_places.sort();
+        let is_known = |token: &Token| {
+            let range = TextRange::new(token.start, token.end);
+            let at = known_places.partition_point(|r| r.start < range.start);
+            known_places[at.saturating_sub(1)..]
+                .iter()
+                .take(3)
+                .any(|r| r.intersects(range))
+        };
+
+        // Names by head word.
+        let year = article.date.map(|d| d.year());
+        for name in find_head_names(text, &tokens, year, &is_known) {
+            let surface = text.get(name.name.start..name.name.end).unwrap_or("");
+            let key = match (self.gazetteer.lookup(surface), &name.occurrence) {
+                (Some(target), None) if target.ty == name.ty => target.key.clone(),
+                _ => Some(head_key(text, &name)),
+            };
+            candidates.push(candidate(name.range, name.ty, key, Tier::Rule));
+        }
+
+        // People.
+        let finder = PeopleFinder::new(text, &tokens, &is_known);
+        let people = finder.find();
+        for person in &people.names {
+            candidates.push(candidate(
+                person.range,
+                EntityType::Person,
+                Some(person.key.clone()),
+                Tier::Rule,
+            ));
+        }
+        candidates.extend(place_rules(text, &tokens));
+
+        for mention in dates.into_iter().chain(amounts) {
+            candidates.push(Candidate {
+                mention,
+                tier: Tier::Value,
+            });
+        }
+
+        let mut mentions = resolve(candidates);
+        share_keys_between_name_forms(text, &mut mentions);
+
+        // Acronyms: type and key from the long form, then every mention of the short.
+        let definitions = find_definitions(text);
+        let acronyms = type_acronyms(text, &definitions, &mut mentions);
+        add_acronym_mentions(text, &tokens, &acronyms, &mut mentions);
+
+        // Surnames of the people found.
+        let follow_ups: Vec<Candidate> = finder
+            .surname_mentions(&people)
+            .into_iter()
+            .map(|p| candidate(p.range, EntityType::Person, Some(p.key), Tier::Rule))
+            .collect();
+        add_in_gaps(&mut mentions, follow_ups.into_iter().map(|c| c.mention));
+        mentions.sort_by_key(|m| (m.range.start, m.range.end));
+        Recognized { mentions, acronyms }
+    }
+}
+
+fn candidate(range: TextRange, ty: EntityType, key: Option<String>, tier: Tier) -> Candidate {
+    Candidate {
+        mention: Mention {
+            range,
+            ty,
+            key,
+            value: None,
+            date: None,
+        },
+        tier,
+    }
+}
+
+/// Keeps the longest candidates that do not overlap; see the module comment. A learned
+/// form is never cut by a rule: rule candidates that cross one are dropped first.
+fn resolve(mut candidates: Vec<Candidate>) -> Vec<Mention> {
+    let learned: Vec<TextRange> = candidates
+        .iter()
+        .filter(|c| c.tier == Tier::Lexicon)
+        .map(|c| c.mention.range)
+        .collect();
+    if !learned.is_empty() {
+        candidates.retain(|c| {
+            c.tier == Tier::Lexicon
+                || !learned
+                    .iter()
+                    .any(|l| l.intersects(c.mention.range) && !c.mention.range.contains_range(*l))
+        });
+    }
+    candidates.sort_by(|a, b| {
+        b.mention
+            .range
+            .len()
+            .cmp(&a.mention.range.len())
+            .then(a.tier.cmp(&b.tier))
+            .then(a.mention.range.start.cmp(&b.mention.range.start))
+    });
+    let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut kept = Vec::new();
+    for c in candidates {
+        let range = c.mention.range;
+        if range.is_empty() || overlaps(&taken, range) {
+            continue;
+        }
+        taken.insert(range.start, range.end);
+        kept.push(c.mention);
+    }
+    kept.sort_by_key(|m| (m.range.start, m.range.end));
+    kept
+}
+
+fn overlaps(taken: &BTreeMap<usize, usize>, range: TextRange) -> bool {
+    if let Some((_, &end)) = taken.range(..=range.start).next_back()
+        && end > range.start
+    {
+        return true;
+    }
+    taken.range(range.start..range.end).next().is_some()
+}
+
+/// Adds mentions that fit between the existing ones.
+fn add_in_gaps(mentions: &mut Vec<Mention>, extra: impl IntoIterator<Item = Mention>) {
+    let mut taken: BTreeMap<usize, usize> = mentions
+        .iter()
+        .map(|m| (m.range.start, m.range.end))
+        .collect();
+    for mention in extra {
+        if !overlaps(&taken, mention.range) {
+            taken.insert(mention.range.start, mention.range.end);
+            mentions.push(mention);
         }
     }
+    mentions.sort_by_key(|m| (m.range.start, m.range.end));
+}
+
+/// Whether a place match sits in a venue name (`Grand Hyatt Seoul`): its run of
+/// capitalised words holds a venue word.
+fn is_in_venue(text: &str, tokens: &[Token], range: TextRange) -> bool {
+    let Some(first) = tokens.iter().position(|t| t.start >= range.start) else {
+        return false;
+    };
+    let last = tokens[first..]
+        .iter()
+        .position(|t| t.end >= range.end)
+        .map_or(first, |p| first + p);
+    let capitalized = |t: &Token| t.is_word() && t.text(text).starts_with(char::is_uppercase);
+    let mut start = first;
+    while start > 0 && tokens[start].joined_to_previous && capitalized(&tokens[start - 1]) {
+        start -= 1;
+    }
+    let mut end = last;
+    while end + 1 < tokens.len()
+        && tokens[end + 1].joined_to_previous
+        && capitalized(&tokens[end + 1])
+    {
+        end += 1;
+    }
+    (start..=end)
+        .filter(|&i| i < first || i > last)
+        .any(|i| VENUE_WORDS.contains(&tokens[i].text(text)))
+}
+
+/// Places no list holds: Korean districts (`Jung-gu`), `X district`, and `the North`
+/// for North Korea in articles that name it.
+fn place_rules(text: &str, tokens: &[Token]) -> Vec<Candidate> {
+    let mut found = Vec::new();
+    let names_north_korea = text.contains("North Korea");
+    for (index, token) in tokens.iter().enumerate() {
+        if !token.is_word() {
+            continue;
+        }
+        let word = token.text(text);
+        let range = TextRange::new(token.start, token.end);
+        let next = tokens
+            .get(index + 1)
+            .filter(|t| t.joined_to_previous && t.is_word())
+            .map(|t| t.text(text));
+        let is_name =
+            word.starts_with(char::is_uppercase) && word.chars().skip(1).any(char::is_lowercase);
+        if is_name
+            && ["-gu", "-gun", "-si", "-do", "-dong", "-eup", "-myeon"]
+                .iter()
+                .any(|suffix| word.ends_with(suffix))
+            && word.len() > 4
+        {
+            found.push(candidate(
+                range,
+                EntityType::Place,
+                Some(slug(word)),
+                Tier::Rule,
+            ));
+        }
+        if is_name
+            && matches!(next, Some("district" | "province" | "county"))
+            && !word.contains('-')
+        {
+            let prev_capitalized = index > 0
+                && token.joined_to_previous
+                && tokens[index - 1].text(text).starts_with(char::is_uppercase);
+            if !prev_capitalized {
+                found.push(candidate(
+                    range,
+                    EntityType::Place,
+                    Some(slug(word)),
+                    Tier::Rule,
+                ));
+            }
+        }
+        if word == "North"
+            && names_north_korea
+            && index > 0
+            && tokens[index - 1].text(text) == "the"
+            && !next.is_some_and(|n| n.starts_with(char::is_uppercase))
+        {
+            found.push(candidate(
+                range,
+                EntityType::Place,
+                Some("north-korea".to_owned()),
+                Tier::Rule,
+            ));
+        }
+    }
+    found
+}
+
+/// Within one article, a name and its shorter or longer form share a key: `EU Battery
+/// Regulation` and `Battery Regulation`, `Foreign Subsidies Regulation` and `EU Foreign
+/// Subsidies Regulation`. The key of the first form seen wins.
+fn share_keys_between_name_forms(text: &str, mentions: &mut [Mention]) {
+    let mut first_key: HashMap<(EntityType, String), String> = HashMap::new();
+    for mention in mentions.iter_mut() {
+        if !matches!(mention.ty, EntityType::Agreement | EntityType::Org) {
+            continue;
+        }
+        let surface = text
+            .get(mention.range.start..mention.range.end)
+            .unwrap_or("");
+        let Some(key) = mention.key.clone() else {
+            continue;
+        };
+        // Forms are compared by their last words: a place prefix is what varies.
+        let tail = surface
+            .split_once(' ')
+            .map(|(_, rest)| rest)
+            .unwrap_or(surface);
+        let forms = [slug(surface), slug(tail)];
+        let found = forms
+            .iter()
+            .find_map(|f| first_key.get(&(mention.ty, f.clone())).cloned());
+        match found {
+            Some(shared) if tail.contains(' ') || surface == tail => mention.key = Some(shared),
+            _ => {
+                for f in forms {
+                    first_key
+                        .entry((mention.ty, f))
+                        .or_insert_with(|| key.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Types each definition by the mention that ends where its long form ends, and gives
+/// that mention the acronym's key when its own key was only a slug.
+fn type_acronyms(
+    text: &str,
+    definitions: &[Definition],
+    mentions: &mut [Mention],
+) -> Vec<AcronymDef> {
+    let mut acronyms = Vec::new();
+    for definition in definitions {
+        let short = text
+            .get(definition.short.start..definition.short.end)
+            .unwrap_or("");
+        let long = text
+            .get(definition.long.start..definition.long.end)
+            .unwrap_or("");
+        let owner = mentions.iter_mut().find(|m| {
+            m.ty.is_keyed()
+                && m.range.end == definition.long.end
+                && m.range.start <= definition.long.start + long.len() / 2
+        });
+        let (ty, key) = match owner {
+            Some(mention) => {
+                let surface = text
+                    .get(mention.range.start..mention.range.end)
+                    .unwrap_or("");
+                let slug_key = slug(surface);
+                let key_is_slug = mention
+                    .key
+                    .as_deref()
+                    .is_none_or(|k| k == slug_key || k.starts_with(&slug_key));
+                if key_is_slug && mention.ty != EntityType::Person {
+                    let prefix = text
+                        .get(mention.range.start..definition.long.start)
+                        .unwrap_or("");
+                    mention.key = Some(slug(&format!("{prefix} {short}")));
+                }
+                (Some(mention.ty), mention.key.clone())
+            }
+            None => (None, None),
+        };
+        acronyms.push(AcronymDef {
+            short: short.to_owned(),
+            long: long.to_owned(),
+            short_range: definition.short,
+            long_range: definition.long,
+            ty,
+            key,
+        });
+    }
+    acronyms
+}
+
+/// Every mention of a typed short form in the article. A short form right after a
+/// place compound (`Korea–EU DTA`) is one agreement with it.
+fn add_acronym_mentions(
+    text: &str,
+    tokens: &[Token],
+    acronyms: &[AcronymDef],
+    mentions: &mut Vec<Mention>,
+) {
+    let mut extra = Vec::new();
+    let mut merged: Vec<(TextRange, Mention)> = Vec::new();
+    for acronym in acronyms {
+        let Some(ty) = acronym.ty else { continue };
+        if acronym.short.is_empty()
+            || acronyms
+                .iter()
+                .any(|a| a.short == acronym.short && a.ty.is_some() && a.key != acronym.key)
+        {
+            continue;
+        }
+        for (start, _) in text.match_indices(acronym.short.as_str()) {
+            let end = start + acronym.short.len();
+            if !is_word_boundary(text, start, end) {
+                continue;
+            }
+            let range = TextRange::new(start, end);
+            if ty == EntityType::Agreement
+                && let Some(prefix) = place_compound_before(text, tokens, start, mentions)
+            {
+                merged.push((
+                    prefix,
+                    Mention {
+                        range: TextRange::new(prefix.start, end),
+                        ty,
+                        key: acronym.key.clone(),
+                        value: None,
+                        date: None,
+                    },
+                ));
+                continue;
+            }
+            extra.push(Mention {
+                range,
+                ty,
+                key: acronym.key.clone(),
+                value: None,
+                date: None,
+            });
+        }
+    }
+    for (prefix, mention) in merged {
+        mentions.retain(|m| !prefix.contains_range(m.range));
+        if !mentions.iter().any(|m| m.range.intersects(mention.range)) {
+            mentions.push(mention);
+        }
+    }
+    add_in_gaps(mentions, extra);
+}
+
+/// The range of a dash compound of places (`Korea–EU`) ending one space before `at`.
+fn place_compound_before(
+    text: &str,
+    tokens: &[Token],
+    at: usize,
+    mentions: &[Mention],
+) -> Option<TextRange> {
+    let index = tokens.iter().position(|t| t.start == at)?;
+    if index == 0 || !tokens[index].joined_to_previous {
+        return None;
+    }
+    let prev = &tokens[index - 1];
+    let word = prev.text(text);
+    if !prev.is_word() || !word.contains(['-', '–', '\u{2011}']) {
+        return None;
+    }
+    let range = TextRange::new(prev.start, prev.end);
+    let parts: Vec<&Mention> = mentions
+        .iter()
+        .filter(|m| range.contains_range(m.range))
+        .collect();
+    (parts.len() >= 2 && parts.iter().all(|m| m.ty == EntityType::Place)).then_some(range)
 }

@@ -9,9 +9,14 @@
 pub mod acronyms;
 pub mod entities;
 pub mod gazetteer;
+pub mod heads;
 pub mod normalize;
 pub mod numeric;
+pub mod people;
 pub mod temporal;
+pub mod tokens;
+
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -183,14 +188,39 @@ pub struct LearnedForm {
 }
 
 /// Forms learned from the workspace, compiled for matching.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Lexicon {
     pub forms: Vec<LearnedForm>,
+    /// The forms as a gazetteer, built once by [`Lexicon::new`].
+    compiled: Option<Arc<gazetteer::Gazetteer>>,
+}
+
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lexicon")
+            .field("forms", &self.forms)
+            .finish()
+    }
 }
 
 impl Lexicon {
+    /// Compiles the forms once; longer forms are tried first, and of two forms with the
+    /// same surface the first listed wins.
     pub fn new(forms: Vec<LearnedForm>) -> Lexicon {
-        Lexicon { forms }
+        let keyed = forms
+            .iter()
+            .filter(|form| form.ty.is_keyed())
+            .map(|form| (form.surface.clone(), form.ty, form.key.clone()));
+        let compiled = gazetteer::Gazetteer::new(keyed);
+        Lexicon {
+            compiled: (!compiled.is_empty()).then(|| Arc::new(compiled)),
+            forms,
+        }
+    }
+
+    /// The compiled forms, or `None` when there are none.
+    pub fn gazetteer(&self) -> Option<&gazetteer::Gazetteer> {
+        self.compiled.as_deref()
     }
 
     pub fn is_empty(&self) -> bool {

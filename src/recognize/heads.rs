@@ -1,0 +1,747 @@
+//! Organisations, agreements and events found by their head word.
+//!
+//! A name such as `Korea Trade-Investment Promotion Agency` or `Committee on Industry,
+//! Research and Energy` is a head word (`Agency`, `Committee`) with capitalised
+//! modifiers before it and an `of`/`for`/`on` complement after it. The head decides the
+//! type; an ordinal in front (`52nd Trade Promotion Committee`) makes a committee or
+//! council meeting an event. Spans never take a leading `the`, a possessive, or a
+//! headline verb, so title-case headlines give no junk.
+
+use super::EntityType;
+use super::normalize::slug;
+use super::tokens::{Token, is_all_caps, is_capitalized, ordinal_value};
+use crate::text::TextRange;
+
+/// What a head word makes of the name it ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Head {
+    Org,
+    /// A standing body whose numbered sessions are events.
+    Body,
+    Agreement,
+    /// `MOU`, `Memorandum`: only a name when something before it names it.
+    Memorandum,
+    Event,
+    /// `Ministry`, `Department`: its own name is the complement, no modifiers.
+    Ministry,
+}
+
+fn head_of(word: &str) -> Option<Head> {
+    let head = match word {
+        "Ministry" | "Department" => Head::Ministry,
+        "Committee" | "Council" | "Commission" | "Assembly" => Head::Body,
+        "Agency" | "Institute" | "Institution" | "Corporation" | "Corp." | "Organization"
+        | "Organisation" | "Association" | "Federation" | "Chamber" | "Bank" | "Fund"
+        | "Office" | "Authority" | "Board" | "Bureau" | "Foundation" | "University" | "Company"
+        | "Group" | "Holdings" | "Parliament" | "Service" | "Court" | "Party" | "Secretariat"
+        | "Body" | "Union" | "Alliance" | "Coalition" | "Consortium" | "Society" | "Academy"
+        | "Administration" | "Electronics" | "Motors" | "Exchange" => Head::Org,
+        "FTA" | "Agreement" | "Deal" | "Regulation" | "Mechanism" | "Act" | "Treaty" | "Accord"
+        | "Pact" | "Protocol" | "Directive" | "Law" | "Arrangement" | "Charter" | "Convention"
+        | "CEPA" | "EPA" => Head::Agreement,
+        "MOU" | "Memorandum" => Head::Memorandum,
+        "Summit" | "Forum" | "Dialogue" | "Conference" | "Symposium" | "Expo" | "Exhibition"
+        | "Festival" | "Games" | "Olympics" | "War" | "Talks" | "Day" | "Roundtable"
+        | "Seminar" | "Workshop" | "Week" | "Ministerial" => Head::Event,
+        _ => return None,
+    };
+    Some(head)
+}
+
+/// Capitalised words that end a name on the left: articles, pronouns, prepositions
+/// at the start of a sentence, and the verbs of title-case headlines.
+const LEFT_STOPS: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "Its",
+    "Their",
+    "His",
+    "Her",
+    "Our",
+    "By",
+    "In",
+    "On",
+    "At",
+    "For",
+    "Of",
+    "With",
+    "To",
+    "From",
+    "And",
+    "Or",
+    "As",
+    "After",
+    "Before",
+    "During",
+    "Under",
+    "Through",
+    "While",
+    "When",
+    "Both",
+    "All",
+    "New",
+    "Meanwhile",
+    "Also",
+    "Under",
+    "Amid",
+    "Ahead",
+    "Against",
+    "Via",
+    "Into",
+    "Over",
+    "About",
+    "Across",
+    "Steps",
+    "Step",
+    "Reviews",
+    "Review",
+    "Plans",
+    "Plan",
+    "Hosts",
+    "Host",
+    "Holds",
+    "Hold",
+    "Signs",
+    "Sign",
+    "Launches",
+    "Launch",
+    "Discuss",
+    "Discusses",
+    "Join",
+    "Joins",
+    "Reveals",
+    "Reveal",
+    "Unveils",
+    "Unveil",
+    "Announces",
+    "Announce",
+    "Opens",
+    "Open",
+    "Seeks",
+    "Seek",
+    "Urges",
+    "Urge",
+    "Calls",
+    "Call",
+    "Agree",
+    "Agrees",
+    "Meets",
+    "Meet",
+    "Visits",
+    "Visit",
+    "Attends",
+    "Attend",
+    "Says",
+    "Say",
+    "Vows",
+    "Vow",
+    "Pushes",
+    "Push",
+    "Boosts",
+    "Boost",
+    "Eyes",
+    "Wins",
+    "Win",
+    "Marks",
+    "Mark",
+    "Sets",
+    "Set",
+    "Takes",
+    "Take",
+    "Expands",
+    "Expand",
+    "Strengthens",
+    "Strengthen",
+    "Establish",
+    "Establishes",
+    "Promote",
+    "Promotes",
+    "Convene",
+    "Convenes",
+    "Chairs",
+    "Chair",
+    "Leads",
+    "Lead",
+    "Backs",
+    "Back",
+    "Welcomes",
+    "Welcome",
+    "Ends",
+    "End",
+    "Begins",
+    "Begin",
+    "Starts",
+    "Start",
+    "Adopts",
+    "Adopt",
+    "Approves",
+    "Approve",
+    "Passes",
+    "Pass",
+    "Seals",
+    "Seal",
+    "Inks",
+    "Ink",
+    "Concludes",
+    "Conclude",
+    "Advance",
+    "Advances",
+    "Prepares",
+    "Prepare",
+    "Kicks",
+    "Officials",
+    "Official",
+    "Ministers",
+    "Leaders",
+    "Experts",
+    "Participants",
+    "Representatives",
+    "Delegates",
+    "Minister",
+    "President",
+    "Secretary",
+    "Director",
+    "Chairman",
+    "Commissioner",
+    "Deputy",
+    "Vice",
+    "Prime",
+    "Former",
+];
+
+/// Modifiers that do not make a head a name by themselves (`the Joint Committee`).
+const GENERIC_MODIFIERS: &[&str] = &[
+    "Joint",
+    "Standing",
+    "Special",
+    "Annual",
+    "Regular",
+    "General",
+    "Executive",
+    "Advisory",
+    "Steering",
+    "Working",
+    "Free",
+    "Trade",
+    "Economic",
+    "Comprehensive",
+    "Bilateral",
+    "Multilateral",
+    "Partnership",
+    "Investment",
+    "Framework",
+    "Final",
+    "Interim",
+    "Global",
+    "International",
+    "National",
+    "High-Level",
+    "Senior",
+    "Inaugural",
+    "Next",
+    "Upcoming",
+    "Main",
+    "Key",
+    "Major",
+    "Big",
+    "First",
+    "Last",
+    "Relevant",
+    "Related",
+    "Several",
+];
+
+/// Words that make a capitalised run a venue, whose names are never tagged.
+pub const VENUE_WORDS: &[&str] = &[
+    "Hotel",
+    "Hyatt",
+    "Shilla",
+    "Hilton",
+    "Marriott",
+    "Westin",
+    "Josun",
+    "Plaza",
+    "Conrad",
+    "InterContinental",
+    "Intercontinental",
+    "Sheraton",
+    "Novotel",
+    "Signiel",
+    "Walkerhill",
+    "Ritz-Carlton",
+    "Park",
+    "Tower",
+    "Station",
+    "Airport",
+    "Stadium",
+    "Arena",
+    "Hall",
+    "Museum",
+    "Palace",
+    "Square",
+    "COEX",
+    "KINTEX",
+    "BEXCO",
+    "Convention",
+    "Centre",
+    "Center",
+    "Building",
+    "Forest",
+    "Bridge",
+    "Port",
+    "Harbor",
+    "Harbour",
+    "Gate",
+];
+
+const TITLE_WORDS: &[&str] = &[
+    "Minister",
+    "President",
+    "Secretary",
+    "Secretary-General",
+    "Director",
+    "Director-General",
+    "Chair",
+    "Chairman",
+    "Chairwoman",
+    "Chairperson",
+    "Commissioner",
+    "Adviser",
+    "Advisor",
+    "Ambassador",
+    "Governor",
+    "Mayor",
+    "Spokesperson",
+    "Spokesman",
+    "Chief",
+    "CEO",
+];
+
+/// A name found by a head word.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeadName {
+    pub range: TextRange,
+    pub ty: EntityType,
+    /// The name without its ordinal, for keys and knowledge-base look-ups.
+    pub name: TextRange,
+    /// The key suffix for a numbered or dated occurrence: `-52`, `-2025`.
+    pub occurrence: Option<String>,
+}
+
+/// Finds head-word names. `is_place_word` tells whether a token is a known place, which
+/// stops `and` from joining two names (`Korea and Japan Forum` is not one name).
+pub fn find_head_names(
+    text: &str,
+    tokens: &[Token],
+    article_year: Option<i16>,
+    is_place_word: &dyn Fn(&Token) -> bool,
+) -> Vec<HeadName> {
+    let mut found = Vec::new();
+    for (index, token) in tokens.iter().enumerate() {
+        if !token.is_word() {
+            continue;
+        }
+        let word = token.text(text);
+        let Some(head) = head_of(word) else {
+            continue;
+        };
+        if let Some(name) = name_at(text, tokens, index, head, article_year, is_place_word) {
+            found.push(name);
+        }
+    }
+    found.extend(find_numbered_rounds(text, tokens));
+    found
+}
+
+fn word_at<'a>(text: &'a str, tokens: &[Token], index: usize) -> Option<&'a str> {
+    tokens
+        .get(index)
+        .filter(|t| t.is_word())
+        .map(|t| t.text(text))
+}
+
+fn punct_at(text: &str, tokens: &[Token], index: usize) -> Option<char> {
+    tokens
+        .get(index)
+        .filter(|t| !t.is_word())
+        .and_then(|t| t.text(text).chars().next())
+}
+
+/// A capitalised word that can sit inside a name.
+fn is_name_word(word: &str) -> bool {
+    (is_capitalized(word)
+        || word.chars().next().is_some_and(|c| c.is_ascii_digit())
+            && word.chars().any(char::is_alphabetic))
+        && !LEFT_STOPS.contains(&word)
+}
+
+fn name_at(
+    text: &str,
+    tokens: &[Token],
+    head_index: usize,
+    head: Head,
+    article_year: Option<i16>,
+    is_place_word: &dyn Fn(&Token) -> bool,
+) -> Option<HeadName> {
+    let head_word = tokens[head_index].text(text);
+    // Modifiers to the left.
+    let mut left = head_index;
+    if head != Head::Ministry || word_at(text, tokens, head_index + 1) != Some("of") {
+        while left > 0 {
+            let current = &tokens[left];
+            if !current.joined_to_previous {
+                break;
+            }
+            let prev = &tokens[left - 1];
+            let prev_text = prev.text(text);
+            if prev.is_word() && is_name_word(prev_text) {
+                left -= 1;
+                continue;
+            }
+            // `Planning & Evaluation`, `Strategic Trade and Investment Deal`.
+            let joiner = prev_text == "&" || prev_text == "and";
+            if joiner && left >= 2 && prev.joined_to_previous {
+                let before = &tokens[left - 2];
+                let before_text = before.text(text);
+                if before.is_word()
+                    && is_name_word(before_text)
+                    && !is_place_word(before)
+                    && !is_place_word(current)
+                {
+                    left -= 2;
+                    continue;
+                }
+            }
+            break;
+        }
+    }
+    // The complement to the right.
+    let mut right = head_index;
+    if matches!(
+        head,
+        Head::Ministry | Head::Org | Head::Body | Head::Event | Head::Agreement | Head::Memorandum
+    ) {
+        while let Some(end) = complement_end(text, tokens, right + 1) {
+            right = end;
+        }
+    }
+    let has_complement = right > head_index;
+    // `U.S. National Institute of …`: a country code in front is a modifier, not a part.
+    if matches!(head, Head::Org | Head::Body) && left < head_index {
+        let first = tokens[left].text(text);
+        if matches!(first, "US" | "U.S." | "UK" | "U.K." | "EU" | "ROK") {
+            left += 1;
+        }
+    }
+    let modifiers: Vec<&str> = (left..head_index)
+        .filter_map(|i| word_at(text, tokens, i))
+        .collect();
+    let named_by_modifier = modifiers
+        .iter()
+        .any(|m| !GENERIC_MODIFIERS.contains(m) && *m != "and");
+    if !named_by_modifier && !has_complement {
+        return None;
+    }
+    if head == Head::Memorandum && !named_by_modifier {
+        return None;
+    }
+    // `a Memorandum of Understanding`, `a Free Trade Agreement`: generic.
+    let determiner = left
+        .checked_sub(1)
+        .and_then(|i| word_at(text, tokens, i))
+        .filter(|_| tokens[left].joined_to_previous);
+    if matches!(head, Head::Agreement | Head::Memorandum | Head::Event)
+        && matches!(determiner, Some("a" | "an" | "A" | "An"))
+    {
+        return None;
+    }
+    if head == Head::Event && head_word == "Day" && modifiers.len() < 2 {
+        return None;
+    }
+    let words_in_span = (left..=right).filter_map(|i| word_at(text, tokens, i));
+    if words_in_span.clone().any(|w| VENUE_WORDS.contains(&w)) {
+        return None;
+    }
+    // A run of capitals only (`AI`, `FDI`) before a head that is itself an acronym is
+    // an unknown acronym pair, not a name.
+    if head_word.chars().all(|c| c.is_ascii_uppercase())
+        && modifiers
+            .iter()
+            .all(|m| is_all_caps(m) && !m.contains(['-', '–']))
+        && modifiers.len() == 1
+        && !is_place_word(&tokens[left])
+    {
+        return None;
+    }
+    let name = TextRange::new(tokens[left].start, tokens[right].end);
+    let mut range = name;
+    let mut ty = match head {
+        Head::Org | Head::Body | Head::Ministry => EntityType::Org,
+        Head::Agreement | Head::Memorandum => EntityType::Agreement,
+        Head::Event => EntityType::Event,
+    };
+    let mut occurrence = None;
+    if left > 0 && tokens[left].joined_to_previous {
+        let before = word_at(text, tokens, left - 1).unwrap_or("");
+        if let Some(number) = ordinal_value(before) {
+            range.start = tokens[left - 1].start;
+            occurrence = Some(format!("-{number}"));
+            if matches!(head, Head::Body | Head::Event) {
+                ty = EntityType::Event;
+            }
+        } else if is_year(before) && ty == EntityType::Event {
+            occurrence = Some(format!("-{before}"));
+        }
+    }
+    if occurrence.is_none() && ty == EntityType::Event && head_word == "Summit" {
+        occurrence = article_year.map(|year| format!("-{year}"));
+    }
+    Some(HeadName {
+        range,
+        ty,
+        name,
+        occurrence,
+    })
+}
+
+fn is_year(word: &str) -> bool {
+    word.len() == 4
+        && word.chars().all(|c| c.is_ascii_digit())
+        && (word.starts_with("19") || word.starts_with("20"))
+}
+
+/// The last token of an `of`/`for`/`on` complement starting at `index`, if one is there:
+/// `of Trade, Industry and Resources`, `on Innovative Industries`, `of the European Union`.
+fn complement_end(text: &str, tokens: &[Token], index: usize) -> Option<usize> {
+    let preposition = word_at(text, tokens, index)?;
+    if !matches!(preposition, "of" | "for" | "on") || !tokens[index].joined_to_previous {
+        return None;
+    }
+    let mut start = index + 1;
+    if word_at(text, tokens, start) == Some("the") {
+        start += 1;
+    }
+    let run_end = capitalized_run_end(text, tokens, start)?;
+    Some(run_end)
+}
+
+/// The end of a run of capitalised words from `start`, joined by `&`, `and`, or commas
+/// of a list that closes with `and`: `Trade, Industry and Resources`.
+fn capitalized_run_end(text: &str, tokens: &[Token], start: usize) -> Option<usize> {
+    let is_part = |i: usize| {
+        tokens.get(i).is_some_and(|t| t.joined_to_previous)
+            && word_at(text, tokens, i).is_some_and(|w| {
+                is_name_word(w) && !TITLE_WORDS.contains(&w) && !w.starts_with(char::is_numeric)
+            })
+    };
+    if !is_part(start) {
+        return None;
+    }
+    let mut end = start;
+    loop {
+        if is_part(end + 1) {
+            end += 1;
+            continue;
+        }
+        let next_word = word_at(text, tokens, end + 1);
+        let next_punct = punct_at(text, tokens, end + 1);
+        if (next_word == Some("and") || next_punct == Some('&')) && is_part(end + 2) {
+            end += 2;
+            continue;
+        }
+        if next_punct == Some(',') && is_part(end + 2) {
+            // Only a list that closes with `and` continues the name.
+            let mut probe = end + 2;
+            while is_part(probe + 1) {
+                probe += 1;
+            }
+            loop {
+                let word = word_at(text, tokens, probe + 1);
+                let punct = punct_at(text, tokens, probe + 1);
+                if (word == Some("and") || punct == Some('&')) && is_part(probe + 2) {
+                    end = probe + 2;
+                    while is_part(end + 1) {
+                        end += 1;
+                    }
+                    break;
+                }
+                if punct == Some(',') && is_part(probe + 2) {
+                    probe += 2;
+                    while is_part(probe + 1) {
+                        probe += 1;
+                    }
+                    continue;
+                }
+                return Some(end);
+            }
+            continue;
+        }
+        return Some(end);
+    }
+}
+
+/// `third round of "technical discussions"`, `the 5th round of talks`: numbered rounds.
+fn find_numbered_rounds(text: &str, tokens: &[Token]) -> Vec<HeadName> {
+    let mut found = Vec::new();
+    for (index, token) in tokens.iter().enumerate() {
+        if !token.is_word() || !token.text(text).eq_ignore_ascii_case("round") {
+            continue;
+        }
+        let Some(number) = index
+            .checked_sub(1)
+            .and_then(|i| word_at(text, tokens, i))
+            .and_then(ordinal_value)
+        else {
+            continue;
+        };
+        if word_at(text, tokens, index + 1) != Some("of") {
+            continue;
+        }
+        let end;
+        let mut subject_start = index + 2;
+        let opens_quote = punct_at(text, tokens, index + 2).is_some_and(|c| matches!(c, '"' | '“'));
+        if opens_quote {
+            subject_start += 1;
+            let close = (subject_start..tokens.len().min(subject_start + 8))
+                .find(|&i| punct_at(text, tokens, i).is_some_and(|c| matches!(c, '"' | '”')));
+            let Some(close) = close else { continue };
+            end = close;
+        } else {
+            let stop = (subject_start..tokens.len().min(subject_start + 5)).find(|&i| {
+                word_at(text, tokens, i).is_some_and(|w| {
+                    matches!(
+                        w,
+                        "talks" | "negotiations" | "discussions" | "consultations"
+                    )
+                })
+            });
+            let Some(stop) = stop else { continue };
+            end = stop;
+        }
+        if end <= index + 1 {
+            continue;
+        }
+        let start_token = index - 1;
+        let subject = TextRange::new(tokens[subject_start.min(end)].start, tokens[end].end);
+        found.push(HeadName {
+            range: TextRange::new(tokens[start_token].start, tokens[end].end),
+            ty: EntityType::Event,
+            name: subject,
+            occurrence: Some(format!("-round-{number}")),
+        });
+    }
+    found
+}
+
+/// The key of a head name: a slug of its name plus the occurrence.
+pub fn head_key(text: &str, name: &HeadName) -> String {
+    let base = slug(text.get(name.name.start..name.name.end).unwrap_or(""));
+    match &name.occurrence {
+        Some(suffix) => format!("{base}{suffix}"),
+        None => base,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recognize::tokens::tokenize;
+
+    fn render(text: &str) -> String {
+        let tokens = tokenize(text);
+        let places = ["Korea", "Japan", "EU", "U.S."];
+        let is_place = |t: &Token| places.contains(&t.text(text));
+        find_head_names(text, &tokens, Some(2025), &is_place)
+            .iter()
+            .map(|n| {
+                format!(
+                    "[{}]{{{} {}}}",
+                    &text[n.range.start..n.range.end],
+                    n.ty.as_str(),
+                    head_key(text, n)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn head_patterns() {
+        let cases = [
+            (
+                "the Ministry of Oceans and Fisheries said",
+                "[Ministry of Oceans and Fisheries]{org ministry-of-oceans-and-fisheries}",
+            ),
+            (
+                "the Ministry of Land, Infrastructure and Transport (MOLIT, Minister X)",
+                "[Ministry of Land, Infrastructure and Transport]{org ministry-of-land-infrastructure-and-transport}",
+            ),
+            (
+                "at the Korea Energy Agency in",
+                "[Korea Energy Agency]{org korea-energy-agency}",
+            ),
+            (
+                "the Busan Chamber of Commerce and Industry hosted",
+                "[Busan Chamber of Commerce and Industry]{org busan-chamber-of-commerce-and-industry}",
+            ),
+            (
+                "the U.S. National Science Foundation",
+                "[National Science Foundation]{org national-science-foundation}",
+            ),
+            (
+                "convened the 14th Export Strategy Council on Tuesday",
+                "[14th Export Strategy Council]{event export-strategy-council-14}",
+            ),
+            (
+                "the Export Strategy Council meets",
+                "[Export Strategy Council]{org export-strategy-council}",
+            ),
+            (
+                "the Japan–Korea Hydrogen Forum",
+                "[Japan–Korea Hydrogen Forum]{event japan-korea-hydrogen-forum}",
+            ),
+            (
+                "the APEC Leaders Summit",
+                "[APEC Leaders Summit]{event apec-leaders-summit-2025}",
+            ),
+            (
+                "the 2024 Seoul Mobility Show Forum",
+                "[Seoul Mobility Show Forum]{event seoul-mobility-show-forum-2024}",
+            ),
+            (
+                "the Korea–Japan FTA and",
+                "[Korea–Japan FTA]{agreement korea-japan-fta}",
+            ),
+            (
+                "under the Critical Minerals Security Pact",
+                "[Critical Minerals Security Pact]{agreement critical-minerals-security-pact}",
+            ),
+            (
+                "the Green Shipping Deal",
+                "[Green Shipping Deal]{agreement green-shipping-deal}",
+            ),
+            ("signed a Memorandum of Understanding (MOU) on", ""),
+            ("signed a Free Trade Agreement", ""),
+            ("the Joint Committee met", ""),
+            ("The Ministry added", ""),
+            (
+                "Ministry Steps Up Work on the Japan Trade Forum",
+                "[Japan Trade Forum]{event japan-trade-forum-2025}",
+            ),
+            ("Korea and Japan Forum", "[Japan Forum]{event japan-forum}"),
+            ("at the Grand Convention Center", ""),
+            (
+                "held the second round of \"working-level talks\" with",
+                "[second round of \"working-level talks\"]{event working-level-talks-round-2}",
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(render(text), expected, "in {text:?}");
+        }
+    }
+}

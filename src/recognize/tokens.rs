@@ -1,0 +1,210 @@
+//! Word and punctuation tokens, the unit the name rules work on.
+//!
+//! A word keeps internal hyphens and dashes (`Han-koo`, `Korea–U.S.`), periods of
+//! initialisms (`U.S.`), `&` between letters (`R&D`) and apostrophes inside names
+//! (`O'Brien`), but not the possessive `’s`, so `Korea’s` gives the word `Korea`.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    Word,
+    Punct,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub kind: TokenKind,
+    /// Whether only spaces or tabs separate this token from the previous one.
+    pub joined_to_previous: bool,
+}
+
+impl Token {
+    pub fn text<'a>(&self, source: &'a str) -> &'a str {
+        source.get(self.start..self.end).unwrap_or("")
+    }
+
+    pub fn is_word(&self) -> bool {
+        self.kind == TokenKind::Word
+    }
+}
+
+fn is_joiner(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '\u{2010}' | '\u{2011}' | '\u{2013}' | '\'' | '\u{2019}' | '.' | '&'
+    )
+}
+
+/// Splits `text` into tokens; whitespace separates them and is not kept.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(text.len() / 5);
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut index = 0;
+    let mut joined = false;
+    while index < chars.len() {
+        let (start, c) = chars[index];
+        if c == ' ' || c == '\t' || c == '\u{a0}' {
+            index += 1;
+            continue;
+        }
+        if c.is_whitespace() {
+            joined = false;
+            index += 1;
+            continue;
+        }
+        let joined_to_previous = joined && !tokens.is_empty();
+        joined = true;
+        if !c.is_alphanumeric() {
+            let end = start + c.len_utf8();
+            tokens.push(Token {
+                start,
+                end,
+                kind: TokenKind::Punct,
+                joined_to_previous,
+            });
+            index += 1;
+            continue;
+        }
+        let mut last = index;
+        let mut next = index + 1;
+        while next < chars.len() {
+            let (_, c) = chars[next];
+            if c.is_alphanumeric() {
+                last = next;
+                next += 1;
+                continue;
+            }
+            if !is_joiner(c) {
+                break;
+            }
+            let following = chars.get(next + 1).map(|&(_, f)| f);
+            let prev = chars[last].1;
+            let starts_word = |i: usize| i == index || !chars[i - 1].1.is_alphanumeric();
+            let takes = match c {
+                '\'' | '\u{2019}' => {
+                    let possessive = matches!(following, Some('s' | 'S'))
+                        && chars
+                            .get(next + 2)
+                            .is_none_or(|&(_, after)| !after.is_alphanumeric());
+                    following.is_some_and(char::is_alphanumeric) && !possessive
+                }
+                '.' => {
+                    // Periods only join single capitals: `U.S.`, `M.AX`, not `end.Next`.
+                    let initial = prev.is_uppercase() && starts_word(last);
+                    if initial && following.is_some_and(char::is_alphanumeric) {
+                        true
+                    } else if initial && last > index {
+                        // The closing period of `U.S.` belongs to the word.
+                        last = next;
+                        next += 1;
+                        break;
+                    } else {
+                        false
+                    }
+                }
+                _ => following.is_some_and(char::is_alphanumeric),
+            };
+            if !takes {
+                break;
+            }
+            next += 1;
+        }
+        let (last_offset, last_char) = chars[last];
+        tokens.push(Token {
+            start,
+            end: last_offset + last_char.len_utf8(),
+            kind: TokenKind::Word,
+            joined_to_previous,
+        });
+        index = next.max(last + 1);
+    }
+    tokens
+}
+
+/// Whether a word starts with a capital letter (or is a code like `G7`).
+pub fn is_capitalized(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Whether a word has letters and all of them are capitals.
+pub fn is_all_caps(word: &str) -> bool {
+    word.chars().any(char::is_alphabetic) && !word.chars().any(char::is_lowercase)
+}
+
+/// `52nd`, `3rd`, `first` … `twentieth`: the number it stands for.
+pub fn ordinal_value(word: &str) -> Option<u32> {
+    const WORDS: [&str; 20] = [
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+        "fourteenth",
+        "fifteenth",
+        "sixteenth",
+        "seventeenth",
+        "eighteenth",
+        "nineteenth",
+        "twentieth",
+    ];
+    let lower = word.to_ascii_lowercase();
+    if let Some(position) = WORDS.iter().position(|w| *w == lower) {
+        return Some(position as u32 + 1);
+    }
+    let digits_end = lower.find(|c: char| !c.is_ascii_digit())?;
+    let (digits, suffix) = lower.split_at(digits_end);
+    if digits.is_empty() || !matches!(suffix, "st" | "nd" | "rd" | "th") {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens() {
+        let text = "Korea’s Yeo Han-koo met U.S. officials (R&D) on Korea–U.S. ties. End.";
+        let words: Vec<&str> = tokenize(text).iter().map(|t| t.text(text)).collect();
+        assert_eq!(
+            words,
+            [
+                "Korea",
+                "’",
+                "s",
+                "Yeo",
+                "Han-koo",
+                "met",
+                "U.S.",
+                "officials",
+                "(",
+                "R&D",
+                ")",
+                "on",
+                "Korea–U.S.",
+                "ties",
+                ".",
+                "End",
+                "."
+            ]
+        );
+    }
+
+    #[test]
+    fn ordinals() {
+        assert_eq!(ordinal_value("52nd"), Some(52));
+        assert_eq!(ordinal_value("Third"), Some(3));
+        assert_eq!(ordinal_value("2025"), None);
+        assert_eq!(ordinal_value("nd"), None);
+    }
+}
