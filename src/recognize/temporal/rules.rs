@@ -434,7 +434,11 @@ fn plausible_year_context(text: &str, tok: &Tok<'_>) -> bool {
             return false;
         }
     }
-    let previous = prev_tok(text, tok.start);
+    let mut previous = prev_tok(text, tok.start);
+    // `No. 2024`: look through an abbreviation's full stop.
+    if let Some(dot) = previous.filter(|p| p.is_punct('.')) {
+        previous = adjacent_prev(text, dot.start).or(previous);
+    }
     if previous.is_some_and(|p| p.is_any(NON_YEAR_PRECEDERS)) {
         return false;
     }
