@@ -342,12 +342,17 @@ fn share_keys_between_name_forms(text: &str, mentions: &mut [Mention]) {
             .map(|(_, rest)| rest)
             .unwrap_or(surface);
         let forms = [slug(surface), slug(tail)];
-        let found = forms
-            .iter()
-            .find_map(|f| first_key.get(&(mention.ty, f.clone())).cloned());
+        let found = first_key
+            .get(&(mention.ty, forms[0].clone()))
+            .or_else(|| {
+                tail.contains(' ')
+                    .then(|| first_key.get(&(mention.ty, forms[1].clone())))
+                    .flatten()
+            })
+            .cloned();
         match found {
-            Some(shared) if tail.contains(' ') || surface == tail => mention.key = Some(shared),
-            _ => {
+            Some(shared) => mention.key = Some(shared),
+            None => {
                 for f in forms {
                     first_key
                         .entry((mention.ty, f))
@@ -389,9 +394,14 @@ fn type_acronyms(
                     .as_deref()
                     .is_none_or(|k| k == slug_key || k.starts_with(&slug_key));
                 if key_is_slug && mention.ty != EntityType::Person {
-                    let prefix = text
-                        .get(mention.range.start..definition.long.start)
-                        .unwrap_or("");
+                    // A party prefix stays in an agreement's key (`Korea–EU DTA`); an
+                    // organisation is known by its acronym alone.
+                    let prefix = match mention.ty {
+                        EntityType::Agreement => text
+                            .get(mention.range.start..definition.long.start)
+                            .unwrap_or(""),
+                        _ => "",
+                    };
                     mention.key = Some(slug(&format!("{prefix} {short}")));
                 }
                 (Some(mention.ty), mention.key.clone())

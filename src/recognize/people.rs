@@ -449,6 +449,10 @@ impl<'a> PeopleFinder<'a> {
         let mut names: Vec<(usize, usize)> = Vec::new();
         let mut singles: Vec<usize> = Vec::new();
         for index in 0..self.tokens.len() {
+            // `Name, Deputy Minister …`.
+            if self.punct(index) == Some(',') {
+                self.before_title(index, &mut names);
+            }
             let Some(word) = self.word(index) else {
                 continue;
             };
@@ -479,10 +483,6 @@ impl<'a> PeopleFinder<'a> {
                 && !(index > 0 && self.joined(index) && self.is_name_token(index - 1))
             {
                 names.push((index, index + 2));
-            }
-            // `Name, Deputy Minister …`.
-            if self.punct(index) == Some(',') {
-                self.before_title(index, &mut names);
             }
         }
         let _ = singles;
