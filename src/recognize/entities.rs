@@ -82,7 +82,9 @@ impl EntityRecognizer {
         let mut known_places: Vec<TextRange> = Vec::new();
         for m in self.gazetteer.find(text, &normalized) {
             let target = self.gazetteer.target(m.target);
-            if target.ty == EntityType::Place && is_in_venue(text, &tokens, m.range) {
+            if matches!(target.ty, EntityType::Place | EntityType::Org)
+                && is_in_venue(text, &tokens, m.range)
+            {
                 continue;
             }
             if matches!(target.ty, EntityType::Place | EntityType::Org) {
@@ -151,9 +153,46 @@ impl EntityRecognizer {
             .map(|p| candidate(p.range, EntityType::Person, Some(p.key), Tier::Rule))
             .collect();
         add_in_gaps(&mut mentions, follow_ups.into_iter().map(|c| c.mention));
+        let markers = date_markers(text);
+        if !markers.is_empty() {
+            mentions.retain(|m| !markers.iter().any(|r| r.intersects(m.range)));
+        }
         mentions.sort_by_key(|m| (m.range.start, m.range.end));
         Recognized { mentions, acronyms }
     }
+}
+
+/// `dateYYYY-MM-DD` article-date markers, which are metadata and never a mention even
+/// when a caller leaves one in the text.
+fn date_markers(text: &str) -> Vec<TextRange> {
+    let mut found = Vec::new();
+    for (start, _) in text.match_indices("date") {
+        let rest = text.as_bytes().get(start + 4..).unwrap_or(&[]);
+        let mut end = start + 4;
+        if let Some(&b) = rest.first()
+            && matches!(b, b':' | b' ')
+        {
+            end += 1;
+            if rest.get(1) == Some(&b' ') {
+                end += 1;
+            }
+        }
+        let shape = b"dddd-dd-dd";
+        let date = text.as_bytes().get(end..end + shape.len());
+        let is_date = date.is_some_and(|d| {
+            d.iter().zip(shape).all(|(&c, &s)| {
+                if s == b'd' {
+                    c.is_ascii_digit()
+                } else {
+                    c == s
+                }
+            })
+        });
+        if is_date && is_word_boundary(text, start, end + shape.len()) {
+            found.push(TextRange::new(start, end + shape.len()));
+        }
+    }
+    found
 }
 
 fn candidate(range: TextRange, ty: EntityType, key: Option<String>, tier: Tier) -> Candidate {
@@ -501,3 +540,6 @@ fn place_compound_before(
         .collect();
     (parts.len() >= 2 && parts.iter().all(|m| m.ty == EntityType::Place)).then_some(range)
 }
+
+#[cfg(test)]
+mod tests;

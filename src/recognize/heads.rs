@@ -197,6 +197,10 @@ const LEFT_STOPS: &[&str] = &[
     "Officials",
     "Official",
     "Experts",
+    "Up",
+    "Down",
+    "Out",
+    "Off",
     "Participants",
     "Representatives",
     "Delegates",
@@ -626,15 +630,14 @@ fn find_numbered_rounds(text: &str, tokens: &[Token]) -> Vec<HeadName> {
         if word_at(text, tokens, index + 1) != Some("of") {
             continue;
         }
-        let end;
         let mut subject_start = index + 2;
         let opens_quote = punct_at(text, tokens, index + 2).is_some_and(|c| matches!(c, '"' | '“'));
-        if opens_quote {
+        let end = if opens_quote {
             subject_start += 1;
             let close = (subject_start..tokens.len().min(subject_start + 8))
                 .find(|&i| punct_at(text, tokens, i).is_some_and(|c| matches!(c, '"' | '”')));
             let Some(close) = close else { continue };
-            end = close;
+            close
         } else {
             let stop = (subject_start..tokens.len().min(subject_start + 5)).find(|&i| {
                 word_at(text, tokens, i).is_some_and(|w| {
@@ -645,8 +648,8 @@ fn find_numbered_rounds(text: &str, tokens: &[Token]) -> Vec<HeadName> {
                 })
             });
             let Some(stop) = stop else { continue };
-            end = stop;
-        }
+            stop
+        };
         if end <= index + 1 {
             continue;
         }

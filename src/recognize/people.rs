@@ -538,13 +538,18 @@ impl<'a> PeopleFinder<'a> {
                     start -= 1;
                 }
                 let length = last + 1 - start;
-                let korean_two = length >= 2
-                    && is_korean_surname(self.word(last - 1).unwrap_or(""))
-                    && is_hyphenated_given_name(self.word(last).unwrap_or(""));
-                if korean_two {
-                    names.push((last - 1, last + 1));
-                } else if length >= 2 {
-                    names.push((last - 1, last + 1));
+                // Two words, or three for a Korean name written unhyphenated
+                // (`Lee Jae Myung`); a longer run is more likely part of the title.
+                let take = if length >= 3
+                    && is_korean_surname(self.word(last - 2).unwrap_or(""))
+                    && !is_hyphenated_given_name(self.word(last - 1).unwrap_or(""))
+                {
+                    3
+                } else {
+                    2
+                };
+                if length >= 2 {
+                    names.push((last + 1 - take, last + 1));
                 }
             }
             _ => {

@@ -1,0 +1,127 @@
+//! End-to-end fixtures: articles written for these tests, rendered with every mention
+//! marked, so a change in any recogniser shows up as a readable diff.
+
+use expect_test::{Expect, expect};
+
+use crate::kb::builtin::builtin;
+use crate::recognize::{ArticleText, EntityType, LearnedForm, Lexicon, Recognizer};
+use crate::text::TextRange;
+
+fn render_with(text: &str, lexicon: &Lexicon) -> String {
+    let title_end = text.find('\n').unwrap_or(text.len());
+    let article = ArticleText {
+        text,
+        title: TextRange::new(0, title_end),
+        date: "2025-11-20".parse().ok(),
+    };
+    let recognized = Recognizer::new(builtin()).recognize(&article, lexicon);
+    let mut out = String::new();
+    let mut at = 0;
+    for m in &recognized.mentions {
+        out.push_str(&text[at..m.range.start]);
+        let label = m.key.as_deref().or(m.value.as_deref()).unwrap_or("-");
+        out.push_str(&format!(
+            "[{}]{{{} {}}}",
+            &text[m.range.start..m.range.end],
+            m.ty.as_str(),
+            label
+        ));
+        at = m.range.end;
+    }
+    out.push_str(&text[at..]);
+    for a in &recognized.acronyms {
+        let ty = a.ty.map_or("-", EntityType::as_str);
+        let key = a.key.as_deref().unwrap_or("-");
+        out.push_str(&format!("\n{} = {} ({ty} {key})", a.short, a.long));
+    }
+    out
+}
+
+fn check(text: &str, expected: Expect) {
+    expected.assert_eq(&render_with(text, &Lexicon::default()));
+}
+
+#[test]
+fn headline_gives_only_real_names() {
+    check(
+        "Ministry Steps Up Talks, Reviews Plans to Advance Korea–Japan Supply Chain Ties\n",
+        expect![[r#"
+            Ministry Steps Up Talks, Reviews Plans to Advance [Korea]{place south-korea}–[Japan]{place japan} Supply Chain Ties
+        "#]],
+    );
+}
+
+#[test]
+fn ministry_acronym_title_and_numbered_meeting() {
+    check(
+        "Export push\nThe Ministry of Oceans and Fisheries (MOF, Minister Chun Jae-soo) held the 14th Export Strategy Council at the Lotte Hotel Seoul. Minister Chun said MOF and the Korea Trade-Investment Promotion Agency (KOTRA) will act.",
+        expect![[r#"
+            Export push
+            The [Ministry of Oceans and Fisheries]{org mof} ([MOF]{org mof}, Minister [Chun Jae-soo]{person chun-jae-soo}) held the [14th Export Strategy Council]{event export-strategy-council-14} at the Lotte Hotel Seoul. Minister [Chun]{person chun-jae-soo} said [MOF]{org mof} and the [Korea Trade-Investment Promotion Agency]{org kotra} ([KOTRA]{org kotra}) will act.
+            MOF = Ministry of Oceans and Fisheries (org mof)
+            KOTRA = Korea Trade-Investment Promotion Agency (org kotra)"#]],
+    );
+}
+
+#[test]
+fn agreements_share_one_key_across_forms() {
+    check(
+        "Trade deals\nOfficials said the Korea-US free trade agreement, the KORUS FTA and the Korea–U.S. FTA are one deal, unlike Korea–U.S. tariff talks. The Critical Minerals Security Mechanism (CMSM) starts soon; the Korea–Japan CMSM follows.",
+        expect![[r#"
+            Trade deals
+            Officials said the [Korea-US free trade agreement]{agreement korus-fta}, the [KORUS FTA]{agreement korus-fta} and the [Korea–U.S. FTA]{agreement korus-fta} are one deal, unlike [Korea]{place south-korea}–[U.S.]{place united-states} tariff talks. The [Critical Minerals Security Mechanism]{agreement cmsm} ([CMSM]{agreement cmsm}) starts soon; the [Korea–Japan CMSM]{agreement cmsm} follows.
+            CMSM = Critical Minerals Security Mechanism (agreement cmsm)"#]],
+    );
+}
+
+#[test]
+fn people_before_and_after_titles() {
+    check(
+        "Talks in Brussels\nTrade Minister Yeo Han-koo met Valdis Dombrovskis, Commissioner for Economy and Productivity, in Brussels, Belgium. NATO Secretary General Mark Rutte joined. Rutte and Yeo agreed under the Lee Jae Myung administration.",
+        expect![[r#"
+            Talks in [Brussels]{place brussels}
+            Trade Minister [Yeo Han-koo]{person yeo-han-koo} met [Valdis Dombrovskis]{person valdis-dombrovskis}, Commissioner for Economy and Productivity, in [Brussels]{place brussels}, [Belgium]{place belgium}. [NATO]{org nato} Secretary General [Mark Rutte]{person mark-rutte} joined. [Rutte]{person mark-rutte} and [Yeo]{person yeo-han-koo} agreed under the [Lee Jae Myung]{person lee-jae-myung} administration."#]],
+    );
+}
+
+#[test]
+fn venues_demonyms_and_generic_terms_stay_untagged() {
+    check(
+        "Forum\nKorean firms met at the Grand Hyatt Seoul and Namsan Park to discuss AI, FDI and R&D with the Free Economic Zone (FEZ) office in Seoul.",
+        expect![[r#"
+            Forum
+            Korean firms met at the Grand Hyatt Seoul and Namsan Park to discuss AI, FDI and R&D with the Free Economic Zone (FEZ) office in [Seoul]{place seoul}.
+            FEZ = Free Economic Zone (- -)"#]],
+    );
+}
+
+#[test]
+fn date_marker_is_never_an_entity() {
+    check(
+        "Note\nThe US and the EU met. date2025-11-20",
+        expect![[r#"
+            Note
+            The [US]{place united-states} and the [EU]{place eu} met. date2025-11-20"#]],
+    );
+}
+
+#[test]
+fn learned_forms_beat_rules() {
+    let lexicon = Lexicon::new(vec![
+        LearnedForm {
+            surface: "Export Strategy Council".to_owned(),
+            ty: EntityType::Org,
+            key: Some("esc".to_owned()),
+        },
+        LearnedForm {
+            surface: "Hanbit Nuclear Works".to_owned(),
+            ty: EntityType::Org,
+            key: Some("hanbit".to_owned()),
+        },
+    ]);
+    let text = "Meeting\nThe Export Strategy Council met Hanbit Nuclear Works in Seoul.";
+    expect![[r#"
+        Meeting
+        The [Export Strategy Council]{org esc} met [Hanbit Nuclear Works]{org hanbit} in [Seoul]{place seoul}."#]]
+    .assert_eq(&render_with(text, &lexicon));
+}
