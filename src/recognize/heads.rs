@@ -219,6 +219,9 @@ const LEFT_STOPS: &[&str] = &[
 /// Modifiers that do not make a head a name by themselves (`the Joint Committee`).
 const GENERIC_MODIFIERS: &[&str] = &[
     "Joint",
+    "Ministerial",
+    "Tariff",
+    "Working-Level",
     "Standing",
     "Special",
     "Annual",
@@ -416,7 +419,9 @@ fn name_at(
     let head_word = tokens[head_index].text(text);
     // Modifiers to the left.
     let mut left = head_index;
-    if head != Head::Ministry || word_at(text, tokens, head_index + 1) != Some("of") {
+    if head != Head::Ministry
+        || !matches!(word_at(text, tokens, head_index + 1), Some("of" | "for"))
+    {
         while left > 0 {
             let current = &tokens[left];
             if !current.joined_to_previous {
@@ -457,7 +462,7 @@ fn name_at(
     }
     let has_complement = right > head_index;
     // `U.S. National Institute of …`: a country code in front is a modifier, not a part.
-    if matches!(head, Head::Org | Head::Body) && left < head_index {
+    if matches!(head, Head::Org | Head::Body | Head::Ministry) && left < head_index {
         let first = tokens[left].text(text);
         if matches!(first, "US" | "U.S." | "UK" | "U.K." | "EU" | "ROK") {
             left += 1;

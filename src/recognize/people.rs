@@ -80,6 +80,7 @@ pub const TITLE_WORDS: &[&str] = &[
     "Lawmaker",
     "Rep",
     "Negotiator",
+    "counterpart",
     "Counselor",
     "Counsellor",
     "Attache",
