@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::expr::{Expr, Hint, PartOfDay, Point, Season, YearRef};
 use super::timex::days_in_month;
@@ -58,8 +58,8 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
-/// Abbreviations, which count only with their full stop (`Dec.`), as news style writes
-/// them.
+/// Abbreviations, which count with their full stop (`Dec.`), as news style writes them,
+/// or right before a number.
 const MONTH_ABBREVIATIONS: [(&str, u32); 12] = [
     ("jan", 1),
     ("feb", 2),
@@ -135,10 +135,6 @@ static TRIGGERS: LazyLock<Triggers> = LazyLock::new(|| {
         patterns.push(word.to_string());
         kinds.push(*trigger);
     }
-    for digit in '0'..='9' {
-        patterns.push(digit.to_string());
-        kinds.push(Trigger::Digit);
-    }
     let automaton = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
@@ -148,29 +144,50 @@ static TRIGGERS: LazyLock<Triggers> = LazyLock::new(|| {
 });
 
 /// Scans `text` for temporal expressions: sorted, non-overlapping candidates.
+///
+/// Trigger words come from the automaton and digit runs from a byte scan; the two
+/// streams are taken in text order.
 pub(crate) fn scan(text: &str) -> Vec<Candidate> {
     let triggers = &*TRIGGERS;
+    let bytes = text.as_bytes();
+    let next_digit = |from: usize| {
+        bytes
+            .get(from..)
+            .and_then(|rest| rest.iter().position(u8::is_ascii_digit))
+            .map(|n| from + n)
+    };
+    let mut words = triggers.automaton.find_iter(text).peekable();
+    let mut digit = next_digit(0);
     let mut out: Vec<Candidate> = Vec::new();
-    let mut pos = 0;
-    while pos < text.len() {
-        let Some(found) = triggers.automaton.find(Input::new(text).range(pos..)) else {
-            break;
-        };
-        let start = found.start();
-        let trigger = triggers.kinds[found.pattern().as_usize()];
-        pos = found.end();
-        if trigger == Trigger::Digit {
-            // Take the whole digit run; a run glued to letters (`G20`, `date2025`) is no date.
-            let run_end = text[start..]
-                .bytes()
-                .position(|b| !b.is_ascii_digit())
-                .map_or(text.len(), |n| start + n);
-            pos = run_end;
-            if char_before(text, start).is_some_and(char::is_alphanumeric) {
-                continue;
+    let mut covered = 0;
+    loop {
+        let word_start = words.peek().map(|m| m.start());
+        let (start, end, trigger) = match (word_start, digit) {
+            (None, None) => break,
+            (Some(w), Some(d)) if w < d => {
+                let found = words.next().expect("peeked");
+                (w, found.end(), triggers.kinds[found.pattern().as_usize()])
             }
-        } else if char_before(text, start).is_some_and(char::is_alphanumeric)
-            || char_at(text, found.end()).is_some_and(char::is_alphanumeric)
+            (Some(_), None) => {
+                let found = words.next().expect("peeked");
+                let kind = triggers.kinds[found.pattern().as_usize()];
+                (found.start(), found.end(), kind)
+            }
+            (_, Some(d)) => {
+                let run_end = bytes[d..]
+                    .iter()
+                    .position(|b| !b.is_ascii_digit())
+                    .map_or(bytes.len(), |n| d + n);
+                digit = next_digit(run_end);
+                (d, run_end, Trigger::Digit)
+            }
+        };
+        if start < covered {
+            continue;
+        }
+        // A trigger glued to letters or digits (`Mayor`, `G20`, `date2025`) is none.
+        if char_before(text, start).is_some_and(char::is_alphanumeric)
+            || (trigger != Trigger::Digit && char_at(text, end).is_some_and(char::is_alphanumeric))
         {
             continue;
         }
@@ -178,7 +195,7 @@ pub(crate) fn scan(text: &str) -> Vec<Candidate> {
             continue;
         };
         if let Some(candidate) = match_trigger(text, trigger, token) {
-            pos = pos.max(candidate.range.end);
+            covered = covered.max(candidate.range.end);
             push_flat(&mut out, candidate);
         }
     }
@@ -238,8 +255,17 @@ fn month_at(text: &str, tok: &Tok<'_>) -> Option<(u32, usize)> {
     let (_, month) = MONTH_ABBREVIATIONS
         .iter()
         .find(|(a, _)| tok.text.eq_ignore_ascii_case(a))?;
-    let dot = adjacent_next(text, tok.end).filter(|t| t.is_punct('.'))?;
-    Some((*month, dot.end))
+    if let Some(dot) = adjacent_next(text, tok.end).filter(|t| t.is_punct('.')) {
+        return Some((*month, dot.end));
+    }
+    // Without its full stop an abbreviation counts only before a day or a year (`Dec 10`).
+    let number = next_tok(text, tok.end).filter(|t| t.kind == Kind::Num)?;
+    let fits = match number.text.len() {
+        1 | 2 => number.number().is_some_and(|d| (1..=31).contains(&d)),
+        4 => true,
+        _ => false,
+    };
+    fits.then_some((*month, tok.end))
 }
 
 fn month_after(text: &str, pos: usize) -> Option<(u32, usize)> {

@@ -48,6 +48,7 @@ const CASES: &[Case] = &[
     case("The panel convened on Monday, December 8, at the chamber.", DEC10, "Monday, December 8", Some("2025-12-08"), Day),
     case("Delegates gathered on 14 November 2024 in Geneva.", DEC10, "14 November 2024", Some("2024-11-14"), Day),
     case("The notice was posted on Nov. 28.", DEC10, "Nov. 28", Some("2025-11-28"), Day),
+    case("The notice was posted on Oct 2, 2024.", DEC10, "Oct 2, 2024", Some("2024-10-02"), Day),
     case("The plan took effect on 2025-07-01 nationwide.", None, "2025-07-01", Some("2025-07-01"), Day),
     case("Ministers met on the 3rd of December.", DEC10, "the 3rd of December", Some("2025-12-03"), Day),
     // An open month-day follows the tense, else the nearest occurrence.
