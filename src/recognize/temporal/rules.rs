@@ -844,10 +844,12 @@ fn ordinal_before(text: &str, pos: usize) -> Option<(u32, usize)> {
     if tok.is_any(&ORDINAL_SUFFIXES) {
         let number = adjacent_prev(text, tok.start)?;
         let n = number.number()?;
-        let suffix_fits = matches!(
-            (n, tok.text.to_ascii_lowercase().as_str()),
-            (1, "st") | (2, "nd") | (3, "rd") | (4, "th")
-        );
+        let expected = ORDINAL_SUFFIXES[if n == 4 {
+            3
+        } else {
+            (n as usize).clamp(1, 4) - 1
+        }];
+        let suffix_fits = (1..=4).contains(&n) && tok.text.eq_ignore_ascii_case(expected);
         return suffix_fits.then_some((n, number.start));
     }
     None
@@ -1128,10 +1130,11 @@ const MAX_YEAR: u32 = 2100;
 fn year_rule(text: &str, tok: Tok<'_>) -> Option<Candidate> {
     let n = tok.number()?;
     // The article date marker is metadata, never a mention.
-    if prev_tok(text, tok.start).is_some_and(|p| p.is("date"))
-        || (prev_tok(text, tok.start).is_some_and(|p| p.is_punct(':'))
-            && prev_tok(text, tok.start - 1).is_some_and(|p| p.is("date")))
-    {
+    let previous = prev_tok(text, tok.start);
+    let before_colon = previous
+        .filter(|p| p.is_punct(':'))
+        .and_then(|colon| prev_tok(text, colon.start));
+    if previous.is_some_and(|p| p.is("date")) || before_colon.is_some_and(|p| p.is("date")) {
         return None;
     }
     if let Some(c) = char_before(text, tok.start)
