@@ -844,11 +844,8 @@ fn ordinal_before(text: &str, pos: usize) -> Option<(u32, usize)> {
     if tok.is_any(&ORDINAL_SUFFIXES) {
         let number = adjacent_prev(text, tok.start)?;
         let n = number.number()?;
-        let expected = ORDINAL_SUFFIXES[if n == 4 {
-            3
-        } else {
-            (n as usize).clamp(1, 4) - 1
-        }];
+        // `1st` … `4th`: the suffixes are listed in that order.
+        let expected = ORDINAL_SUFFIXES[(n as usize).clamp(1, 4) - 1];
         let suffix_fits = (1..=4).contains(&n) && tok.text.eq_ignore_ascii_case(expected);
         return suffix_fits.then_some((n, number.start));
     }
