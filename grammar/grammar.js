@@ -127,7 +127,7 @@ module.exports = grammar({
 
     // Lenient on purpose: the checker reports a type outside the schema or
     // not in lower case with a precise message instead of a parse error.
-    tag_type: _ => /[A-Za-z0-9_][A-Za-z0-9_.-]*/,
+    tag_type: _ => /[A-Za-z0-9_][A-Za-z0-9_-]*/,
 
     attribute: $ => seq(
       field('name', $.attribute_name),
@@ -135,7 +135,9 @@ module.exports = grammar({
       field('value', choice($.bare_value, $.quoted_value)),
     ),
 
-    attribute_name: _ => /[A-Za-z0-9_][A-Za-z0-9_.-]*/,
+    // Distinct from `tag_type` (it may contain dots) so that each is a token
+    // of its own rather than a wrapper around a shared one.
+    attribute_name: _ => /[A-Za-z_][A-Za-z0-9_.-]*/,
 
     bare_value: _ => token.immediate(/[^\s"{}]+/),
 

@@ -70,7 +70,8 @@ static inline bool is_escapable(int32_t c) {
 static inline bool is_digit(int32_t c) { return c >= '0' && c <= '9'; }
 
 static inline bool at_line_end(TSLexer *lexer) {
-  return lexer->eof(lexer) || lexer->lookahead == '\n';
+  int32_t c = lexer->lookahead;
+  return c == '\n' || (c == 0 && lexer->eof(lexer));
 }
 
 static inline void advance(TSLexer *lexer) { lexer->advance(lexer, false); }
@@ -179,35 +180,41 @@ static DateCheck check_date(TSLexer *lexer, bool mark_keyword, bool *last_blank)
   return at_line_end(lexer) ? DATE_MATCH : DATE_FAIL;
 }
 
-// What a text run has consumed since the token started.
+// What a text run has consumed since the token started. The token end is
+// marked lazily (before blanks and stops, at the line end) rather than after
+// every character.
 typedef struct {
   // The token end is marked after some content: the token is not empty.
   bool marked;
-  // Blanks were consumed after the mark.
+  // Content after the mark, ending with a non-blank character: marking at
+  // the current position takes it in exactly.
+  bool content;
+  // Blanks after the mark (and after any unmarked content). They join the
+  // token if more content or a stop follows, not at the end of the line.
   bool blanks;
-  // Non-blank content was consumed after the mark (after a failed date
-  // check); the next blank, stop or content character marks it.
-  bool dirty;
 } Run;
 
 static inline void consume_content(TSLexer *lexer, Run *run) {
   advance(lexer);
-  lexer->mark_end(lexer);
-  run->marked = true;
+  run->content = true;
   run->blanks = false;
-  run->dirty = false;
 }
 
-// Ends the run before the current character, keeping blanks and unmarked
-// content that came before it.
-static bool finish_before(Scanner *s, TSLexer *lexer, Run *run) {
-  if (run->blanks || run->dirty) {
+static inline void mark_pending(TSLexer *lexer, Run *run) {
+  if (run->content || run->blanks) {
     lexer->mark_end(lexer);
     run->marked = true;
+    run->content = false;
   }
+}
+
+// Ends the run before the current character, keeping what came before it.
+static bool finish_before(Scanner *s, TSLexer *lexer, Run *run) {
+  bool ends_with_blank = run->blanks;
+  mark_pending(lexer, run);
   if (!run->marked) return false;
   lexer->result_symbol = TEXT;
-  leave_line_start(s, run->blanks);
+  leave_line_start(s, ends_with_blank);
   return true;
 }
 
@@ -218,8 +225,19 @@ static bool scan_text_run(Scanner *s, TSLexer *lexer, const bool *valid_symbols,
   bool in_group = valid_symbols[PLAIN_CLOSE] || valid_symbols[TAG_CLOSE];
   bool date_allowed = valid_symbols[DATE_KEYWORD];
   for (;;) {
+    int32_t c = lexer->lookahead;
+    if (is_blank(c)) {
+      if (run.content) {
+        lexer->mark_end(lexer);
+        run.marked = true;
+        run.content = false;
+      }
+      advance(lexer);
+      run.blanks = true;
+      continue;
+    }
     if (at_line_end(lexer)) {
-      if (run.dirty && !run.blanks) {
+      if (run.content) {
         lexer->mark_end(lexer);
         run.marked = true;
       }
@@ -231,17 +249,6 @@ static bool scan_text_run(Scanner *s, TSLexer *lexer, const bool *valid_symbols,
       // Only blanks: they belong to the line break that follows.
       if (!lexer->eof(lexer)) return scan_line_break(s, lexer, valid_symbols);
       return false;
-    }
-    int32_t c = lexer->lookahead;
-    if (is_blank(c)) {
-      if (run.dirty) {
-        lexer->mark_end(lexer);
-        run.marked = true;
-        run.dirty = false;
-      }
-      advance(lexer);
-      run.blanks = true;
-      continue;
     }
     switch (c) {
       case '[':
@@ -260,29 +267,25 @@ static bool scan_text_run(Scanner *s, TSLexer *lexer, const bool *valid_symbols,
         if (in_group) return finish_before(s, lexer, &run);
         consume_content(lexer, &run);
         continue;
-      case '\\':
-        if (run.blanks || run.dirty) {
-          lexer->mark_end(lexer);
-          run.marked = true;
-        }
+      case '\\': {
+        bool ends_with_blank = run.blanks;
+        mark_pending(lexer, &run);
         advance(lexer);
         if (is_escapable(lexer->lookahead)) {
           // The mark is before the backslash.
           if (!run.marked) return false;
           lexer->result_symbol = TEXT;
-          leave_line_start(s, run.blanks);
+          leave_line_start(s, ends_with_blank);
           return true;
         }
-        lexer->mark_end(lexer);
-        run.marked = true;
+        run.content = true;
         run.blanks = false;
-        run.dirty = false;
         continue;
+      }
       case 'd':
         if (date_allowed && run.blanks) {
           // Mark before `d`: on a match the text ends with the blanks.
-          lexer->mark_end(lexer);
-          run.marked = true;
+          mark_pending(lexer, &run);
           bool last_blank = false;
           DateCheck check = check_date(lexer, false, &last_blank);
           if (check == DATE_MATCH || check == DATE_FAIL_AT_LINE_END) {
@@ -291,7 +294,10 @@ static bool scan_text_run(Scanner *s, TSLexer *lexer, const bool *valid_symbols,
             set_flag(s, FLAG_NOT_A_DATE, check == DATE_FAIL_AT_LINE_END);
             return true;
           }
-          run.dirty = true;
+          // The characters read are text. If they end with blanks, the
+          // character that broke the pattern is not a blank and not the
+          // line end, so the next mark takes them all in.
+          run.content = !last_blank;
           run.blanks = last_blank;
           continue;
         }
@@ -350,8 +356,7 @@ static bool scan_inline(Scanner *s, TSLexer *lexer, const bool *valid_symbols) {
       leave_line_start(s, false);
       return true;
     }
-    lexer->mark_end(lexer);
-    run.marked = true;
+    run.content = true;
     return scan_text_run(s, lexer, valid_symbols, run);
   }
 
@@ -370,7 +375,7 @@ static bool scan_inline(Scanner *s, TSLexer *lexer, const bool *valid_symbols) {
       leave_line_start(s, false);
       return true;
     }
-    run.dirty = true;
+    run.content = !last_blank;
     run.blanks = last_blank;
     return scan_text_run(s, lexer, valid_symbols, run);
   }
@@ -456,7 +461,7 @@ bool tree_sitter_article_external_scanner_scan(void *payload, TSLexer *lexer,
     }
     // `- Korea Herald` is content: the dash starts a text run.
     if (!valid_symbols[TEXT]) return false;
-    Run run = {true, blanks, false};
+    Run run = {true, false, blanks};
     return scan_text_run(s, lexer, valid_symbols, run);
   }
 
