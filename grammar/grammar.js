@@ -13,6 +13,12 @@
 // the end of a line) and on bracket nesting, which a context-free lexer
 // cannot see. The inside of a tag's `{...}` is ordinary tokens.
 
+// Line breaks are visible anonymous nodes: during error recovery a skipped
+// visible node costs more than a missing `}`, so a broken tag ends at its
+// line instead of swallowing the line break.
+const lineBreak = $ => alias($._newline, '\n');
+const lineBreakBeforeSeparator = $ => alias($._newline_before_separator, '\n');
+
 module.exports = grammar({
   name: 'article',
 
@@ -51,28 +57,28 @@ module.exports = grammar({
 
   rules: {
     source_file: $ => seq(
-      optional($._newline),
+      optional(lineBreak($)),
       optional($.article),
       repeat($._separated_article),
-      optional($._newline_before_separator),
+      optional(lineBreakBeforeSeparator($)),
     ),
 
     _separated_article: $ => seq(
-      optional($._newline_before_separator),
+      optional(lineBreakBeforeSeparator($)),
       $.separator,
-      optional(seq($._newline, $.article)),
+      optional(seq(lineBreak($), $.article)),
     ),
 
     article: $ => seq(
       $.title,
-      optional(seq($._newline, $.body)),
+      optional(seq(lineBreak($), $.body)),
     ),
 
     title: $ => repeat1($._inline),
 
     body: $ => seq(
       $.paragraph,
-      repeat(seq($._newline, $.paragraph)),
+      repeat(seq(lineBreak($), $.paragraph)),
     ),
 
     paragraph: $ => choice(

@@ -118,7 +118,8 @@ fn title_and_paragraph_cover_the_line_without_outer_blanks_or_terminator() {
     assert_eq!(texts_of(&tree, source, "date_keyword"), ["date"]);
     assert_eq!(texts_of(&tree, source, "date_value"), ["2025-12-10"]);
     for node in nodes(&tree) {
-        if !matches!(node.kind(), "source_file" | "article" | "body") {
+        // Line breaks are anonymous `"\n"` nodes between titles and paragraphs.
+        if !matches!(node.kind(), "source_file" | "article" | "body" | "\n") {
             let covered = &source[node.byte_range()];
             assert!(
                 !covered.contains(['\r', '\n']),
@@ -211,6 +212,41 @@ fn malformed_tags_keep_errors_on_their_line() {
             paragraphs.contains(&"After [b]{place}."),
             "{bad:?}: {paragraphs:?}"
         );
+    }
+}
+
+/// A line end inside `{...}` ends the tag there, even when the next line
+/// looks like the rest of it.
+#[test]
+fn tag_broken_across_lines_keeps_its_error_on_the_first_line() {
+    let cases = [
+        ("A [K]{p r=k", "} x."),
+        ("A [K]{p", "org} x."),
+        ("A [K]{", "org} x."),
+        ("A [K]{p note=\"a", "b\"} x."),
+        ("A [K]{p r=", "k} x."),
+    ];
+    for (first, second) in cases {
+        let source = format!("Title\n{first}\n{second}\nLast.\n");
+        let tree = parse(&source);
+        let first_line = 6..6 + first.len();
+        let found = problems(&tree);
+        assert!(
+            !found.is_empty(),
+            "{first:?} should be reported:\n{}",
+            dump(&tree)
+        );
+        for node in found {
+            assert!(
+                first_line.start <= node.start_byte() && node.end_byte() <= first_line.end,
+                "{first:?}: problem outside its line at {:?}\n{}",
+                node.byte_range(),
+                dump(&tree)
+            );
+        }
+        let paragraphs = texts_of(&tree, &source, "paragraph");
+        assert!(paragraphs.contains(&second), "{first:?}: {paragraphs:?}");
+        assert_eq!(paragraphs.last(), Some(&"Last."), "{first:?}");
     }
 }
 
