@@ -8,9 +8,10 @@
 // Brackets are decided without looking ahead: every `[` opens a group and
 // the grammar settles at the group's `]` (tag when `{` follows, plain text
 // otherwise) or at the end of the line (unclosed, plain text). The only
-// lookahead the scanner does is one character after `]`, the rest of the
-// line after a possible `date` keyword, and the start of the next non-blank
-// line after a line break, so scanning stays linear in the input size.
+// lookahead the scanner does is one character after `]` or `\`, the rest
+// of a separator-like line, the rest of the line after a possible `date`
+// keyword, and the start of the next non-blank line after a line break, so
+// scanning stays linear in the input size.
 //
 // Nesting is capped at MAX_DEPTH open brackets per line: deeper `[` (and
 // the `]` that match them) are plain text, which keeps the tree and the
