@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::acronyms::{Definition, find_definitions};
 use super::gazetteer::{Gazetteer, is_word_boundary};
-use super::heads::{VENUE_WORDS, find_head_names, head_key};
+use super::heads::{VENUE_WORD_SET, find_head_names, head_key};
 use super::normalize::{NormalizedText, slug};
 use super::people::PeopleFinder;
 use super::tokens::{Token, tokenize};
@@ -273,13 +273,12 @@ fn add_in_gaps(mentions: &mut Vec<Mention>, extra: impl IntoIterator<Item = Ment
 /// Whether a place match sits in a venue name (`Grand Hyatt Seoul`): its run of
 /// capitalised words holds a venue word.
 fn is_in_venue(text: &str, tokens: &[Token], range: TextRange) -> bool {
-    let Some(first) = tokens.iter().position(|t| t.start >= range.start) else {
+    let first = tokens.partition_point(|t| t.start < range.start);
+    if first >= tokens.len() {
         return false;
-    };
-    let last = tokens[first..]
-        .iter()
-        .position(|t| t.end >= range.end)
-        .map_or(first, |p| first + p);
+    }
+    let last = first + tokens[first..].partition_point(|t| t.end < range.end);
+    let last = last.min(tokens.len() - 1);
     let capitalized = |t: &Token| t.is_word() && t.text(text).starts_with(char::is_uppercase);
     let mut start = first;
     while start > 0 && tokens[start].joined_to_previous && capitalized(&tokens[start - 1]) {
@@ -294,7 +293,7 @@ fn is_in_venue(text: &str, tokens: &[Token], range: TextRange) -> bool {
     }
     (start..=end)
         .filter(|&i| i < first || i > last)
-        .any(|i| VENUE_WORDS.contains(&tokens[i].text(text)))
+        .any(|i| VENUE_WORD_SET.contains(tokens[i].text(text)))
 }
 
 /// Places no list holds: Korean districts (`Jung-gu`), `X district`, and `the North`
@@ -524,7 +523,10 @@ fn place_compound_before(
     at: usize,
     mentions: &[Mention],
 ) -> Option<TextRange> {
-    let index = tokens.iter().position(|t| t.start == at)?;
+    let index = tokens.partition_point(|t| t.start < at);
+    if tokens.get(index)?.start != at {
+        return None;
+    }
     if index == 0 || !tokens[index].joined_to_previous {
         return None;
     }

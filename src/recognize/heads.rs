@@ -9,7 +9,7 @@
 
 use super::EntityType;
 use super::normalize::slug;
-use super::tokens::{Token, is_all_caps, is_capitalized, ordinal_value};
+use super::tokens::{Token, WordSet, is_all_caps, is_capitalized, ordinal_value};
 use crate::text::TextRange;
 
 /// What a head word makes of the name it ends.
@@ -215,6 +215,7 @@ const LEFT_STOPS: &[&str] = &[
     "Prime",
     "Former",
 ];
+static LEFT_STOPS_SET: WordSet = WordSet::new(LEFT_STOPS);
 
 /// Modifiers that do not make a head a name by themselves (`the Joint Committee`).
 const GENERIC_MODIFIERS: &[&str] = &[
@@ -260,6 +261,7 @@ const GENERIC_MODIFIERS: &[&str] = &[
     "Related",
     "Several",
 ];
+static GENERIC_MODIFIERS_SET: WordSet = WordSet::new(GENERIC_MODIFIERS);
 
 /// Words that make a capitalised run a venue, whose names are never tagged.
 pub const VENUE_WORDS: &[&str] = &[
@@ -303,6 +305,7 @@ pub const VENUE_WORDS: &[&str] = &[
     "Harbour",
     "Gate",
 ];
+pub static VENUE_WORD_SET: WordSet = WordSet::new(VENUE_WORDS);
 
 const TITLE_WORDS: &[&str] = &[
     "Minister",
@@ -326,6 +329,7 @@ const TITLE_WORDS: &[&str] = &[
     "Chief",
     "CEO",
 ];
+static TITLE_WORDS_SET: WordSet = WordSet::new(TITLE_WORDS);
 
 /// A name found by a head word.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -382,7 +386,7 @@ fn is_name_word(word: &str) -> bool {
     let code = word.chars().next().is_some_and(|c| c.is_ascii_digit())
         && word.chars().any(char::is_alphabetic)
         && ordinal_value(word).is_none();
-    (is_capitalized(word) || code) && !LEFT_STOPS.contains(&word)
+    (is_capitalized(word) || code) && !LEFT_STOPS_SET.contains(word)
 }
 
 /// Days and months end a complement: `Committee on Wednesday` is a date after a name.
@@ -407,6 +411,7 @@ const CALENDAR_WORDS: &[&str] = &[
     "November",
     "December",
 ];
+static CALENDAR_WORDS_SET: WordSet = WordSet::new(CALENDAR_WORDS);
 
 fn name_at(
     text: &str,
@@ -473,7 +478,7 @@ fn name_at(
         .collect();
     let named_by_modifier = modifiers
         .iter()
-        .any(|m| !GENERIC_MODIFIERS.contains(m) && *m != "and");
+        .any(|m| !GENERIC_MODIFIERS_SET.contains(m) && *m != "and");
     if !named_by_modifier && !has_complement {
         return None;
     }
@@ -494,7 +499,7 @@ fn name_at(
         return None;
     }
     let words_in_span = (left..=right).filter_map(|i| word_at(text, tokens, i));
-    if words_in_span.clone().any(|w| VENUE_WORDS.contains(&w)) {
+    if words_in_span.clone().any(|w| VENUE_WORD_SET.contains(w)) {
         return None;
     }
     // A run of capitals only (`AI`, `FDI`) before a head that is itself an acronym is
@@ -567,8 +572,8 @@ fn capitalized_run_end(text: &str, tokens: &[Token], start: usize) -> Option<usi
         tokens.get(i).is_some_and(|t| t.joined_to_previous)
             && word_at(text, tokens, i).is_some_and(|w| {
                 is_name_word(w)
-                    && !TITLE_WORDS.contains(&w)
-                    && !CALENDAR_WORDS.contains(&w)
+                    && !TITLE_WORDS_SET.contains(w)
+                    && !CALENDAR_WORDS_SET.contains(w)
                     && !w.starts_with(char::is_numeric)
             })
     };

@@ -8,7 +8,7 @@
 //! nearest full name with that surname.
 
 use super::normalize::slug;
-use super::tokens::{Token, is_all_caps, is_capitalized};
+use super::tokens::{Token, WordSet, is_all_caps, is_capitalized};
 use crate::text::TextRange;
 
 /// Common Korean family names in their usual romanisations.
@@ -22,6 +22,7 @@ const KOREAN_SURNAMES: &[&str] = &[
     "Uhm", "Eom", "Yeon", "Gil", "Do", "Maeng", "Seok", "Tak", "Ok", "Ban", "Mun", "Gong", "Kook",
     "Myung", "Jun", "Hur", "Ryoo", "Lyu", "Nho",
 ];
+static KOREAN_SURNAMES_SET: WordSet = WordSet::new(KOREAN_SURNAMES);
 
 /// Words that introduce a name: a title, rank or role. The last one before the name
 /// counts, so `Deputy Secretary-General` and `Trade Minister` work alike.
@@ -86,6 +87,7 @@ pub const TITLE_WORDS: &[&str] = &[
     "Attache",
     "Consul",
 ];
+static TITLE_WORDS_SET: WordSet = WordSet::new(TITLE_WORDS);
 
 /// Words before a title in `Name, Deputy Minister …`.
 const TITLE_MODIFIERS: &[&str] = &[
@@ -111,6 +113,7 @@ const TITLE_MODIFIERS: &[&str] = &[
     "Industry",
     "Unification",
 ];
+static TITLE_MODIFIERS_SET: WordSet = WordSet::new(TITLE_MODIFIERS);
 
 /// Capitalised words that are never part of a person's name.
 const NOT_NAME_WORDS: &[&str] = &[
@@ -331,6 +334,7 @@ const NOT_NAME_WORDS: &[&str] = &[
     "Week",
     "Year",
 ];
+static NOT_NAME_WORDS_SET: WordSet = WordSet::new(NOT_NAME_WORDS);
 
 /// A person mention found by the rules.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -348,11 +352,11 @@ pub struct People {
 }
 
 fn is_title(word: &str) -> bool {
-    TITLE_WORDS.contains(&word)
+    TITLE_WORDS_SET.contains(word)
 }
 
 fn is_korean_surname(word: &str) -> bool {
-    KOREAN_SURNAMES.contains(&word)
+    KOREAN_SURNAMES_SET.contains(word)
 }
 
 /// `Han-koo`, `Gyu-baek`: a romanised Korean given name.
@@ -416,7 +420,7 @@ impl<'a> PeopleFinder<'a> {
         let Some(first) = word.chars().next() else {
             return false;
         };
-        if !first.is_uppercase() || NOT_NAME_WORDS.contains(&word) || is_title(word) {
+        if !first.is_uppercase() || NOT_NAME_WORDS_SET.contains(word) || is_title(word) {
             return false;
         }
         if (self.is_known)(&self.tokens[index]) {
@@ -564,7 +568,7 @@ impl<'a> PeopleFinder<'a> {
                         // understand; leave the whole thing alone.
                         if !(self.joined(end)
                             && self.word(end).is_some_and(|w| {
-                                is_capitalized(w) && !is_title(w) && !NOT_NAME_WORDS.contains(&w)
+                                is_capitalized(w) && !is_title(w) && !NOT_NAME_WORDS_SET.contains(w)
                             }))
                         {
                             names.push((next, end));
@@ -579,7 +583,7 @@ impl<'a> PeopleFinder<'a> {
         let mut after = comma + 1;
         while self
             .word(after)
-            .is_some_and(|w| TITLE_MODIFIERS.contains(&w))
+            .is_some_and(|w| TITLE_MODIFIERS_SET.contains(w))
         {
             after += 1;
         }
