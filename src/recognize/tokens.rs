@@ -168,6 +168,27 @@ pub fn ordinal_value(word: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
+/// A fixed list of words with constant-time look-up, built on first use.
+pub struct WordSet {
+    words: &'static [&'static str],
+    set: std::sync::OnceLock<std::collections::HashSet<&'static str>>,
+}
+
+impl WordSet {
+    pub const fn new(words: &'static [&'static str]) -> WordSet {
+        WordSet {
+            words,
+            set: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        self.set
+            .get_or_init(|| self.words.iter().copied().collect())
+            .contains(word)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,26 +227,5 @@ mod tests {
         assert_eq!(ordinal_value("Third"), Some(3));
         assert_eq!(ordinal_value("2025"), None);
         assert_eq!(ordinal_value("nd"), None);
-    }
-}
-
-/// A fixed list of words with constant-time look-up, built on first use.
-pub struct WordSet {
-    words: &'static [&'static str],
-    set: std::sync::OnceLock<std::collections::HashSet<&'static str>>,
-}
-
-impl WordSet {
-    pub const fn new(words: &'static [&'static str]) -> WordSet {
-        WordSet {
-            words,
-            set: std::sync::OnceLock::new(),
-        }
-    }
-
-    pub fn contains(&self, word: &str) -> bool {
-        self.set
-            .get_or_init(|| self.words.iter().copied().collect())
-            .contains(word)
     }
 }
