@@ -361,8 +361,6 @@ const FUTURE_WORDS: &[&str] = &[
     "coming",
     "soon",
     "forthcoming",
-    "proposed",
-    "anticipated",
 ];
 
 const PAST_WORDS: &[&str] = &[

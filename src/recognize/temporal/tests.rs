@@ -68,6 +68,7 @@ const CASES: &[Case] = &[
     case("Output recovered in early October.", DEC10, "early October", Some("2025-10"), Month),
     case("Prices eased in mid-November.", DEC10, "mid-November", Some("2025-11"), Month),
     case("The bill passed in May after a long debate.", DEC10, "May", Some("2025-05"), Month),
+    case("The commission proposed in October to cut quotas.", Some(date(2026, 3, 5)), "October", Some("2025-10"), Month),
     case("The report came out in October 2023.", DEC10, "October 2023", Some("2023-10"), Month),
     case("The rules apply by the end of March.", DEC10, "the end of March", Some("2026-03"), Month),
     // Weekdays.
