@@ -8,10 +8,12 @@
 pub mod analysis;
 pub mod cli;
 pub mod diagnostic;
+pub mod files;
 pub mod kb;
 pub mod recognize;
 pub mod syntax;
 pub mod text;
+pub mod workspace;
 
 pub use diagnostic::{Diagnostic, DiagnosticCode, Fix, Severity};
 pub use text::{LineIndex, TextRange};

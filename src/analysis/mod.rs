@@ -1,1 +1,222 @@
-//! Analysis: validation of a parsed file against schema and knowledge base.
+//! Analysis: everything known about one file — its syntax, the plain text and
+//! recognised mentions of each article, and the diagnostics of every check — computed
+//! from the file's text and a project (configuration, schema, knowledge base).
+//!
+//! The article is the unit of work: recognition and validation run per article, so an
+//! edit needs to redo only the articles it touches.
+
+mod validate;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::diagnostic::Diagnostic;
+use crate::kb::KnowledgeBase;
+use crate::kb::config::{Config, find_config};
+use crate::kb::load::{Project, load_project};
+use crate::recognize::{ArticleText, Lexicon, Recognized, Recognizer};
+use crate::syntax::{self, ArticleSyntax, FileSyntax, PlainText};
+use crate::text::TextRange;
+
+/// The analysis of one article.
+#[derive(Clone, Debug)]
+pub struct ArticleAnalysis {
+    /// The article's text from its title to its date marker, tags stripped.
+    pub plain: PlainText,
+    /// What the recognisers found, in plain offsets (map with `plain`).
+    pub recognized: Recognized,
+}
+
+/// The analysis of one file.
+#[derive(Clone, Debug)]
+pub struct FileAnalysis {
+    pub syntax: FileSyntax,
+    pub articles: Vec<ArticleAnalysis>,
+    /// Every diagnostic, with the configured severities, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Everything needed to analyse files of one project: configuration, knowledge base and
+/// the recognisers built from it. Cheap to share between threads.
+pub struct Analyzer {
+    pub config: Config,
+    pub kb: Arc<KnowledgeBase>,
+    pub recognizer: Arc<Recognizer>,
+}
+
+impl Analyzer {
+    pub fn new(config: Config, kb: KnowledgeBase) -> Analyzer {
+        let recognizer = Arc::new(Recognizer::new(&kb));
+        Analyzer {
+            config,
+            kb: Arc::new(kb),
+            recognizer,
+        }
+    }
+
+    /// The analyzer of a project, from its loaded configuration.
+    pub fn for_project(project: &Project) -> Analyzer {
+        Analyzer::new(project.config.clone(), project.kb.clone())
+    }
+
+    /// Defaults and the built-in knowledge base: what applies with no `accord.toml`.
+    pub fn with_defaults() -> Analyzer {
+        let project = load_project(None, crate::kb::builtin::builtin_entries);
+        Analyzer::for_project(&project)
+    }
+
+    pub fn max_file_size(&self) -> u64 {
+        self.config.max_file_size
+    }
+
+    /// Parses and analyses a file with no workspace knowledge beyond the knowledge base.
+    pub fn analyze(&self, text: &str) -> FileAnalysis {
+        self.analyze_with(text, &Lexicon::default())
+    }
+
+    /// Parses and analyses a file, recognising what the workspace taught in `lexicon`.
+    pub fn analyze_with(&self, text: &str, lexicon: &Lexicon) -> FileAnalysis {
+        let tree = syntax::parse(text);
+        let file_syntax = syntax::lower(text, &tree);
+        self.analyze_syntax(text, file_syntax, lexicon)
+    }
+
+    /// Analyses an already parsed file.
+    pub fn analyze_syntax(
+        &self,
+        text: &str,
+        file_syntax: FileSyntax,
+        lexicon: &Lexicon,
+    ) -> FileAnalysis {
+        let articles: Vec<ArticleAnalysis> = file_syntax
+            .articles
+            .iter()
+            .map(|article| self.analyze_article(text, &file_syntax, article, lexicon))
+            .collect();
+        let mut diagnostics = file_syntax.diagnostics.clone();
+        validate::validate(
+            &validate::Input {
+                syntax: &file_syntax,
+                articles: &articles,
+                schema: &self.config.schema,
+                kb: &self.kb,
+                kb_closed: self.config.kb_closed,
+            },
+            &mut diagnostics,
+        );
+        let mut diagnostics: Vec<Diagnostic> = diagnostics
+            .into_iter()
+            .filter_map(|d| {
+                let severity = self.config.severity_of(d.code)?;
+                Some(d.with_severity(severity))
+            })
+            .filter(|d| {
+                d.code != crate::DiagnosticCode::NoncanonicalDate || self.config.strict_date_marker
+            })
+            .collect();
+        diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+        FileAnalysis {
+            syntax: file_syntax,
+            articles,
+            diagnostics,
+        }
+    }
+
+    /// Strips and recognises one article.
+    pub fn analyze_article(
+        &self,
+        text: &str,
+        file_syntax: &FileSyntax,
+        article: &ArticleSyntax,
+        lexicon: &Lexicon,
+    ) -> ArticleAnalysis {
+        let start = article.title.map_or(article.range.start, |t| t.start);
+        let end = article.content_end().max(start);
+        let plain = syntax::strip_range(text, file_syntax, TextRange::new(start, end));
+        let title_end = article
+            .title
+            .map_or(0, |t| plain.to_plain(t.end).min(plain.text.len()));
+        let recognized = self.recognizer.recognize(
+            &ArticleText {
+                text: &plain.text,
+                title: TextRange::new(0, title_end),
+                date: article.date(),
+            },
+            lexicon,
+        );
+        ArticleAnalysis { plain, recognized }
+    }
+
+    /// The diagnostics of a file, as `accord check` reports them.
+    pub fn check_file(&self, text: &str) -> Vec<Diagnostic> {
+        self.analyze(text).diagnostics
+    }
+}
+
+/// Finds and loads the project of each file once: files share the analyzer of their
+/// nearest `accord.toml`, or the defaults.
+#[derive(Default)]
+pub struct AnalyzerCache {
+    by_config: Mutex<HashMap<Option<PathBuf>, Arc<Analyzer>>>,
+    config_of_folder: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    problems: Mutex<Vec<(PathBuf, String, Vec<Diagnostic>)>>,
+}
+
+impl AnalyzerCache {
+    fn config_for_folder(&self, folder: &Path) -> Option<PathBuf> {
+        let mut cache = self
+            .config_of_folder
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(folder.to_path_buf())
+            .or_insert_with(|| find_config(folder))
+            .clone()
+    }
+
+    /// The analyzer for a file, by the configuration nearest to it.
+    pub fn for_file(&self, path: &Path) -> Arc<Analyzer> {
+        let folder = path.parent().unwrap_or(Path::new("."));
+        let folder = if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
+        };
+        let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+        let config_path = self.config_for_folder(&folder);
+        self.for_config(config_path)
+    }
+
+    fn for_config(&self, config_path: Option<PathBuf>) -> Arc<Analyzer> {
+        let mut by_config = self.by_config.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(analyzer) = by_config.get(&config_path) {
+            return analyzer.clone();
+        }
+        let project = load_project(config_path.as_deref(), crate::kb::builtin::builtin_entries);
+        let mut problems = self.problems.lock().unwrap_or_else(|e| e.into_inner());
+        for file in &project.problems {
+            if !file.diagnostics.is_empty() {
+                problems.push((
+                    file.path.clone(),
+                    file.text.clone(),
+                    file.diagnostics.clone(),
+                ));
+            }
+        }
+        let analyzer = Arc::new(Analyzer::for_project(&project));
+        by_config.insert(config_path, analyzer.clone());
+        analyzer
+    }
+
+    /// The problems found in configuration and knowledge-base files while loading.
+    pub fn config_problems(&self) -> Vec<(PathBuf, String, Vec<Diagnostic>)> {
+        std::mem::take(&mut *self.problems.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Which files of a folder walk are articles, by the folder's configuration.
+    pub fn accepts(&self, path: &Path) -> bool {
+        let analyzer = self.for_file(path);
+        analyzer.config.matches_file(path)
+    }
+}

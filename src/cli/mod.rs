@@ -1,5 +1,163 @@
-//! The command line: `accord check`, `entities`, `strip`, `eval`, `lsp`.
+//! The command line: `accord check`, `entities`, `strip`, `eval`.
+//!
+//! Each command is a thin client of the core: it reads files, calls the analysis, and
+//! renders what comes back.
 
+pub mod check;
+pub mod entities;
+pub mod eval;
+pub mod render;
+pub mod strip;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::Severity;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "accord",
+    version,
+    about = "Checks, recognises and serves annotated policy articles",
+    long_about = "accord checks article files and their inline annotation tags, recognises \
+                  entities and dates, and serves both to editors as a language server."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Validate article files and folders (respects .gitignore).
+    Check {
+        /// Files and folders to check; a folder is searched for `*.article` files and
+        /// the globs its `accord.toml` adds.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = render::Format::Human)]
+        format: render::Format,
+        /// Report only diagnostics at or above this severity; the exit status is 1 when
+        /// any is reported.
+        #[arg(long, value_enum, default_value_t = SeverityArg::Warning)]
+        min_severity: SeverityArg,
+        /// When to colour human output.
+        #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+        color: ColorArg,
+    },
+    /// List every mention, recognised or tagged, with its key and value.
+    Entities {
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = entities::Format::Json)]
+        format: entities::Format,
+    },
+    /// Remove the tags and print the plain text, byte for byte as it was annotated.
+    Strip {
+        /// The file to strip.
+        path: PathBuf,
+        /// Write the plain text here instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Score the recognisers against the tags of annotated files.
+    Eval {
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = eval::Format::Table)]
+        format: eval::Format,
+        /// The acronym gold file (`acronyms.json`); by default the one beside the files.
+        #[arg(long)]
+        acronyms: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(arg: SeverityArg) -> Severity {
+        match arg {
+            SeverityArg::Error => Severity::Error,
+            SeverityArg::Warning => Severity::Warning,
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Hint => Severity::Hint,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Runs the command line and returns the exit status.
 pub fn main() -> i32 {
-    0
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            // Help and version requests are not usage errors.
+            return if error.use_stderr() {
+                check::EXIT_ERROR
+            } else {
+                0
+            };
+        }
+    };
+    match cli.command {
+        Command::Check {
+            paths,
+            format,
+            min_severity,
+            color,
+        } => {
+            let color = match color {
+                ColorArg::Always => true,
+                ColorArg::Never => false,
+                ColorArg::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            let (output, status) = check::run(&check::CheckOptions {
+                paths,
+                format,
+                min_severity: min_severity.into(),
+                color,
+            });
+            print_out(&output);
+            status
+        }
+        Command::Entities { paths, format } => {
+            let (output, status) = entities::run(&paths, format);
+            print_out(&output);
+            status
+        }
+        Command::Strip { path, output } => strip::run(&path, output.as_deref()),
+        Command::Eval {
+            paths,
+            format,
+            acronyms,
+        } => {
+            let (output, status) = eval::run(&paths, format, acronyms.as_deref());
+            print_out(&output);
+            status
+        }
+    }
+}
+
+/// Writes to standard output, ignoring a closed pipe (`accord check | head`).
+fn print_out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
 }

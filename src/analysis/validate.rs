@@ -1,0 +1,311 @@
+//! Validation of tags against the schema and the knowledge base, and of tagged dates
+//! against the values the resolver computes.
+//!
+//! Each check is a small function over one tag; all of them report into one list.
+
+use crate::diagnostic::{Diagnostic, DiagnosticCode, Fix, Related, Severity};
+use crate::kb::{AttrKind, KnowledgeBase, Schema};
+use crate::recognize::EntityType;
+use crate::recognize::numeric::validate_money;
+use crate::recognize::temporal::validate_timex;
+use crate::syntax::{AttributeSyntax, FileSyntax, TagSyntax};
+
+use super::ArticleAnalysis;
+
+pub(super) struct Input<'a> {
+    pub syntax: &'a FileSyntax,
+    pub articles: &'a [ArticleAnalysis],
+    pub schema: &'a Schema,
+    pub kb: &'a KnowledgeBase,
+    pub kb_closed: bool,
+}
+
+pub(super) fn validate(input: &Input<'_>, out: &mut Vec<Diagnostic>) {
+    for tag in &input.syntax.tags {
+        check_tag(input, tag, out);
+    }
+    for (article_syntax, article) in input.syntax.articles.iter().zip(input.articles) {
+        if article_syntax.date().is_some() {
+            continue;
+        }
+        for mention in &article.recognized.mentions {
+            let Some(date) = &mention.date else { continue };
+            if date.value.is_none() {
+                let range = article.plain.to_annotated(mention.range);
+                out.push(Diagnostic::new(
+                    DiagnosticCode::UnresolvedDate,
+                    range,
+                    format!(
+                        "`{}` cannot be resolved: the article has no date marker",
+                        &article.plain.text[mention.range.start..mention.range.end]
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn check_tag(input: &Input<'_>, tag: &TagSyntax, out: &mut Vec<Diagnostic>) {
+    // A tag with no type is malformed and reported by the parser.
+    let Some(type_range) = tag.type_range else {
+        return;
+    };
+    let Some(type_def) = input.schema.get(&tag.type_name) else {
+        let mut diagnostic = Diagnostic::new(
+            DiagnosticCode::UnknownType,
+            type_range,
+            format!("unknown type `{}`", tag.type_name),
+        );
+        if let Some(suggestion) = did_you_mean(&tag.type_name, input.schema.type_names()) {
+            diagnostic
+                .message
+                .push_str(&format!("; did you mean `{suggestion}`?"));
+            diagnostic = diagnostic.with_fix(Fix::replace(
+                format!("change the type to `{suggestion}`"),
+                type_range,
+                suggestion,
+            ));
+        } else {
+            let known: Vec<&str> = input.schema.type_names().collect();
+            diagnostic
+                .message
+                .push_str(&format!(" (known types: {})", known.join(", ")));
+        }
+        out.push(diagnostic);
+        return;
+    };
+
+    for attr in &tag.attributes {
+        match type_def.attribute(&attr.name) {
+            None => {
+                let mut diagnostic = Diagnostic::new(
+                    DiagnosticCode::UnknownAttribute,
+                    attr.name_range,
+                    format!("type `{}` has no attribute `{}`", type_def.name, attr.name),
+                );
+                let names = type_def.attributes.iter().map(|a| a.name.as_str());
+                if let Some(suggestion) = did_you_mean(&attr.name, names) {
+                    diagnostic
+                        .message
+                        .push_str(&format!("; did you mean `{suggestion}`?"));
+                    diagnostic = diagnostic.with_fix(Fix::replace(
+                        format!("rename the attribute to `{suggestion}`"),
+                        attr.name_range,
+                        suggestion,
+                    ));
+                }
+                out.push(diagnostic);
+            }
+            Some(def) => check_value(input, tag, attr, &def.kind, out),
+        }
+    }
+
+    for def in type_def.attributes.iter().filter(|a| a.required) {
+        if tag.attribute(&def.name).is_none() {
+            out.push(Diagnostic::new(
+                DiagnosticCode::MissingAttribute,
+                type_range,
+                format!(
+                    "a `{}` tag needs the attribute `{}`",
+                    type_def.name, def.name
+                ),
+            ));
+        }
+    }
+
+    if let Some(parent) = tag.parent.and_then(|p| input.syntax.tags.get(p)) {
+        let allowed = input
+            .schema
+            .get(&parent.type_name)
+            .and_then(|p| p.allowed_children.as_ref());
+        if let Some(allowed) = allowed {
+            if !allowed.iter().any(|t| *t == tag.type_name) {
+                out.push(
+                    Diagnostic::new(
+                        DiagnosticCode::ForbiddenNesting,
+                        tag.range,
+                        format!(
+                            "a `{}` tag may not be nested in a `{}` tag",
+                            tag.type_name, parent.type_name
+                        ),
+                    )
+                    .with_related(Related {
+                        path: None,
+                        range: parent.range,
+                        message: format!("the enclosing `{}` tag", parent.type_name),
+                    }),
+                );
+            }
+        }
+    }
+}
+
+fn check_value(
+    input: &Input<'_>,
+    tag: &TagSyntax,
+    attr: &AttributeSyntax,
+    kind: &AttrKind,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (Some(value), Some(value_range)) = (attr.value.as_deref(), attr.value_range) else {
+        return;
+    };
+    let invalid = |message: String| {
+        Diagnostic::new(DiagnosticCode::InvalidAttributeValue, value_range, message)
+    };
+    match kind {
+        AttrKind::Text => {}
+        AttrKind::Number => {
+            if value.parse::<f64>().map_or(true, |n| !n.is_finite()) {
+                out.push(invalid(format!(
+                    "`{}` must be a number, not `{value}`",
+                    attr.name
+                )));
+            }
+        }
+        AttrKind::Bool => {
+            if value != "true" && value != "false" {
+                out.push(invalid(format!(
+                    "`{}` must be `true` or `false`",
+                    attr.name
+                )));
+            }
+        }
+        AttrKind::Enum { values } => {
+            if !values.iter().any(|v| v == value) {
+                let mut diagnostic = invalid(format!(
+                    "`{value}` is not one of {}",
+                    values
+                        .iter()
+                        .map(|v| format!("`{v}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                if let Some(suggestion) = did_you_mean(value, values.iter().map(String::as_str)) {
+                    diagnostic = diagnostic.with_fix(Fix::replace(
+                        format!("change the value to `{suggestion}`"),
+                        value_range,
+                        suggestion,
+                    ));
+                }
+                out.push(diagnostic);
+            }
+        }
+        AttrKind::Money => {
+            if let Err(reason) = validate_money(value) {
+                out.push(invalid(format!("`{value}` is not a money value: {reason}")));
+            }
+        }
+        AttrKind::Timex => match validate_timex(value) {
+            Err(reason) => out.push(Diagnostic::new(
+                DiagnosticCode::InvalidTimex,
+                value_range,
+                format!("`{value}` is not a TIMEX3 value: {reason}"),
+            )),
+            Ok(_) => check_resolved_date(input, tag, value, value_range, out),
+        },
+        AttrKind::EntityRef => check_ref(input, tag, value, value_range, out),
+    }
+}
+
+/// Compares a date tag's value with what the resolver makes of the same span.
+fn check_resolved_date(
+    input: &Input<'_>,
+    tag: &TagSyntax,
+    value: &str,
+    value_range: crate::text::TextRange,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(article) = input.articles.get(tag.article) else {
+        return;
+    };
+    let span = article.plain.to_plain(tag.span.start)..article.plain.to_plain(tag.span.end);
+    let resolved = article.recognized.mentions.iter().find(|m| {
+        m.ty == EntityType::Date && m.range.start == span.start && m.range.end == span.end
+    });
+    let Some(resolved) = resolved.and_then(|m| m.value.as_deref()) else {
+        return;
+    };
+    if resolved != value {
+        out.push(
+            Diagnostic::new(
+                DiagnosticCode::DateValueMismatch,
+                value_range,
+                format!("`{value}` differs from `{resolved}`, the value resolved against the article date"),
+            )
+            .with_fix(Fix::replace(format!("use `{resolved}`"), value_range, resolved)),
+        );
+    }
+}
+
+fn check_ref(
+    input: &Input<'_>,
+    tag: &TagSyntax,
+    key: &str,
+    value_range: crate::text::TextRange,
+    out: &mut Vec<Diagnostic>,
+) {
+    match input.kb.get(key) {
+        None => {
+            let mut diagnostic = Diagnostic::new(
+                DiagnosticCode::UnknownRef,
+                value_range,
+                format!("`{key}` is not in the knowledge base; its tags define it"),
+            );
+            if input.kb_closed {
+                diagnostic.severity = Severity::Error;
+                diagnostic.message =
+                    format!("`{key}` is not in the knowledge base, which is closed");
+            }
+            let keys = input.kb.entries().map(|e| e.key.as_str());
+            if let Some(suggestion) = did_you_mean(key, keys) {
+                diagnostic
+                    .message
+                    .push_str(&format!("; did you mean `{suggestion}`?"));
+                diagnostic = diagnostic.with_fix(Fix::replace(
+                    format!("change the key to `{suggestion}`"),
+                    value_range,
+                    suggestion,
+                ));
+            }
+            out.push(diagnostic);
+        }
+        Some(entry) if entry.ty != tag.type_name => {
+            let mut diagnostic = Diagnostic::new(
+                DiagnosticCode::TypeMismatch,
+                tag.type_range.unwrap_or(tag.range),
+                format!(
+                    "`{key}` is a `{}` in the knowledge base, but the tag says `{}`",
+                    entry.ty, tag.type_name
+                ),
+            );
+            if let (Some(source), Some(type_range)) = (&entry.source, tag.type_range) {
+                diagnostic = diagnostic.with_related(Related {
+                    path: Some(source.path.clone()),
+                    range: source.range,
+                    message: format!("`{key}` is defined here"),
+                });
+                diagnostic = diagnostic.with_fix(Fix::replace(
+                    format!("change the type to `{}`", entry.ty),
+                    type_range,
+                    entry.ty.clone(),
+                ));
+            }
+            out.push(diagnostic);
+        }
+        Some(_) => {}
+    }
+}
+
+/// The closest candidate within a small edit distance, for did-you-mean suggestions.
+pub(crate) fn did_you_mean<'c>(
+    word: &str,
+    candidates: impl Iterator<Item = &'c str>,
+) -> Option<&'c str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .map(|candidate| (strsim::damerau_levenshtein(word, candidate), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}

@@ -1,0 +1,313 @@
+//! End-to-end tests of `accord check`: the real binary over the bundled examples, the
+//! seeds, every output format, exit statuses, and hostile files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use expect_test::expect_file;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn accord(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the accord binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("output is UTF-8")
+}
+
+/// Every file in `examples/broken` plants one problem whose code and position its
+/// `.expected` sidecar names; the checker must report exactly that and nothing else of
+/// warning severity or above.
+#[test]
+fn broken_examples_report_their_code_at_the_planted_position() {
+    let broken = root().join("examples/broken");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&broken).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "article") {
+            continue;
+        }
+        let expected = std::fs::read_to_string(path.with_extension("expected")).unwrap();
+        let (position, code) = expected.trim().split_once(' ').unwrap();
+        let relative = path
+            .strip_prefix(root())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let output = accord(&[
+            "check",
+            &relative,
+            "--format",
+            "json",
+            "--min-severity",
+            "hint",
+        ]);
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let diagnostics = report["files"][0]["diagnostics"].as_array().unwrap();
+        let found: Vec<String> = diagnostics
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{}-{}:{} {}",
+                    d["range"]["start"]["line"],
+                    d["range"]["start"]["column"],
+                    d["range"]["end"]["line"],
+                    d["range"]["end"]["column"],
+                    d["code"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert!(
+            found.iter().any(|f| f == &format!("{position} {code}")),
+            "{relative}: expected `{position} {code}`, found {found:#?}"
+        );
+        let others: Vec<&String> = found
+            .iter()
+            .zip(diagnostics)
+            .filter(|(f, d)| {
+                **f != format!("{position} {code}")
+                    && matches!(d["severity"].as_str(), Some("error" | "warning"))
+            })
+            .map(|(f, _)| f)
+            .collect();
+        assert!(others.is_empty(), "{relative}: unexpected {others:#?}");
+        checked += 1;
+    }
+    assert!(checked >= 12, "only {checked} broken examples");
+}
+
+#[test]
+fn valid_examples_are_clean() {
+    let output = accord(&[
+        "check",
+        "examples/annotated.article",
+        "examples/press-releases.article",
+        "examples/wire-news.article",
+        "examples/crlf-bom.article",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
+fn seed(name: &str) -> String {
+    let path = root().join("../shared/seeds").join(name);
+    assert!(
+        path.is_file(),
+        "the seeds are expected at {}",
+        path.display()
+    );
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn seed_with_dates_is_clean_and_seed_without_date_warns() {
+    let clean = accord(&[
+        "check",
+        &seed("000_821d52801205a40e.txt"),
+        "--min-severity",
+        "warning",
+    ]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+
+    let undated = accord(&[
+        "check",
+        &seed("001_03c1384da293400b.txt"),
+        "--min-severity",
+        "warning",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(undated.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&undated.stdout).unwrap();
+    let codes: Vec<&str> = report["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"missing-date"), "{codes:?}");
+    assert!(codes.iter().all(|c| *c == "missing-date"), "{codes:?}");
+}
+
+#[test]
+fn output_formats() {
+    let file = "examples/broken/duplicate-attribute.article";
+    for (format, snapshot) in [
+        ("human", expect_file!["snapshots/check.human"]),
+        ("json", expect_file!["snapshots/check.json"]),
+        ("github", expect_file!["snapshots/check.github"]),
+        ("sarif", expect_file!["snapshots/check.sarif"]),
+    ] {
+        let output = accord(&["check", file, "--format", format, "--min-severity", "hint"]);
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        snapshot.assert_eq(&stdout(&output));
+        if format == "json" || format == "sarif" {
+            let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+            assert!(value.is_object());
+        }
+    }
+}
+
+#[test]
+fn sarif_declares_every_rule_and_region() {
+    let output = accord(&[
+        "check",
+        "examples/broken",
+        "--format",
+        "sarif",
+        "--min-severity",
+        "hint",
+    ]);
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(
+        rules
+            .iter()
+            .all(|r| r["id"].is_string() && r["shortDescription"]["text"].is_string())
+    );
+    let results = run["results"].as_array().unwrap();
+    assert!(results.len() >= 12);
+    for result in results {
+        let rule_index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[rule_index]["id"], result["ruleId"]);
+        let location = &result["locations"][0]["physicalLocation"];
+        let uri = location["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(uri.starts_with("examples/broken/"), "{uri}");
+        assert!(location["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(location["region"]["startColumn"].as_u64().unwrap() >= 1);
+    }
+}
+
+#[test]
+fn exit_statuses() {
+    let clean = accord(&["check", "examples/annotated.article"]);
+    assert_eq!(clean.status.code(), Some(0));
+    let findings = accord(&["check", "examples/broken/unknown-type.article"]);
+    assert_eq!(findings.status.code(), Some(1));
+    // A hint is below the default minimum severity, so it does not fail the check.
+    let missing = accord(&["check", "no/such/file.article"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stdout(&missing).contains("io-error"));
+    let usage = accord(&["check", "--format", "yaml"]);
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn non_utf8_file_is_reported_and_the_others_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "good.article",
+        b"Title\nA body with [Seoul]{plcae}. date2025-01-02\n",
+    );
+    write(
+        dir.path(),
+        "bad.article",
+        b"Title\nBroken \xff\xfe bytes here. date2025-01-02\n",
+    );
+    write(dir.path(), "utf16.article", &[0xFF, 0xFE, b'T', 0, b'i', 0]);
+    let output = accord(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(output.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let codes: Vec<(String, String)> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| {
+            let path = f["path"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned();
+            f["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |d| (path.clone(), d["code"].as_str().unwrap().to_owned()))
+        })
+        .collect();
+    assert!(
+        codes.contains(&("bad.article".into(), "invalid-utf8".into())),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("utf16.article".into(), "invalid-utf8".into())),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("good.article".into(), "unknown-type".into())),
+        "{codes:?}"
+    );
+    let bad = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with("bad.article"))
+        .unwrap();
+    assert_eq!(bad["diagnostics"][0]["range"]["start"]["line"], 2);
+    assert_eq!(bad["diagnostics"][0]["range"]["start"]["column"], 8);
+}
+
+#[cfg(unix)]
+#[test]
+fn directory_loop_is_reported_and_the_others_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let inner = dir.path().join("inner");
+    std::fs::create_dir(&inner).unwrap();
+    std::os::unix::fs::symlink(dir.path(), inner.join("loop")).unwrap();
+    write(
+        &inner,
+        "a.article",
+        b"Title\nText [x]{plcae}. date2025-01-02\n",
+    );
+    let output = accord(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = stdout(&output);
+    assert!(text.contains("directory loop"), "{text}");
+    assert!(text.contains("unknown-type"), "{text}");
+}
+
+/// A single line of 20 MB with tags every few hundred bytes, and a line with
+/// 100 000 tags: both checked without a hang.
+#[test]
+fn huge_lines_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut line = String::with_capacity(20_100_000);
+    line.push_str("A Title\n");
+    while line.len() < 20_000_000 {
+        line.push_str("Talks in [Seoul]{place ref=seoul} on trade – the Korea–U.S. FTA and tariffs were discussed at length by officials of both sides. ");
+    }
+    line.push_str("date2025-06-01\n");
+    let big = write(dir.path(), "big.article", line.as_bytes());
+    let output = accord(&["check", &big, "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+
+    let mut many = String::from("Many Tags\n");
+    for i in 0..100_000 {
+        many.push_str(&format!("[w{i}]{{plcae}} "));
+    }
+    many.push_str("date2025-06-01\n");
+    let many = write(dir.path(), "many.article", many.as_bytes());
+    let output = accord(&["check", &many, "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["errors"], 100_000);
+}
