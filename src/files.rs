@@ -105,20 +105,20 @@ pub struct FileProblem {
 }
 
 /// Reads a file as UTF-8 text, refusing files over `max_size` bytes.
-pub fn read_article_file(path: &Path, max_size: u64) -> Result<String, FileProblem> {
+pub fn read_article_file(path: &Path, max_size: u64) -> Result<String, Box<FileProblem>> {
     let meta = std::fs::metadata(path).map_err(|error| io_problem(path, &error))?;
     if meta.is_dir() {
-        return Err(FileProblem {
+        return Err(Box::new(FileProblem {
             diagnostic: Diagnostic::new(
                 DiagnosticCode::IoError,
                 TextRange::empty(0),
                 format!("{} is a folder, not a file", path.display()),
             ),
             text: None,
-        });
+        }));
     }
     if meta.len() > max_size {
-        return Err(FileProblem {
+        return Err(Box::new(FileProblem {
             diagnostic: Diagnostic::new(
                 DiagnosticCode::FileTooLarge,
                 TextRange::empty(0),
@@ -129,14 +129,14 @@ pub fn read_article_file(path: &Path, max_size: u64) -> Result<String, FileProbl
                 ),
             ),
             text: None,
-        });
+        }));
     }
     let bytes = std::fs::read(path).map_err(|error| io_problem(path, &error))?;
     decode_utf8(bytes)
 }
 
 /// Turns bytes into text, or an `invalid-utf8` diagnostic at the first bad byte.
-pub fn decode_utf8(bytes: Vec<u8>) -> Result<String, FileProblem> {
+pub fn decode_utf8(bytes: Vec<u8>) -> Result<String, Box<FileProblem>> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text),
         Err(error) => {
@@ -160,14 +160,14 @@ pub fn decode_utf8(bytes: Vec<u8>) -> Result<String, FileProblem> {
                 )
             };
             let at = if text.is_some() { valid_up_to } else { 0 };
-            Err(FileProblem {
+            Err(Box::new(FileProblem {
                 diagnostic: Diagnostic::new(
                     DiagnosticCode::InvalidUtf8,
                     TextRange::empty(at),
                     message,
                 ),
                 text,
-            })
+            }))
         }
     }
 }
@@ -176,13 +176,13 @@ fn looks_like_utf16(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
 }
 
-fn io_problem(path: &Path, error: &std::io::Error) -> FileProblem {
-    FileProblem {
+fn io_problem(path: &Path, error: &std::io::Error) -> Box<FileProblem> {
+    Box::new(FileProblem {
         diagnostic: Diagnostic::new(
             DiagnosticCode::IoError,
             TextRange::empty(0),
             format!("cannot read {}: {error}", path.display()),
         ),
         text: None,
-    }
+    })
 }

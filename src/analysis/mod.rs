@@ -37,6 +37,15 @@ pub struct FileAnalysis {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// How much recognition an analysis runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Depth {
+    /// Dates only: enough for every diagnostic, which is what checking needs.
+    Dates,
+    /// Every recogniser: what listing entities and editors need.
+    Full,
+}
+
 /// Everything needed to analyse files of one project: configuration, knowledge base and
 /// the recognisers built from it. Cheap to share between threads.
 pub struct Analyzer {
@@ -72,14 +81,14 @@ impl Analyzer {
 
     /// Parses and analyses a file with no workspace knowledge beyond the knowledge base.
     pub fn analyze(&self, text: &str) -> FileAnalysis {
-        self.analyze_with(text, &Lexicon::default())
+        self.analyze_with(text, &Lexicon::default(), Depth::Full)
     }
 
     /// Parses and analyses a file, recognising what the workspace taught in `lexicon`.
-    pub fn analyze_with(&self, text: &str, lexicon: &Lexicon) -> FileAnalysis {
+    pub fn analyze_with(&self, text: &str, lexicon: &Lexicon, depth: Depth) -> FileAnalysis {
         let tree = syntax::parse(text);
         let file_syntax = syntax::lower(text, &tree);
-        self.analyze_syntax(text, file_syntax, lexicon)
+        self.analyze_syntax(text, file_syntax, lexicon, depth)
     }
 
     /// Analyses an already parsed file.
@@ -88,11 +97,12 @@ impl Analyzer {
         text: &str,
         file_syntax: FileSyntax,
         lexicon: &Lexicon,
+        depth: Depth,
     ) -> FileAnalysis {
         let articles: Vec<ArticleAnalysis> = file_syntax
             .articles
             .iter()
-            .map(|article| self.analyze_article(text, &file_syntax, article, lexicon))
+            .map(|article| self.analyze_article(text, &file_syntax, article, lexicon, depth))
             .collect();
         let mut diagnostics = file_syntax.diagnostics.clone();
         validate::validate(
@@ -130,6 +140,7 @@ impl Analyzer {
         file_syntax: &FileSyntax,
         article: &ArticleSyntax,
         lexicon: &Lexicon,
+        depth: Depth,
     ) -> ArticleAnalysis {
         let start = article.title.map_or(article.range.start, |t| t.start);
         let end = article.content_end().max(start);
@@ -137,20 +148,22 @@ impl Analyzer {
         let title_end = article
             .title
             .map_or(0, |t| plain.to_plain(t.end).min(plain.text.len()));
-        let recognized = self.recognizer.recognize(
-            &ArticleText {
-                text: &plain.text,
-                title: TextRange::new(0, title_end),
-                date: article.date(),
-            },
-            lexicon,
-        );
+        let article_text = ArticleText {
+            text: &plain.text,
+            title: TextRange::new(0, title_end),
+            date: article.date(),
+        };
+        let recognized = match depth {
+            Depth::Dates => self.recognizer.recognize_dates(&article_text),
+            Depth::Full => self.recognizer.recognize(&article_text, lexicon),
+        };
         ArticleAnalysis { plain, recognized }
     }
 
     /// The diagnostics of a file, as `accord check` reports them.
     pub fn check_file(&self, text: &str) -> Vec<Diagnostic> {
-        self.analyze(text).diagnostics
+        self.analyze_with(text, &Lexicon::default(), Depth::Dates)
+            .diagnostics
     }
 }
 
@@ -214,9 +227,16 @@ impl AnalyzerCache {
         std::mem::take(&mut *self.problems.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
-    /// Which files of a folder walk are articles, by the folder's configuration.
+    /// Which files of a folder walk are articles, by the configuration nearest to them:
+    /// `*.article` without one, its include and exclude globs with one.
     pub fn accepts(&self, path: &Path) -> bool {
         let analyzer = self.for_file(path);
-        analyzer.config.matches_file(path)
+        if analyzer.config.root.as_os_str().is_empty() {
+            return path.extension().is_some_and(|ext| ext == "article");
+        }
+        match std::path::absolute(path) {
+            Ok(absolute) => analyzer.config.matches_file(&absolute),
+            Err(_) => false,
+        }
     }
 }

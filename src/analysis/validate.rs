@@ -118,24 +118,24 @@ fn check_tag(input: &Input<'_>, tag: &TagSyntax, out: &mut Vec<Diagnostic>) {
             .schema
             .get(&parent.type_name)
             .and_then(|p| p.allowed_children.as_ref());
-        if let Some(allowed) = allowed {
-            if !allowed.iter().any(|t| *t == tag.type_name) {
-                out.push(
-                    Diagnostic::new(
-                        DiagnosticCode::ForbiddenNesting,
-                        tag.range,
-                        format!(
-                            "a `{}` tag may not be nested in a `{}` tag",
-                            tag.type_name, parent.type_name
-                        ),
-                    )
-                    .with_related(Related {
-                        path: None,
-                        range: parent.range,
-                        message: format!("the enclosing `{}` tag", parent.type_name),
-                    }),
-                );
-            }
+        if let Some(allowed) = allowed
+            && !allowed.contains(&tag.type_name)
+        {
+            out.push(
+                Diagnostic::new(
+                    DiagnosticCode::ForbiddenNesting,
+                    tag.range,
+                    format!(
+                        "a `{}` tag may not be nested in a `{}` tag",
+                        tag.type_name, parent.type_name
+                    ),
+                )
+                .with_related(Related {
+                    path: None,
+                    range: parent.range,
+                    message: format!("the enclosing `{}` tag", parent.type_name),
+                }),
+            );
         }
     }
 }

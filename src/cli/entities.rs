@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::analysis::{AnalyzerCache, FileAnalysis};
+use crate::analysis::{AnalyzerCache, Depth, FileAnalysis};
 use crate::files::{collect_files, read_article_file};
 use crate::recognize::{LearnedForm, Lexicon};
 use crate::text::LineIndex;
@@ -111,7 +111,9 @@ pub fn run(paths: &[PathBuf], format: Format) -> (String, i32) {
             let analysis = if lexicon.is_empty() {
                 analysis
             } else {
-                analyzers.for_file(path).analyze_with(text, &lexicon)
+                analyzers
+                    .for_file(path)
+                    .analyze_with(text, &lexicon, Depth::Full)
             };
             file_entities(&display_path(path), text, &analysis)
         })

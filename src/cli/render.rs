@@ -136,9 +136,11 @@ pub fn human(reports: &[FileReport], color: bool) -> String {
                 palette.paint("1", &format!("[{}]", diagnostic.code.as_str())),
                 palette.paint("1", &diagnostic.message)
             );
+            // The gutter is as wide as the line number, as in rustc's output.
+            let gutter = " ".repeat(line.to_string().len());
             let _ = writeln!(
                 out,
-                "  {} {}:{line}:{col}",
+                "{gutter}{} {}:{line}:{col}",
                 palette.paint("1;34", "-->"),
                 report.path
             );
@@ -146,7 +148,12 @@ pub fn human(reports: &[FileReport], color: bool) -> String {
                 write_snippet(&mut out, &palette, text, index, diagnostic);
             }
             if let Some(fix) = &diagnostic.fix {
-                let _ = writeln!(out, "   {} help: {}", palette.paint("1;34", "="), fix.title);
+                let _ = writeln!(
+                    out,
+                    "{gutter} {} help: {}",
+                    palette.paint("1;34", "="),
+                    fix.title
+                );
             }
             for related in &diagnostic.related {
                 let location = match (&related.path, &report.line_index) {
@@ -159,7 +166,7 @@ pub fn human(reports: &[FileReport], color: bool) -> String {
                 };
                 let _ = writeln!(
                     out,
-                    "   {} note: {} ({location})",
+                    "{gutter} {} note: {} ({location})",
                     palette.paint("1;34", "="),
                     related.message
                 );
@@ -172,10 +179,22 @@ pub fn human(reports: &[FileReport], color: bool) -> String {
     if summary.total() == 0 {
         let _ = writeln!(out, "checked {} {files}: no problems", summary.files);
     } else {
+        let counts = [
+            (summary.errors, "error"),
+            (summary.warnings, "warning"),
+            (summary.infos, "info"),
+            (summary.hints, "hint"),
+        ];
+        let counts: Vec<String> = counts
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, name)| format!("{n} {name}{}", if *n == 1 { "" } else { "s" }))
+            .collect();
         let _ = writeln!(
             out,
-            "checked {} {files}: {} errors, {} warnings, {} infos, {} hints",
-            summary.files, summary.errors, summary.warnings, summary.infos, summary.hints
+            "checked {} {files}: {}",
+            summary.files,
+            counts.join(", ")
         );
     }
     out

@@ -247,4 +247,12 @@ impl Recognizer {
         let amounts = numeric::find_amounts(article.text);
         self.entities.recognize(article, lexicon, dates, amounts)
     }
+
+    /// Recognises only dates: what checking needs, at a fraction of the cost.
+    pub fn recognize_dates(&self, article: &ArticleText<'_>) -> Recognized {
+        Recognized {
+            mentions: temporal::find_dates(article.text, article.date),
+            acronyms: Vec::new(),
+        }
+    }
 }

@@ -331,10 +331,10 @@ impl<'a> Lowering<'a> {
         self.last_malformed_line = Some(line.start);
         // Start at the `[` that opened the broken tag when the error begins after it.
         let before = &self.text[line.start..start];
-        if let Some(open) = before.rfind('[') {
-            if !before[open..].contains('}') {
-                start = line.start + open;
-            }
+        if let Some(open) = before.rfind('[')
+            && !before[open..].contains('}')
+        {
+            start = line.start + open;
         }
         let end = line.end.max(start);
         let snippet = &self.text[start..end];
