@@ -37,4 +37,6 @@ pub const HIGHLIGHTS_QUERY: &str = include_str!("../../queries/highlights.scm");
 pub const FOLDS_QUERY: &str = include_str!("../../queries/folds.scm");
 
 #[cfg(test)]
+mod corpus;
+#[cfg(test)]
 mod tests;
