@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod cli;
 pub mod diagnostic;
 pub mod files;
+pub mod ide;
 pub mod kb;
 pub mod recognize;
 pub mod syntax;

@@ -1,11 +1,15 @@
 //! The workspace view of a file: mentions from tags and recognition merged into one
 //! list with keys, and the forms a file teaches the recognisers elsewhere.
 
+pub mod index;
+
 use std::collections::HashSet;
 
 use crate::analysis::FileAnalysis;
 use crate::recognize::{EntityType, LearnedForm};
 use crate::text::TextRange;
+
+pub use index::{FileId, FileKind, FileSnapshot, Workspace, WorkspaceSnapshot};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum MentionSource {

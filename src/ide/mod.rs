@@ -1,0 +1,347 @@
+//! Editor features as pure functions of a workspace snapshot: hover, navigation,
+//! highlighting, symbols, completion, assists, rename and more.
+//!
+//! Everything here speaks byte offsets (`TextRange`) and `FileId`s; the protocol layer
+//! converts to editor positions and URIs.
+
+use std::path::PathBuf;
+
+use crate::diagnostic::{Diagnostic, DiagnosticCode, TextEdit};
+use crate::text::TextRange;
+use crate::workspace::{FileId, WorkspaceSnapshot};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FilePosition {
+    pub file: FileId,
+    pub offset: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileRange {
+    pub file: FileId,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NavTarget {
+    pub file: FileId,
+    pub full_range: TextRange,
+    pub focus_range: TextRange,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hover {
+    pub range: TextRange,
+    pub markdown: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SymbolKind {
+    Article,
+    Tag,
+    Org,
+    Person,
+    Place,
+    Agreement,
+    Event,
+    Date,
+    Money,
+    Percent,
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SymbolInfo {
+    pub name: String,
+    pub kind: SymbolKind,
+    pub location: FileRange,
+    pub container: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentSymbol {
+    pub name: String,
+    pub detail: Option<String>,
+    pub kind: SymbolKind,
+    pub range: TextRange,
+    pub selection_range: TextRange,
+    pub children: Vec<DocumentSymbol>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InlayConfig {
+    pub date_values: bool,
+    pub acronym_expansions: bool,
+}
+
+impl Default for InlayConfig {
+    fn default() -> InlayConfig {
+        InlayConfig {
+            date_values: true,
+            acronym_expansions: true,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum InlayKind {
+    DateValue,
+    AcronymExpansion,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InlayHint {
+    pub offset: usize,
+    pub label: String,
+    pub kind: InlayKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeLens {
+    pub range: TextRange,
+    pub title: String,
+    pub targets: Vec<FileRange>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TokenType {
+    Org,
+    Person,
+    Place,
+    Agreement,
+    Event,
+    Date,
+    Money,
+    Percent,
+    TagBracket,
+    TagType,
+    AttributeName,
+    AttributeValue,
+    Separator,
+    Title,
+    DateMarker,
+}
+
+impl TokenType {
+    /// The legend, in the order token type indices refer to.
+    pub const ALL: &'static [TokenType] = &[
+        TokenType::Org,
+        TokenType::Person,
+        TokenType::Place,
+        TokenType::Agreement,
+        TokenType::Event,
+        TokenType::Date,
+        TokenType::Money,
+        TokenType::Percent,
+        TokenType::TagBracket,
+        TokenType::TagType,
+        TokenType::AttributeName,
+        TokenType::AttributeValue,
+        TokenType::Separator,
+        TokenType::Title,
+        TokenType::DateMarker,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenType::Org => "org",
+            TokenType::Person => "person",
+            TokenType::Place => "place",
+            TokenType::Agreement => "agreement",
+            TokenType::Event => "event",
+            TokenType::Date => "date",
+            TokenType::Money => "money",
+            TokenType::Percent => "percent",
+            TokenType::TagBracket => "tagBracket",
+            TokenType::TagType => "tagType",
+            TokenType::AttributeName => "attributeName",
+            TokenType::AttributeValue => "attributeValue",
+            TokenType::Separator => "separator",
+            TokenType::Title => "title",
+            TokenType::DateMarker => "dateMarker",
+        }
+    }
+
+    /// The index of this type in [`TokenType::ALL`].
+    pub fn index(self) -> u32 {
+        TokenType::ALL
+            .iter()
+            .position(|&ty| ty == self)
+            .unwrap_or(0) as u32
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TokenModifier {
+    Tagged,
+    Recognized,
+    Unresolved,
+}
+
+impl TokenModifier {
+    /// The legend: bit `i` of a token's modifiers stands for `ALL[i]`.
+    pub const ALL: &'static [TokenModifier] = &[
+        TokenModifier::Tagged,
+        TokenModifier::Recognized,
+        TokenModifier::Unresolved,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenModifier::Tagged => "tagged",
+            TokenModifier::Recognized => "recognized",
+            TokenModifier::Unresolved => "unresolved",
+        }
+    }
+
+    pub fn bit(self) -> u32 {
+        match self {
+            TokenModifier::Tagged => 1,
+            TokenModifier::Recognized => 2,
+            TokenModifier::Unresolved => 4,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SemanticToken {
+    pub range: TextRange,
+    pub ty: TokenType,
+    /// Bit `i` stands for `TokenModifier::ALL[i]`.
+    pub modifiers: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CompletionKind {
+    Type,
+    Attribute,
+    EnumValue,
+    EntityKey,
+    DateValue,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    pub label: String,
+    pub kind: CompletionKind,
+    pub detail: Option<String>,
+    pub documentation: Option<String>,
+    pub replace: TextRange,
+    pub insert: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AssistKind {
+    QuickFix,
+    Refactor,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceChange {
+    pub edits: Vec<(FileId, Vec<TextEdit>)>,
+    pub new_files: Vec<(PathBuf, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assist {
+    pub title: String,
+    pub kind: AssistKind,
+    pub change: SourceChange,
+    pub fixes: Option<DiagnosticCode>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntitySummary {
+    pub key: String,
+    pub ty: String,
+    pub name: String,
+    pub mentions: usize,
+    pub articles: usize,
+}
+
+pub fn hover(_snap: &WorkspaceSnapshot, _pos: FilePosition) -> Option<Hover> {
+    None
+}
+
+pub fn goto_definition(_snap: &WorkspaceSnapshot, _pos: FilePosition) -> Vec<NavTarget> {
+    Vec::new()
+}
+
+pub fn goto_declaration(_snap: &WorkspaceSnapshot, _pos: FilePosition) -> Vec<NavTarget> {
+    Vec::new()
+}
+
+pub fn references(
+    _snap: &WorkspaceSnapshot,
+    _pos: FilePosition,
+    _include_declaration: bool,
+) -> Vec<FileRange> {
+    Vec::new()
+}
+
+pub fn document_highlight(_snap: &WorkspaceSnapshot, _pos: FilePosition) -> Vec<TextRange> {
+    Vec::new()
+}
+
+pub fn workspace_symbols(_snap: &WorkspaceSnapshot, _query: &str) -> Vec<SymbolInfo> {
+    Vec::new()
+}
+
+pub fn document_symbols(_snap: &WorkspaceSnapshot, _file: FileId) -> Vec<DocumentSymbol> {
+    Vec::new()
+}
+
+pub fn folding_ranges(_snap: &WorkspaceSnapshot, _file: FileId) -> Vec<TextRange> {
+    Vec::new()
+}
+
+pub fn inlay_hints(
+    _snap: &WorkspaceSnapshot,
+    _file: FileId,
+    _range: TextRange,
+    _config: &InlayConfig,
+) -> Vec<InlayHint> {
+    Vec::new()
+}
+
+pub fn code_lenses(_snap: &WorkspaceSnapshot, _file: FileId) -> Vec<CodeLens> {
+    Vec::new()
+}
+
+pub fn semantic_tokens(
+    _snap: &WorkspaceSnapshot,
+    _file: FileId,
+    _range: Option<TextRange>,
+) -> Vec<SemanticToken> {
+    Vec::new()
+}
+
+pub fn diagnostics(snap: &WorkspaceSnapshot, file: FileId) -> Vec<Diagnostic> {
+    snap.file(file)
+        .map(|file| file.diagnostics.clone())
+        .unwrap_or_default()
+}
+
+pub fn completions(_snap: &WorkspaceSnapshot, _pos: FilePosition) -> Vec<Completion> {
+    Vec::new()
+}
+
+pub fn code_actions(_snap: &WorkspaceSnapshot, _range: FileRange) -> Vec<Assist> {
+    Vec::new()
+}
+
+pub fn prepare_rename(_snap: &WorkspaceSnapshot, _pos: FilePosition) -> Option<TextRange> {
+    None
+}
+
+pub fn rename(
+    _snap: &WorkspaceSnapshot,
+    _pos: FilePosition,
+    _new_key: &str,
+) -> Result<SourceChange, String> {
+    Err("rename is not available here".to_owned())
+}
+
+pub fn entity_index(_snap: &WorkspaceSnapshot) -> Vec<EntitySummary> {
+    Vec::new()
+}
