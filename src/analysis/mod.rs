@@ -104,6 +104,16 @@ impl Analyzer {
             .iter()
             .map(|article| self.analyze_article(text, &file_syntax, article, lexicon, depth))
             .collect();
+        self.assemble(file_syntax, articles)
+    }
+
+    /// Validates a file whose articles are already analysed (some perhaps reused from an
+    /// earlier version of the file) and applies the configured severities.
+    pub fn assemble(
+        &self,
+        file_syntax: FileSyntax,
+        articles: Vec<ArticleAnalysis>,
+    ) -> FileAnalysis {
         let mut diagnostics = file_syntax.diagnostics.clone();
         validate::validate(
             &validate::Input {
@@ -115,12 +125,10 @@ impl Analyzer {
             },
             &mut diagnostics,
         );
-        let mut diagnostics: Vec<Diagnostic> = diagnostics
+        let mut diagnostics: Vec<Diagnostic> = self
+            .config
+            .apply_severities(diagnostics)
             .into_iter()
-            .filter_map(|d| {
-                let severity = self.config.severity_of(d.code)?;
-                Some(d.with_severity(severity))
-            })
             .filter(|d| {
                 d.code != crate::DiagnosticCode::NoncanonicalDate || self.config.strict_date_marker
             })
