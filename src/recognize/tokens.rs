@@ -169,25 +169,104 @@ pub fn ordinal_value(word: &str) -> Option<u32> {
 }
 
 /// A fixed list of words with constant-time look-up, built on first use.
+///
+/// Most look-ups are of words not in the list, so a word is first checked against the
+/// first bytes and lengths the list has; only the rest are hashed, with a hasher much
+/// cheaper than the default one (the keys are fixed, so flooding is no concern).
 pub struct WordSet {
     words: &'static [&'static str],
-    set: std::sync::OnceLock<std::collections::HashSet<&'static str>>,
+    index: std::sync::OnceLock<WordIndex>,
+}
+
+struct WordIndex {
+    /// Bit `b % 64` of `first_bytes[b / 64]` is set when some word starts with byte `b`.
+    first_bytes: [u64; 4],
+    shortest: usize,
+    longest: usize,
+    set: std::collections::HashSet<&'static str, FastHashBuilder>,
 }
 
 impl WordSet {
     pub const fn new(words: &'static [&'static str]) -> WordSet {
         WordSet {
             words,
-            set: std::sync::OnceLock::new(),
+            index: std::sync::OnceLock::new(),
         }
     }
 
     pub fn contains(&self, word: &str) -> bool {
-        self.set
-            .get_or_init(|| self.words.iter().copied().collect())
-            .contains(word)
+        let index = self.index.get_or_init(|| WordIndex::new(self.words));
+        let Some(&first) = word.as_bytes().first() else {
+            return false;
+        };
+        index.first_bytes[usize::from(first / 64)] & (1 << (first % 64)) != 0
+            && (index.shortest..=index.longest).contains(&word.len())
+            && index.set.contains(word)
     }
 }
+
+impl WordIndex {
+    fn new(words: &'static [&'static str]) -> WordIndex {
+        let mut first_bytes = [0u64; 4];
+        for word in words {
+            if let Some(&first) = word.as_bytes().first() {
+                first_bytes[usize::from(first / 64)] |= 1 << (first % 64);
+            }
+        }
+        WordIndex {
+            first_bytes,
+            shortest: words.iter().map(|w| w.len()).min().unwrap_or(0),
+            longest: words.iter().map(|w| w.len()).max().unwrap_or(0),
+            set: words.iter().copied().collect(),
+        }
+    }
+}
+
+/// A multiplicative hasher for short keys (the one rustc uses, FxHash).
+#[derive(Clone, Copy, Default)]
+pub struct FastHasher {
+    hash: u64,
+}
+
+const FAST_HASH_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FAST_HASH_SEED);
+    }
+}
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, value: u8) {
+        self.add(u64::from(value));
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.add(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// Builds [`FastHasher`]s, for hash maps keyed by short strings.
+pub type FastHashBuilder = std::hash::BuildHasherDefault<FastHasher>;
 
 #[cfg(test)]
 mod tests {
@@ -219,6 +298,26 @@ mod tests {
                 "."
             ]
         );
+    }
+
+    #[test]
+    fn word_sets() {
+        static SET: WordSet = WordSet::new(&["Minister", "Kim", "Secretary-General", "of"]);
+        let cases = [
+            ("Minister", true),
+            ("Kim", true),
+            ("Secretary-General", true),
+            ("of", true),
+            ("minister", false),
+            ("Ministers", false),
+            ("Ki", false),
+            ("", false),
+            ("Zebra", false),
+            ("Šefčovič", false),
+        ];
+        for (word, expected) in cases {
+            assert_eq!(SET.contains(word), expected, "{word:?}");
+        }
     }
 
     #[test]

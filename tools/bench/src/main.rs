@@ -42,6 +42,19 @@ struct Args {
     /// Print the figures as JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Run only this stage, e.g. under a profiler.
+    #[arg(long, value_enum)]
+    only: Option<Stage>,
+}
+
+/// The stages that can be run alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Stage {
+    Parse,
+    Check,
+    Analyze,
+    Recognize,
+    Dates,
 }
 
 /// One file of the corpus.
@@ -55,12 +68,12 @@ struct CorpusFile {
 struct Report {
     corpus: CorpusSize,
     threads: usize,
-    parse_lower_mb_s: f64,
-    check_mb_s: f64,
-    analyze_mb_s_1_thread: f64,
-    analyze_mb_s_threads: f64,
-    recognize_mb_s_1_thread: f64,
-    recognize_dates_mb_s_1_thread: f64,
+    parse_lower_mb_s: Option<f64>,
+    check_mb_s: Option<f64>,
+    analyze_mb_s_1_thread: Option<f64>,
+    analyze_mb_s_threads: Option<f64>,
+    recognize_mb_s_1_thread: Option<f64>,
+    recognize_dates_mb_s_1_thread: Option<f64>,
     peak_rss_mb: Option<f64>,
 }
 
@@ -172,11 +185,15 @@ fn read_corpus(dir: &Path) -> std::io::Result<Vec<CorpusFile>> {
         .collect()
 }
 
-/// MB/s of `bytes` done in the time `work` takes.
-fn throughput(bytes: usize, work: impl FnOnce()) -> f64 {
+/// MB/s of `bytes` done in the time `work` takes, or `None` when `--only` names
+/// another stage.
+fn throughput(args: &Args, stage: Stage, bytes: usize, work: impl FnOnce()) -> Option<f64> {
+    if args.only.is_some_and(|only| only != stage) {
+        return None;
+    }
     let started = Instant::now();
     work();
-    bytes as f64 / 1e6 / started.elapsed().as_secs_f64().max(1e-9)
+    Some(bytes as f64 / 1e6 / started.elapsed().as_secs_f64().max(1e-9))
 }
 
 fn measure(args: &Args, source: String, files: &[CorpusFile], pool: &rayon::ThreadPool) -> Report {
@@ -195,15 +212,14 @@ fn measure(args: &Args, source: String, files: &[CorpusFile], pool: &rayon::Thre
         })
         .collect();
 
-    let mut articles = 0;
-    let parse_lower = throughput(total, || {
+    let parse_lower = throughput(args, Stage::Parse, total, || {
         for file in files {
             let tree = syntax::parse(&file.text);
-            articles += syntax::lower(&file.text, &tree).articles.len();
+            std::hint::black_box(syntax::lower(&file.text, &tree).articles.len());
         }
     });
 
-    let check = throughput(total, || {
+    let check = throughput(args, Stage::Check, total, || {
         pool.install(|| {
             let diagnostics: usize = files
                 .par_iter()
@@ -222,7 +238,7 @@ fn measure(args: &Args, source: String, files: &[CorpusFile], pool: &rayon::Thre
             .map(|a| a.recognized.mentions.len())
             .sum::<usize>()
     };
-    let analyze_1 = throughput(total, || {
+    let analyze_1 = throughput(args, Stage::Analyze, total, || {
         let mentions: usize = files
             .iter()
             .zip(&analyzers)
@@ -230,7 +246,7 @@ fn measure(args: &Args, source: String, files: &[CorpusFile], pool: &rayon::Thre
             .sum();
         std::hint::black_box(mentions);
     });
-    let analyze_n = throughput(total, || {
+    let analyze_n = throughput(args, Stage::Analyze, total, || {
         pool.install(|| {
             let mentions: usize = files
                 .par_iter()
@@ -277,7 +293,7 @@ fn measure(args: &Args, source: String, files: &[CorpusFile], pool: &rayon::Thre
         .collect();
     let plain_total: usize = prepared.iter().map(|p| p.0.len()).sum();
     let lexicon = Lexicon::default();
-    let recognize_1 = throughput(plain_total, || {
+    let recognize_1 = throughput(args, Stage::Recognize, plain_total, || {
         let mentions: usize = prepared
             .iter()
             .map(|(text, title, date)| {
@@ -295,7 +311,7 @@ fn measure(args: &Args, source: String, files: &[CorpusFile], pool: &rayon::Thre
             .sum();
         std::hint::black_box(mentions);
     });
-    let recognize_dates_1 = throughput(plain_total, || {
+    let recognize_dates_1 = throughput(args, Stage::Dates, plain_total, || {
         let mentions: usize = prepared
             .iter()
             .map(|(text, title, date)| {
@@ -315,7 +331,7 @@ fn measure(args: &Args, source: String, files: &[CorpusFile], pool: &rayon::Thre
             source,
             mb: total as f64 / 1e6,
             files: files.len(),
-            articles,
+            articles: prepared.len(),
             plain_mb: plain_total as f64 / 1e6,
         },
         threads: pool.current_num_threads(),
@@ -374,7 +390,9 @@ fn print_table(report: &Report) {
         ),
     ];
     for (stage, rate) in rows {
-        println!("{stage:<46} {rate:>10.1}");
+        if let Some(rate) = rate {
+            println!("{stage:<46} {rate:>10.1}");
+        }
     }
     println!();
     match report.peak_rss_mb {
