@@ -7,11 +7,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::analysis::{Analyzer, FileAnalysis};
+use crate::analysis::{Analyzer, ArticleAnalysis, FileAnalysis};
 use crate::diagnostic::Diagnostic;
 use crate::kb::Entry;
+use crate::recognize::ArticleText;
 use crate::recognize::{LearnedForm, Lexicon};
+use crate::syntax::{ArticleSyntax, FileSyntax, PlainText};
 use crate::text::{LineIndex, TextRange};
 
 use super::{WorkspaceMention, file_mentions, learned_forms};
@@ -75,10 +78,12 @@ impl FileSnapshot {
 /// incremental parsing and the forms the file teaches.
 struct FileState {
     snapshot: Arc<FileSnapshot>,
-    // Kept for incremental reparsing of the next edit.
-    #[allow(dead_code)]
+    /// Kept for incremental reparsing of the next edit.
     tree: Option<tree_sitter::Tree>,
     learned: Vec<LearnedForm>,
+    /// The lexicon the articles were recognised with: their recognition can be reused
+    /// only while it is still the workspace's.
+    lexicon: Option<Arc<Lexicon>>,
 }
 
 /// The mutable state of a workspace.
@@ -92,6 +97,8 @@ pub struct Workspace {
     /// Entity key to the files that mention it; copy-on-write, so snapshots read it
     /// without locks while the workspace changes.
     key_files: Arc<HashMap<String, BTreeSet<FileId>>>,
+    /// How many articles recognition has run on, to observe what edits cost.
+    recognitions: AtomicUsize,
 }
 
 /// An immutable view of the workspace. Cheap to clone.
@@ -173,7 +180,14 @@ impl Workspace {
             files: Arc::new(BTreeMap::new()),
             lexicon: Arc::new(Lexicon::default()),
             key_files: Arc::new(HashMap::new()),
+            recognitions: AtomicUsize::new(0),
         }
+    }
+
+    /// How many articles have been recognised since the workspace was created; an edit
+    /// inside one article of a file should add one.
+    pub fn recognition_count(&self) -> usize {
+        self.recognitions.load(Ordering::Relaxed)
     }
 
     pub fn file_id(&self, path: &Path) -> Option<FileId> {
@@ -202,7 +216,8 @@ impl Workspace {
     /// index.
     pub fn set_file_text(&mut self, path: &Path, text: Arc<str>) -> FileId {
         let id = self.intern(path);
-        let state = self.build_state(id, path, text, None);
+        let previous = self.states.get(&id);
+        let state = self.build_state(id, path, text, previous, None);
         self.install(id, state);
         self.refresh_lexicon();
         id
@@ -223,8 +238,18 @@ impl Workspace {
         text.push_str(&old_text[..range.start]);
         text.push_str(new_text);
         text.push_str(&old_text[range.end..]);
+        let edit = tree_sitter::InputEdit {
+            start_byte: range.start,
+            old_end_byte: range.end,
+            new_end_byte: range.start + new_text.len(),
+            start_position: point_at(old_text, range.start),
+            old_end_position: point_at(old_text, range.end),
+            new_end_position: point_at(&text, range.start + new_text.len()),
+        };
         let path = old.snapshot.path.clone();
-        self.set_file_text(&path, Arc::from(text));
+        let state = self.build_state(id, &path, Arc::from(text), Some(old), Some(&edit));
+        self.install(id, state);
+        self.refresh_lexicon();
         Some(())
     }
 
@@ -263,21 +288,34 @@ impl Workspace {
         id: FileId,
         path: &Path,
         text: Arc<str>,
-        _previous: Option<&FileState>,
+        previous: Option<&FileState>,
+        edit: Option<&tree_sitter::InputEdit>,
     ) -> FileState {
         let kind = FileKind::of_path(path);
         let line_index = Arc::new(LineIndex::new(&text));
         match kind {
             FileKind::Article => {
-                let tree = crate::syntax::parse(&text);
+                let tree = match (previous.and_then(|p| p.tree.as_ref()), edit) {
+                    (Some(old_tree), Some(edit)) => {
+                        let mut old_tree = old_tree.clone();
+                        old_tree.edit(edit);
+                        crate::syntax::parse_incremental(&text, Some(&old_tree))
+                    }
+                    _ => crate::syntax::parse(&text),
+                };
                 let syntax = crate::syntax::lower(&text, &tree);
-                let analysis = self.analyzer.analyze_syntax(
-                    &text,
-                    syntax,
-                    &self.lexicon,
-                    crate::analysis::Depth::Full,
-                );
-                article_state(id, path, text, line_index, analysis, Some(tree))
+                let reusable = previous
+                    .filter(|p| {
+                        p.lexicon
+                            .as_ref()
+                            .is_some_and(|l| Arc::ptr_eq(l, &self.lexicon))
+                    })
+                    .and_then(|p| p.snapshot.analysis.as_deref());
+                let articles = self.analyze_articles(&text, &syntax, reusable);
+                let analysis = self.analyzer.assemble(syntax, articles);
+                let mut state = article_state(id, path, text, line_index, analysis, Some(tree));
+                state.lexicon = Some(self.lexicon.clone());
+                state
             }
             FileKind::Config => {
                 let (_, diagnostics) = crate::kb::config::parse_config(path, &text);
@@ -295,6 +333,7 @@ impl Workspace {
                     }),
                     tree: None,
                     learned: Vec::new(),
+                    lexicon: None,
                 }
             }
             FileKind::KnowledgeBase => {
@@ -318,9 +357,66 @@ impl Workspace {
                     }),
                     tree: None,
                     learned: Vec::new(),
+                    lexicon: None,
                 }
             }
         }
+    }
+
+    /// Strips and recognises every article of a file, reusing the recognition of an
+    /// article of `previous` whose plain text, title and date are the same: recognition
+    /// depends on nothing else, and it is the expensive part.
+    fn analyze_articles(
+        &self,
+        text: &str,
+        syntax: &FileSyntax,
+        previous: Option<&FileAnalysis>,
+    ) -> Vec<ArticleAnalysis> {
+        let mut old_by_text: HashMap<&str, Vec<OldArticle<'_>>> = HashMap::new();
+        if let Some(previous) = previous {
+            for (article_syntax, article) in previous.syntax.articles.iter().zip(&previous.articles)
+            {
+                old_by_text
+                    .entry(article.plain.text.as_str())
+                    .or_default()
+                    .push(OldArticle {
+                        title_end: title_end(article_syntax, &article.plain),
+                        date: article_syntax.date(),
+                        analysis: article,
+                    });
+            }
+        }
+        syntax
+            .articles
+            .iter()
+            .map(|article| {
+                let start = article.title.map_or(article.range.start, |t| t.start);
+                let end = article.content_end().max(start);
+                let plain = crate::syntax::strip_range(text, syntax, TextRange::new(start, end));
+                let title = TextRange::new(0, title_end(article, &plain));
+                let date = article.date();
+                let reused = old_by_text.get(plain.text.as_str()).and_then(|candidates| {
+                    candidates
+                        .iter()
+                        .find(|old| old.title_end == title.end && old.date == date)
+                });
+                let recognized = match reused {
+                    Some(old) => old.analysis.recognized.clone(),
+                    None => {
+                        self.recognitions.fetch_add(1, Ordering::Relaxed);
+                        self.analyzer.recognizer.recognize(
+                        &ArticleText {
+                            text: &plain.text,
+                            title,
+                            date,
+                        },
+                        &self.lexicon,
+                    )
+                    }
+                };
+                ArticleAnalysis { plain, recognized }
+            })
+            .collect()
     }
 
     fn install(&mut self, id: FileId, state: FileState) {
@@ -358,7 +454,7 @@ impl Workspace {
                 continue;
             };
             let snapshot = state.snapshot.clone();
-            let new_state = self.build_state(id, &snapshot.path, snapshot.text.clone(), None);
+            let new_state = self.build_state(id, &snapshot.path, snapshot.text.clone(), None, None);
             self.install(id, new_state);
         }
     }
@@ -387,10 +483,32 @@ impl Workspace {
                 continue;
             };
             let snapshot = state.snapshot.clone();
-            let new_state = self.build_state(id, &snapshot.path, snapshot.text.clone(), None);
+            let new_state = self.build_state(id, &snapshot.path, snapshot.text.clone(), None, None);
             self.install(id, new_state);
         }
     }
+}
+
+/// An article of a file's previous version, as a candidate for reuse.
+struct OldArticle<'a> {
+    title_end: usize,
+    date: Option<jiff::civil::Date>,
+    analysis: &'a ArticleAnalysis,
+}
+
+/// Where an article's title ends in its plain text, as analysis computes it.
+fn title_end(article: &ArticleSyntax, plain: &PlainText) -> usize {
+    article
+        .title
+        .map_or(0, |t| plain.to_plain(t.end).min(plain.text.len()))
+}
+
+/// The tree-sitter point of a byte offset: its row and byte column.
+fn point_at(text: &str, offset: usize) -> tree_sitter::Point {
+    let before = text.as_bytes().get(..offset).unwrap_or(text.as_bytes());
+    let row = memchr::memchr_iter(b'\n', before).count();
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    tree_sitter::Point::new(row, before.len() - line_start)
 }
 
 fn article_state(
@@ -418,5 +536,9 @@ fn article_state(
         }),
         tree,
         learned,
+        lexicon: None,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,197 @@
+//! Tests of the workspace: incremental edits give what a fresh analysis gives, edits
+//! re-recognise only the articles they touch, and the index follows the files.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::analysis::{Analyzer, Depth, FileAnalysis};
+use crate::text::TextRange;
+use crate::workspace::{FileKind, Workspace};
+
+const FIRST: &str = "-
+Ministers Meet on the [Korea-US FTA]{agreement ref=korus-fta} in Seoul
+The Ministry of Trade held talks with the United States Trade Representative (USTR) on Monday. The USTR said tariffs on steel would fall by 10 percent next year. date2025-03-04
+-
+A Second Story About Exports to the EU – With an Accent: café
+Exports of chips rose 12% to $3.5 billion in [March]{date value=2025-03}, the ministry said 🙂. date2025-04-01
+-
+Third Article Without a Date
+[Korea–U.S. FTA]{agreement ref=korus-fta} talks will continue next month.
+";
+
+const SECOND: &str = "Trade Talks Continue
+Officials said the Korea–U.S. FTA committee would meet again in June. USTR staff attended. date2025-05-20
+";
+
+/// Snippets random edits insert: tag syntax, separators, markers and wide characters,
+/// so that edits create and destroy tags, articles and dates.
+const SNIPPETS: &[&str] = &[
+    "",
+    " ",
+    "\n",
+    "\n-\n",
+    "[",
+    "]",
+    "{",
+    "}",
+    "]{org}",
+    "[Seoul]{place}",
+    " date2025-01-02",
+    "Korea",
+    "é",
+    "–",
+    "🙂",
+    "USTR",
+    "(WTO)",
+    "World Trade Organization",
+    "ref=x ",
+    "\"",
+];
+
+/// A fixed-seed generator, so a failure reproduces.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, bound: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % bound.max(1)
+    }
+}
+
+fn char_boundary_at_or_before(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+fn assert_same_analysis(incremental: &FileAnalysis, fresh: &FileAnalysis, context: &str) {
+    assert_eq!(
+        incremental.syntax, fresh.syntax,
+        "syntax differs after {context}"
+    );
+    assert_eq!(
+        incremental.articles.len(),
+        fresh.articles.len(),
+        "article count differs after {context}"
+    );
+    for (a, b) in incremental.articles.iter().zip(&fresh.articles) {
+        assert_eq!(a.plain, b.plain, "plain text differs after {context}");
+        assert_eq!(
+            a.recognized, b.recognized,
+            "recognition differs after {context}"
+        );
+    }
+    assert_eq!(
+        incremental.diagnostics, fresh.diagnostics,
+        "diagnostics differ after {context}"
+    );
+}
+
+#[test]
+fn random_edits_match_a_fresh_analysis() {
+    let analyzer = Arc::new(Analyzer::with_defaults());
+    let mut workspace = Workspace::new(analyzer.clone());
+    let first = workspace.set_file_text(Path::new("/ws/first.article"), Arc::from(FIRST));
+    workspace.set_file_text(Path::new("/ws/second.article"), Arc::from(SECOND));
+    let mut rng = Lcg(0x5eed);
+    for step in 0..150 {
+        let snap = workspace.snapshot();
+        let text = snap.file(first).expect("the file is open").text.clone();
+        let start = char_boundary_at_or_before(&text, rng.next(text.len() + 1));
+        let end = char_boundary_at_or_before(&text, start + rng.next(12)).max(start);
+        let insert = SNIPPETS[rng.next(SNIPPETS.len())];
+        workspace
+            .apply_edit(first, TextRange::new(start, end), insert)
+            .expect("the edit is on char boundaries");
+        let snap = workspace.snapshot();
+        let file = snap.file(first).expect("the file is still open");
+        let expected_text = format!("{}{}{}", &text[..start], insert, &text[end..]);
+        assert_eq!(&*file.text, expected_text.as_str());
+        let fresh = analyzer.analyze_with(&file.text, &snap.lexicon, Depth::Full);
+        let incremental = file.analysis.as_deref().expect("articles are analysed");
+        let context = format!("step {step}: {start}..{end} -> {insert:?}");
+        assert_same_analysis(incremental, &fresh, &context);
+        assert_eq!(file.diagnostics, fresh.diagnostics);
+    }
+}
+
+#[test]
+fn an_edit_inside_one_article_recognises_only_that_article() {
+    let mut workspace = Workspace::new(Arc::new(Analyzer::with_defaults()));
+    let id = workspace.set_file_text(Path::new("/ws/first.article"), Arc::from(FIRST));
+    let before = workspace.recognition_count();
+    let at = FIRST.find("rose 12%").expect("the fixture has the phrase");
+    workspace
+        .apply_edit(id, TextRange::new(at, at + 4), "fell")
+        .expect("valid edit");
+    assert_eq!(workspace.recognition_count() - before, 1);
+    // Replacing the whole text with itself recognises nothing again.
+    let before = workspace.recognition_count();
+    let text = workspace.snapshot().file(id).expect("open").text.clone();
+    workspace.set_file_text(Path::new("/ws/first.article"), text);
+    assert_eq!(workspace.recognition_count(), before);
+}
+
+#[test]
+fn edits_off_char_boundaries_or_unknown_files_are_refused() {
+    let mut workspace = Workspace::new(Arc::new(Analyzer::with_defaults()));
+    let id = workspace.set_file_text(Path::new("/ws/first.article"), Arc::from(FIRST));
+    let accent = FIRST.find('é').expect("the fixture has an accent");
+    assert_eq!(
+        workspace.apply_edit(id, TextRange::new(accent + 1, accent + 1), "x"),
+        None
+    );
+    assert_eq!(
+        workspace.apply_edit(id, TextRange::new(0, FIRST.len() + 1), "x"),
+        None
+    );
+    assert_eq!(
+        workspace.apply_edit(crate::workspace::FileId(99), TextRange::empty(0), "x"),
+        None
+    );
+}
+
+#[test]
+fn the_index_follows_files_and_kinds() {
+    let mut workspace = Workspace::new(Arc::new(Analyzer::with_defaults()));
+    let first = workspace.set_file_text(Path::new("/ws/first.article"), Arc::from(FIRST));
+    let second = workspace.set_file_text(Path::new("/ws/second.article"), Arc::from(SECOND));
+    let kb = workspace.set_file_text(
+        Path::new("/ws/kb/extra.toml"),
+        Arc::from(
+            "[[entity]]\nkey = \"korus-fta\"\ntype = \"agreement\"\nname = \"Korea–U.S. FTA\"\n",
+        ),
+    );
+    let config = workspace.set_file_text(Path::new("/ws/accord.toml"), Arc::from("[files\n"));
+    let snap = workspace.snapshot();
+    let kinds: Vec<FileKind> = snap.files().map(|f| f.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            FileKind::Article,
+            FileKind::Article,
+            FileKind::KnowledgeBase,
+            FileKind::Config
+        ]
+    );
+    assert!(snap.file(config).is_some_and(|f| !f.diagnostics.is_empty()));
+    assert!(snap.file(kb).is_some_and(|f| f.entries.len() == 1));
+    let files: Vec<_> = snap.files_mentioning("korus-fta").map(|f| f.id).collect();
+    assert_eq!(files, [first, second]);
+    assert!(workspace.entity_count() > 0);
+
+    workspace.remove_file(Path::new("/ws/second.article"));
+    let snap = workspace.snapshot();
+    let files: Vec<_> = snap.files_mentioning("korus-fta").map(|f| f.id).collect();
+    assert_eq!(files, [first]);
+    assert_eq!(
+        workspace.file_id(Path::new("/ws/second.article")),
+        Some(second)
+    );
+    assert!(snap.file(second).is_none());
+}
