@@ -33,38 +33,31 @@ pub fn normalize(text: &str) -> String {
     NormalizedText::new(text).text
 }
 
-/// Maps one character to its matching form; `None` drops it.
-fn map_char(chars: &[(usize, char)], index: usize) -> Option<char> {
-    let (_, c) = chars[index];
+/// Maps one character other than a period to its matching form.
+fn map_char(c: char) -> char {
     match c {
         '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2212}' | '\u{FE63}'
-        | '\u{FF0D}' => Some('-'),
-        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => Some('\''),
-        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' => Some('"'),
-        '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2009}' => Some(' '),
-        '.' if is_abbreviation_period(chars, index) => None,
-        _ => Some(c),
+        | '\u{FF0D}' => '-',
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' => '"',
+        '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2009}' => ' ',
+        _ => c,
     }
 }
 
-/// Whether the period at `index` belongs to an initialism such as `U.S.` or `U.K.`:
+/// Whether the period at byte `at` belongs to an initialism such as `U.S.` or `U.K.`:
 /// it follows a single capital letter, and either another capital follows it or the
 /// capital itself came after such a period. `S. Korea` keeps its period.
-fn is_abbreviation_period(chars: &[(usize, char)], index: usize) -> bool {
-    if index == 0 {
+fn is_abbreviation_period(text: &str, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    if at == 0 || !bytes[at - 1].is_ascii_uppercase() {
         return false;
     }
-    let prev = chars[index - 1].1;
-    if !prev.is_ascii_uppercase() {
-        return false;
-    }
-    let before_prev = index.checked_sub(2).map(|i| chars[i].1);
+    let before_prev = text.get(..at - 1).and_then(|s| s.chars().next_back());
     if before_prev.is_some_and(|c| c.is_alphanumeric()) {
         return false;
     }
-    let next_is_capital = chars
-        .get(index + 1)
-        .is_some_and(|&(_, c)| c.is_ascii_uppercase());
+    let next_is_capital = bytes.get(at + 1).is_some_and(u8::is_ascii_uppercase);
     next_is_capital || before_prev == Some('.')
 }
 
@@ -74,29 +67,47 @@ pub fn normalize_into(original: &str, out: &mut NormalizedText) {
     out.to_original.clear();
     out.text.reserve(original.len());
     out.to_original.reserve(original.len() + 1);
-    // Most text is ASCII without periods after capitals; copying it needs no char
-    // table, so the slow path only runs over text that may change.
-    let needs_work = original
-        .bytes()
-        .any(|b| b >= 0x80 || b == b'.' || b == b'\r');
-    if !needs_work {
-        out.text.push_str(original);
-        out.to_original.extend(0..=original.len() as u32);
-        return;
-    }
-    let chars: Vec<(usize, char)> = original.char_indices().collect();
-    for index in 0..chars.len() {
-        let (offset, _) = chars[index];
-        if let Some(mapped) = map_char(&chars, index) {
-            let mut buf = [0u8; 4];
-            let encoded = mapped.encode_utf8(&mut buf);
-            out.text.push_str(encoded);
-            for _ in 0..encoded.len() {
-                out.to_original.push(offset as u32);
-            }
+    // Runs of ASCII other than periods are copied as they are; only periods and
+    // non-ASCII characters are looked at one by one.
+    let bytes = original.as_bytes();
+    let mut copy_from = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if byte < 0x80 && byte != b'.' {
+            at += 1;
+            continue;
         }
+        copy_unchanged(original, copy_from, at, out);
+        if byte == b'.' {
+            if !is_abbreviation_period(original, at) {
+                out.text.push('.');
+                out.to_original.push(at as u32);
+            }
+            at += 1;
+        } else {
+            // `at` is on a character boundary: it only ever moves past whole characters.
+            let Some(c) = original.get(at..).and_then(|s| s.chars().next()) else {
+                break;
+            };
+            let mapped = map_char(c);
+            out.text.push(mapped);
+            out.to_original
+                .extend(std::iter::repeat_n(at as u32, mapped.len_utf8()));
+            at += c.len_utf8();
+        }
+        copy_from = at;
     }
+    copy_unchanged(original, copy_from, bytes.len().max(copy_from), out);
     out.to_original.push(original.len() as u32);
+}
+
+/// Appends `original[from..to]` unchanged, each byte mapping to itself.
+fn copy_unchanged(original: &str, from: usize, to: usize, out: &mut NormalizedText) {
+    if let Some(run) = original.get(from..to) {
+        out.text.push_str(run);
+        out.to_original.extend(from as u32..to as u32);
+    }
 }
 
 /// Folds a Latin letter with a diacritic to its base letters, for keys:

@@ -36,68 +36,89 @@ fn is_joiner(c: char) -> bool {
     )
 }
 
+/// The character at byte `at`, if a character starts there.
+#[inline]
+fn char_at(text: &str, at: usize) -> Option<char> {
+    let byte = *text.as_bytes().get(at)?;
+    if byte < 0x80 {
+        return Some(char::from(byte));
+    }
+    text.get(at..)?.chars().next()
+}
+
+/// The character ending at byte `at`.
+#[inline]
+fn char_before(text: &str, at: usize) -> Option<char> {
+    let byte = *text.as_bytes().get(at.checked_sub(1)?)?;
+    if byte < 0x80 {
+        return Some(char::from(byte));
+    }
+    text.get(..at)?.chars().next_back()
+}
+
 /// Splits `text` into tokens; whitespace separates them and is not kept.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 5);
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut index = 0;
+    let mut at = 0;
     let mut joined = false;
-    while index < chars.len() {
-        let (start, c) = chars[index];
+    while let Some(c) = char_at(text, at) {
+        let start = at;
+        let width = c.len_utf8();
         if c == ' ' || c == '\t' || c == '\u{a0}' {
-            index += 1;
+            at += width;
             continue;
         }
         if c.is_whitespace() {
             joined = false;
-            index += 1;
+            at += width;
             continue;
         }
         let joined_to_previous = joined && !tokens.is_empty();
         joined = true;
         if !c.is_alphanumeric() {
-            let end = start + c.len_utf8();
             tokens.push(Token {
                 start,
-                end,
+                end: start + width,
                 kind: TokenKind::Punct,
                 joined_to_previous,
             });
-            index += 1;
+            at += width;
             continue;
         }
-        let mut last = index;
-        let mut next = index + 1;
-        while next < chars.len() {
-            let (_, c) = chars[next];
+        // `last` is where the word's last character starts, `end` where it ends.
+        let mut last = start;
+        let mut end = start + width;
+        let mut next = end;
+        while let Some(c) = char_at(text, next) {
+            let after = next + c.len_utf8();
             if c.is_alphanumeric() {
                 last = next;
-                next += 1;
+                end = after;
+                next = after;
                 continue;
             }
             if !is_joiner(c) {
                 break;
             }
-            let following = chars.get(next + 1).map(|&(_, f)| f);
-            let prev = chars[last].1;
-            let starts_word = |i: usize| i == index || !chars[i - 1].1.is_alphanumeric();
+            let following = char_at(text, after);
             let takes = match c {
                 '\'' | '\u{2019}' => {
                     let possessive = matches!(following, Some('s' | 'S'))
-                        && chars
-                            .get(next + 2)
-                            .is_none_or(|&(_, after)| !after.is_alphanumeric());
+                        && char_at(text, after + 1).is_none_or(|a| !a.is_alphanumeric());
                     following.is_some_and(char::is_alphanumeric) && !possessive
                 }
                 '.' => {
                     // Periods only join single capitals: `U.S.`, `M.AX`, not `end.Next`.
-                    let initial = prev.is_uppercase() && starts_word(last);
+                    let starts_word = last == start
+                        || char_before(text, last).is_none_or(|p| !p.is_alphanumeric());
+                    let initial =
+                        char_at(text, last).is_some_and(char::is_uppercase) && starts_word;
                     if initial && following.is_some_and(char::is_alphanumeric) {
                         true
-                    } else if initial && last > index {
+                    } else if initial && last > start {
                         // The closing period of `U.S.` belongs to the word.
-                        last = next;
-                        next += 1;
+                        end = after;
+                        next = after;
                         break;
                     } else {
                         false
@@ -108,16 +129,15 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             if !takes {
                 break;
             }
-            next += 1;
+            next = after;
         }
-        let (last_offset, last_char) = chars[last];
         tokens.push(Token {
             start,
-            end: last_offset + last_char.len_utf8(),
+            end,
             kind: TokenKind::Word,
             joined_to_previous,
         });
-        index = next.max(last + 1);
+        at = next.max(end);
     }
     tokens
 }
