@@ -13,6 +13,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::EntityType;
 use super::normalize::{NormalizedText, normalize};
+use super::tokens::FastHashBuilder;
 use crate::text::TextRange;
 
 /// What a gazetteer name stands for.
@@ -31,10 +32,20 @@ pub struct GazetteerMatch {
     pub target: usize,
 }
 
+/// One automaton over some of the names, with the target of each of its patterns.
+struct Matcher {
+    automaton: AhoCorasick,
+    targets: Vec<usize>,
+}
+
 pub struct Gazetteer {
-    automaton: Option<AhoCorasick>,
+    /// Names without lower-case letters (`US`, `KORUS FTA`), which only ever match
+    /// exactly; searching them apart keeps `us` in `business` from being a match.
+    exact: Option<Matcher>,
+    /// Names with lower-case letters, matched in any case and then checked.
+    folded: Option<Matcher>,
     targets: Vec<Target>,
-    by_name: HashMap<String, usize>,
+    by_name: HashMap<String, usize, FastHashBuilder>,
 }
 
 impl Gazetteer {
@@ -45,7 +56,7 @@ impl Gazetteer {
         I: IntoIterator<Item = (String, EntityType, Option<String>)>,
     {
         let mut targets = Vec::new();
-        let mut by_name = HashMap::new();
+        let mut by_name = HashMap::default();
         for (surface, ty, key) in forms {
             let name = normalize(surface.trim());
             if name.chars().count() < 2 || by_name.contains_key(&name) {
@@ -54,18 +65,11 @@ impl Gazetteer {
             by_name.insert(name.clone(), targets.len());
             targets.push(Target { ty, key, name });
         }
-        let automaton = if targets.is_empty() {
-            None
-        } else {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(targets.iter().map(|t| t.name.as_str()))
-                .ok()
-        };
+        let (exact, folded): (Vec<usize>, Vec<usize>) =
+            (0..targets.len()).partition(|&i| !targets[i].name.chars().any(char::is_lowercase));
         Gazetteer {
-            automaton,
+            exact: Matcher::new(&targets, exact, false),
+            folded: Matcher::new(&targets, folded, true),
             targets,
             by_name,
         }
@@ -90,11 +94,29 @@ impl Gazetteer {
     /// them (longest first).
     pub fn find(&self, original: &str, normalized: &NormalizedText) -> Vec<GazetteerMatch> {
         let mut found = Vec::new();
-        let Some(automaton) = &self.automaton else {
-            return found;
-        };
-        for m in automaton.find_overlapping_iter(normalized.text.as_str()) {
-            let target_index = m.pattern().as_usize();
+        for matcher in [&self.exact, &self.folded].into_iter().flatten() {
+            self.find_with(matcher, original, normalized, &mut found);
+        }
+        // Text order, longer first at the same end, as one automaton over all names
+        // would report them.
+        found.sort_unstable_by_key(|m| (m.range.end, m.range.start, m.target));
+        found
+    }
+
+    fn find_with(
+        &self,
+        matcher: &Matcher,
+        original: &str,
+        normalized: &NormalizedText,
+        found: &mut Vec<GazetteerMatch>,
+    ) {
+        for m in matcher
+            .automaton
+            .find_overlapping_iter(normalized.text.as_str())
+        {
+            let Some(&target_index) = matcher.targets.get(m.pattern().as_usize()) else {
+                continue;
+            };
             let target = &self.targets[target_index];
             let Some(matched) = normalized.text.get(m.start()..m.end()) else {
                 continue;
@@ -111,7 +133,24 @@ impl Gazetteer {
                 target: target_index,
             });
         }
-        found
+    }
+}
+
+impl Matcher {
+    fn new(targets: &[Target], indices: Vec<usize>, fold_case: bool) -> Option<Matcher> {
+        if indices.is_empty() {
+            return None;
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(fold_case)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(indices.iter().map(|&i| targets[i].name.as_str()))
+            .ok()?;
+        Some(Matcher {
+            automaton,
+            targets: indices,
+        })
     }
 }
 
