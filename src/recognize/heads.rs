@@ -356,6 +356,10 @@ pub fn find_head_names(
             continue;
         }
         let word = token.text(text);
+        // Every head word starts with an ASCII capital.
+        if !word.as_bytes().first().is_some_and(u8::is_ascii_uppercase) {
+            continue;
+        }
         let Some(head) = head_of(word) else {
             continue;
         };

@@ -669,10 +669,26 @@ impl<'a> PeopleFinder<'a> {
     /// before one (`Park Avenue`) is not a mention.
     pub fn surname_mentions(&self, people: &People) -> Vec<PersonName> {
         let mut found = Vec::new();
+        // Few words start like a known surname; the rest are skipped at their first byte.
+        let first_bytes: Vec<u8> = people
+            .surnames
+            .iter()
+            .filter_map(|(surname, _, _)| surname.as_bytes().first().copied())
+            .collect();
+        if first_bytes.is_empty() {
+            return found;
+        }
         for index in 0..self.tokens.len() {
             let Some(word) = self.word(index) else {
                 continue;
             };
+            if !word
+                .as_bytes()
+                .first()
+                .is_some_and(|b| first_bytes.contains(b))
+            {
+                continue;
+            }
             let candidates: Vec<&(String, String, usize)> = people
                 .surnames
                 .iter()

@@ -59,6 +59,7 @@ fn char_before(text: &str, at: usize) -> Option<char> {
 /// Splits `text` into tokens; whitespace separates them and is not kept.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 5);
+    let bytes = text.as_bytes();
     let mut at = 0;
     let mut joined = false;
     while let Some(c) = char_at(text, at) {
@@ -89,7 +90,23 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         let mut last = start;
         let mut end = start + width;
         let mut next = end;
-        while let Some(c) = char_at(text, next) {
+        loop {
+            // Most of a word is ASCII letters and digits; skip them a byte at a time.
+            let run_end = next
+                + bytes
+                    .get(next..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .count();
+            if run_end > next {
+                last = run_end - 1;
+                end = run_end;
+                next = run_end;
+            }
+            let Some(c) = char_at(text, next) else {
+                break;
+            };
             let after = next + c.len_utf8();
             if c.is_alphanumeric() {
                 last = next;
