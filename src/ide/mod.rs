@@ -4,7 +4,19 @@
 //! Everything here speaks byte offsets (`TextRange`) and `FileId`s; the protocol layer
 //! converts to editor positions and URIs.
 
+mod edit;
+mod navigation;
+mod symbols;
+mod tokens;
+
 use std::path::PathBuf;
+
+pub use edit::{code_actions, completions, prepare_rename, rename};
+pub use navigation::{document_highlight, goto_declaration, goto_definition, hover, references};
+pub use symbols::{
+    code_lenses, document_symbols, entity_index, folding_ranges, inlay_hints, workspace_symbols,
+};
+pub use tokens::semantic_tokens;
 
 use crate::diagnostic::{Diagnostic, DiagnosticCode, TextEdit};
 use crate::text::TextRange;
@@ -259,89 +271,8 @@ pub struct EntitySummary {
     pub articles: usize,
 }
 
-pub fn hover(_snap: &WorkspaceSnapshot, _pos: FilePosition) -> Option<Hover> {
-    None
-}
-
-pub fn goto_definition(_snap: &WorkspaceSnapshot, _pos: FilePosition) -> Vec<NavTarget> {
-    Vec::new()
-}
-
-pub fn goto_declaration(_snap: &WorkspaceSnapshot, _pos: FilePosition) -> Vec<NavTarget> {
-    Vec::new()
-}
-
-pub fn references(
-    _snap: &WorkspaceSnapshot,
-    _pos: FilePosition,
-    _include_declaration: bool,
-) -> Vec<FileRange> {
-    Vec::new()
-}
-
-pub fn document_highlight(_snap: &WorkspaceSnapshot, _pos: FilePosition) -> Vec<TextRange> {
-    Vec::new()
-}
-
-pub fn workspace_symbols(_snap: &WorkspaceSnapshot, _query: &str) -> Vec<SymbolInfo> {
-    Vec::new()
-}
-
-pub fn document_symbols(_snap: &WorkspaceSnapshot, _file: FileId) -> Vec<DocumentSymbol> {
-    Vec::new()
-}
-
-pub fn folding_ranges(_snap: &WorkspaceSnapshot, _file: FileId) -> Vec<TextRange> {
-    Vec::new()
-}
-
-pub fn inlay_hints(
-    _snap: &WorkspaceSnapshot,
-    _file: FileId,
-    _range: TextRange,
-    _config: &InlayConfig,
-) -> Vec<InlayHint> {
-    Vec::new()
-}
-
-pub fn code_lenses(_snap: &WorkspaceSnapshot, _file: FileId) -> Vec<CodeLens> {
-    Vec::new()
-}
-
-pub fn semantic_tokens(
-    _snap: &WorkspaceSnapshot,
-    _file: FileId,
-    _range: Option<TextRange>,
-) -> Vec<SemanticToken> {
-    Vec::new()
-}
-
 pub fn diagnostics(snap: &WorkspaceSnapshot, file: FileId) -> Vec<Diagnostic> {
     snap.file(file)
         .map(|file| file.diagnostics.clone())
         .unwrap_or_default()
-}
-
-pub fn completions(_snap: &WorkspaceSnapshot, _pos: FilePosition) -> Vec<Completion> {
-    Vec::new()
-}
-
-pub fn code_actions(_snap: &WorkspaceSnapshot, _range: FileRange) -> Vec<Assist> {
-    Vec::new()
-}
-
-pub fn prepare_rename(_snap: &WorkspaceSnapshot, _pos: FilePosition) -> Option<TextRange> {
-    None
-}
-
-pub fn rename(
-    _snap: &WorkspaceSnapshot,
-    _pos: FilePosition,
-    _new_key: &str,
-) -> Result<SourceChange, String> {
-    Err("rename is not available here".to_owned())
-}
-
-pub fn entity_index(_snap: &WorkspaceSnapshot) -> Vec<EntitySummary> {
-    Vec::new()
 }

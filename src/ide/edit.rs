@@ -1,0 +1,483 @@
+//! Features that change text: completion inside tags, assists (tag a mention, tag all,
+//! diagnostic fixes, knowledge-base entries, canonical date markers) and rename.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::TextEdit;
+use crate::kb::AttrKind;
+use crate::recognize::temporal;
+use crate::text::TextRange;
+use crate::workspace::{FileId, FileKind, FileSnapshot, MentionSource, WorkspaceSnapshot};
+
+use super::navigation::{Target, tag_at, target_at};
+use super::{
+    Assist, AssistKind, Completion, CompletionKind, FilePosition, FileRange, SourceChange,
+};
+
+/// Where the cursor is inside the braces of a tag being written.
+struct BraceContext<'a> {
+    /// The tag type written so far (empty while it is being typed).
+    ty: &'a str,
+    /// The word under the cursor, from its start to the cursor.
+    word: &'a str,
+    word_start: usize,
+    /// The annotated span before `]{`, when the line shows one.
+    span: Option<&'a str>,
+}
+
+/// Reads the line up to the cursor: inside `]{ ... ` with no `}` yet.
+fn brace_context(text: &str, offset: usize) -> Option<BraceContext<'_>> {
+    let before = text.get(..offset)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = &before[line_start..];
+    let open = line.rfind("]{")?;
+    let inside = &line[open + 2..];
+    if inside.contains('}') {
+        return None;
+    }
+    let word_offset = inside.rfind(char::is_whitespace).map_or(0, |i| {
+        i + inside[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let ty_end = inside.find(char::is_whitespace);
+    let span_start = line[..open].rfind('[').map(|i| i + 1);
+    Some(BraceContext {
+        ty: ty_end.map_or("", |end| &inside[..end]),
+        word: &inside[word_offset..],
+        word_start: line_start + open + 2 + word_offset,
+        span: span_start.map(|start| &line[start..open]),
+    })
+}
+
+pub fn completions(snap: &WorkspaceSnapshot, pos: FilePosition) -> Vec<Completion> {
+    let Some(file) = snap.file(pos.file) else {
+        return Vec::new();
+    };
+    let Some(context) = brace_context(&file.text, pos.offset) else {
+        return Vec::new();
+    };
+    let schema = &snap.analyzer.config.schema;
+    let replace = TextRange::new(context.word_start, pos.offset);
+    // The type is being typed.
+    if context.ty.is_empty() {
+        return schema
+            .types
+            .iter()
+            .filter(|t| t.name.starts_with(context.word))
+            .map(|t| Completion {
+                label: t.name.clone(),
+                kind: CompletionKind::Type,
+                detail: None,
+                documentation: Some(t.description.clone()),
+                replace,
+                insert: t.name.clone(),
+            })
+            .collect();
+    }
+    let Some(type_def) = schema.get(context.ty) else {
+        return Vec::new();
+    };
+    let Some((name, value)) = context.word.split_once('=') else {
+        return type_def
+            .attributes
+            .iter()
+            .filter(|a| a.name.starts_with(context.word))
+            .map(|a| Completion {
+                label: a.name.clone(),
+                kind: CompletionKind::Attribute,
+                detail: Some(attr_kind_name(&a.kind).to_owned()),
+                documentation: a.description.clone(),
+                replace,
+                insert: format!("{}=", a.name),
+            })
+            .collect();
+    };
+    let Some(attr) = type_def.attribute(name) else {
+        return Vec::new();
+    };
+    let replace = TextRange::new(context.word_start + name.len() + 1, pos.offset);
+    let candidates: Vec<(String, CompletionKind, Option<String>)> = match &attr.kind {
+        AttrKind::Enum { values } => values
+            .iter()
+            .map(|v| (v.clone(), CompletionKind::EnumValue, None))
+            .collect(),
+        AttrKind::Bool => ["true", "false"]
+            .iter()
+            .map(|v| ((*v).to_owned(), CompletionKind::EnumValue, None))
+            .collect(),
+        AttrKind::EntityRef => entity_keys(snap, context.ty, context.span),
+        AttrKind::Timex => {
+            let date = article_date_at(file, pos.offset);
+            context
+                .span
+                .map(|span| temporal::find_dates(span, date))
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|m| {
+                    let value = m.value.clone()?;
+                    let detail = m.date.map(|d| d.granularity.as_str().to_owned());
+                    Some((value, CompletionKind::DateValue, detail))
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    candidates
+        .into_iter()
+        .filter(|(label, _, _)| label.starts_with(value))
+        .map(|(label, kind, detail)| Completion {
+            insert: label.clone(),
+            label,
+            kind,
+            detail,
+            documentation: None,
+            replace,
+        })
+        .collect()
+}
+
+fn attr_kind_name(kind: &AttrKind) -> &'static str {
+    match kind {
+        AttrKind::Text => "text",
+        AttrKind::Number => "number",
+        AttrKind::Bool => "bool",
+        AttrKind::Enum { .. } => "enum",
+        AttrKind::EntityRef => "entity key",
+        AttrKind::Timex => "TIMEX3 value",
+        AttrKind::Money => "money",
+    }
+}
+
+/// The date of the article around `offset`.
+fn article_date_at(file: &FileSnapshot, offset: usize) -> Option<jiff::civil::Date> {
+    file.analysis
+        .as_deref()?
+        .syntax
+        .articles
+        .iter()
+        .find(|a| a.range.touches(offset))?
+        .date()
+}
+
+/// Entity keys of a type: entries whose name or alias is the span come first, then the
+/// workspace's keys, then the rest of the knowledge base.
+fn entity_keys(
+    snap: &WorkspaceSnapshot,
+    ty: &str,
+    span: Option<&str>,
+) -> Vec<(String, CompletionKind, Option<String>)> {
+    let span = span.map(|s| s.trim().to_lowercase());
+    let mut ranked: BTreeMap<(u8, String), Option<String>> = BTreeMap::new();
+    for entry in snap.analyzer.kb.entries().filter(|e| e.ty == ty) {
+        let names_span = span.as_deref().is_some_and(|span| {
+            entry.name.to_lowercase() == span
+                || entry.aliases.iter().any(|a| a.to_lowercase() == span)
+        });
+        let rank = if names_span { 0 } else { 2 };
+        ranked.insert((rank, entry.key.clone()), Some(entry.name.clone()));
+    }
+    for key in snap.keys() {
+        let is_type = snap
+            .mentions_of(key)
+            .first()
+            .is_some_and(|(_, m)| m.ty == ty);
+        if is_type && !ranked.keys().any(|(_, k)| k == key) {
+            ranked.insert((1, key.to_owned()), None);
+        }
+    }
+    ranked
+        .into_iter()
+        .map(|((_, key), name)| (key, CompletionKind::EntityKey, name))
+        .collect()
+}
+
+/// The tag text for a recognised mention: its type, and its key or value.
+fn tag_for(ty: &str, key: Option<&str>, value: Option<&str>) -> String {
+    let mut tag = format!("{{{ty}");
+    if let Some(key) = key {
+        tag.push_str(" ref=");
+        tag.push_str(key);
+    } else if let Some(value) = value {
+        tag.push_str(" value=");
+        if value.contains(char::is_whitespace) {
+            tag.push('"');
+            tag.push_str(value);
+            tag.push('"');
+        } else {
+            tag.push_str(value);
+        }
+    }
+    tag.push('}');
+    tag
+}
+
+fn wrap_edits(range: TextRange, tag: &str) -> Vec<TextEdit> {
+    vec![
+        TextEdit {
+            range: TextRange::empty(range.start),
+            text: "[".to_owned(),
+        },
+        TextEdit {
+            range: TextRange::empty(range.end),
+            text: format!("]{tag}"),
+        },
+    ]
+}
+
+pub fn code_actions(snap: &WorkspaceSnapshot, range: FileRange) -> Vec<Assist> {
+    let Some(file) = snap.file(range.file) else {
+        return Vec::new();
+    };
+    let mut assists = Vec::new();
+    let touches = |r: TextRange| {
+        r.intersects(range.range) || r.touches(range.range.start) || r.touches(range.range.end)
+    };
+    for diagnostic in file.diagnostics.iter().filter(|d| touches(d.range)) {
+        if let Some(fix) = &diagnostic.fix {
+            assists.push(Assist {
+                title: fix.title.clone(),
+                kind: AssistKind::QuickFix,
+                change: SourceChange {
+                    edits: vec![(file.id, fix.edits.clone())],
+                    new_files: Vec::new(),
+                },
+                fixes: Some(diagnostic.code),
+            });
+        }
+    }
+    // Recognised mentions no tag covers: tag this one, or every one like it.
+    for mention in file
+        .mentions
+        .iter()
+        .filter(|m| m.source == MentionSource::Recognized && touches(m.range))
+    {
+        let tag = tag_for(
+            &mention.ty,
+            mention.key.as_deref(),
+            mention.value.as_deref(),
+        );
+        let text = mention.text.trim();
+        assists.push(Assist {
+            title: format!("Tag `{text}` as {}", mention.ty),
+            kind: AssistKind::Refactor,
+            change: SourceChange {
+                edits: vec![(file.id, wrap_edits(mention.range, &tag))],
+                new_files: Vec::new(),
+            },
+            fixes: None,
+        });
+        let Some(key) = &mention.key else { continue };
+        let same = |m: &&crate::workspace::WorkspaceMention| {
+            m.source == MentionSource::Recognized && m.key.as_deref() == Some(key)
+        };
+        let in_file: Vec<TextEdit> = file
+            .mentions
+            .iter()
+            .filter(same)
+            .flat_map(|m| wrap_edits(m.range, &tag))
+            .collect();
+        if in_file.len() > 2 {
+            assists.push(Assist {
+                title: format!(
+                    "Tag all {} mentions of `{key}` in this file",
+                    in_file.len() / 2
+                ),
+                kind: AssistKind::Refactor,
+                change: SourceChange {
+                    edits: vec![(file.id, in_file)],
+                    new_files: Vec::new(),
+                },
+                fixes: None,
+            });
+        }
+        let mut edits: Vec<(FileId, Vec<TextEdit>)> = Vec::new();
+        let mut count = 0;
+        for other in snap.files_mentioning(key) {
+            let file_edits: Vec<TextEdit> = other
+                .mentions
+                .iter()
+                .filter(same)
+                .flat_map(|m| wrap_edits(m.range, &tag))
+                .collect();
+            count += file_edits.len() / 2;
+            if !file_edits.is_empty() {
+                edits.push((other.id, file_edits));
+            }
+        }
+        if edits.len() > 1 {
+            assists.push(Assist {
+                title: format!("Tag all {count} mentions of `{key}` in the workspace"),
+                kind: AssistKind::Refactor,
+                change: SourceChange {
+                    edits,
+                    new_files: Vec::new(),
+                },
+                fixes: None,
+            });
+        }
+    }
+    if let Some(tag) = tag_at(file, range.range.start)
+        && let Some(key) = tag.value_of("ref")
+        && snap.entry(key).is_none()
+    {
+        assists.push(add_entry(snap, file, key, &tag.type_name, tag.span));
+    }
+    if let Some(analysis) = file.analysis.as_deref() {
+        for marker in analysis.syntax.articles.iter().flat_map(|a| &a.dates) {
+            if marker.canonical || !touches(marker.range) {
+                continue;
+            }
+            let value = file
+                .text
+                .get(marker.value_range.start..marker.value_range.end)
+                .unwrap_or("");
+            let canonical = format!("date{value}");
+            // The checker's own fix, when it reports the marker, is listed already.
+            if assists.iter().any(|a| {
+                a.change.edits.iter().any(|(_, edits)| {
+                    edits
+                        .iter()
+                        .any(|e| e.range == marker.range && e.text == canonical)
+                })
+            }) {
+                continue;
+            }
+            assists.push(Assist {
+                title: format!("Write the date marker as `{canonical}`"),
+                kind: AssistKind::Refactor,
+                change: SourceChange {
+                    edits: vec![(
+                        file.id,
+                        vec![TextEdit {
+                            range: marker.range,
+                            text: canonical,
+                        }],
+                    )],
+                    new_files: Vec::new(),
+                },
+                fixes: None,
+            });
+        }
+    }
+    assists
+}
+
+/// Adds a knowledge-base entry for a key only tags define: to the first workspace
+/// knowledge-base file, or to a new `kb.toml` beside the configuration.
+fn add_entry(
+    snap: &WorkspaceSnapshot,
+    file: &FileSnapshot,
+    key: &str,
+    ty: &str,
+    span: TextRange,
+) -> Assist {
+    let name = file.text.get(span.start..span.end).unwrap_or(key).trim();
+    let name = toml::Value::String(name.to_owned()).to_string();
+    let table = format!("[[entity]]\nkey = \"{key}\"\ntype = \"{ty}\"\nname = {name}\n");
+    let title = format!("Add `{key}` to the knowledge base");
+    let change = match snap.files().find(|f| f.kind == FileKind::KnowledgeBase) {
+        Some(kb) => {
+            let separator = if kb.text.is_empty() || kb.text.ends_with("\n\n") {
+                ""
+            } else if kb.text.ends_with('\n') {
+                "\n"
+            } else {
+                "\n\n"
+            };
+            SourceChange {
+                edits: vec![(
+                    kb.id,
+                    vec![TextEdit {
+                        range: TextRange::empty(kb.text.len()),
+                        text: format!("{separator}{table}"),
+                    }],
+                )],
+                new_files: Vec::new(),
+            }
+        }
+        None => {
+            let root = &snap.analyzer.config.root;
+            let folder = if root.as_os_str().is_empty() {
+                file.path
+                    .parent()
+                    .map(|p| p.to_path_buf())
+                    .unwrap_or_default()
+            } else {
+                root.clone()
+            };
+            SourceChange {
+                edits: Vec::new(),
+                new_files: vec![(folder.join("kb.toml"), table)],
+            }
+        }
+    };
+    Assist {
+        title,
+        kind: AssistKind::QuickFix,
+        change,
+        fixes: Some(crate::diagnostic::DiagnosticCode::UnknownRef),
+    }
+}
+
+/// The `ref` value of a tag or the key of an entry under the cursor.
+pub fn prepare_rename(snap: &WorkspaceSnapshot, pos: FilePosition) -> Option<TextRange> {
+    match target_at(snap, pos)? {
+        Target::Mention { tag, .. } => {
+            let attr = tag?.attribute("ref")?;
+            let range = attr.value_range?;
+            range.touches(pos.offset).then_some(range)
+        }
+        Target::Entry { entry, .. } => entry.source.as_ref()?.key_range,
+    }
+}
+
+pub fn rename(
+    snap: &WorkspaceSnapshot,
+    pos: FilePosition,
+    new_key: &str,
+) -> Result<SourceChange, String> {
+    if prepare_rename(snap, pos).is_none() {
+        return Err("Only a `ref` value or a knowledge-base key can be renamed".to_owned());
+    }
+    let target = target_at(snap, pos).ok_or("Nothing to rename here")?;
+    let old_key = target.key().ok_or("Nothing to rename here")?.to_owned();
+    if !crate::kb::load::is_valid_key(new_key) {
+        return Err(format!(
+            "`{new_key}` is not a valid key: lowercase letters and digits in words joined by hyphens"
+        ));
+    }
+    if new_key != old_key && snap.entry(new_key).is_some() {
+        return Err(format!("`{new_key}` is already a knowledge-base key"));
+    }
+    let mut edits: BTreeMap<FileId, Vec<TextEdit>> = BTreeMap::new();
+    for file in snap.files() {
+        let Some(analysis) = file.analysis.as_deref() else {
+            continue;
+        };
+        for tag in &analysis.syntax.tags {
+            let Some(attr) = tag.attribute("ref") else {
+                continue;
+            };
+            if attr.value.as_deref() != Some(old_key.as_str()) {
+                continue;
+            }
+            if let Some(range) = attr.value_range {
+                edits.entry(file.id).or_default().push(TextEdit {
+                    range,
+                    text: new_key.to_owned(),
+                });
+            }
+        }
+        for entry in file.entries.iter().filter(|e| e.key == old_key) {
+            if let Some(range) = entry.source.as_ref().and_then(|s| s.key_range) {
+                edits.entry(file.id).or_default().push(TextEdit {
+                    range,
+                    text: new_key.to_owned(),
+                });
+            }
+        }
+    }
+    Ok(SourceChange {
+        edits: edits.into_iter().collect(),
+        new_files: Vec::new(),
+    })
+}

@@ -1,0 +1,371 @@
+//! What the cursor is on, and the features that follow an entity from there: hover,
+//! definition, declaration, references and highlights.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use crate::kb::Entry;
+use crate::syntax::TagSyntax;
+use crate::text::TextRange;
+use crate::workspace::{FileId, FileSnapshot, WorkspaceMention, WorkspaceSnapshot};
+
+use super::{FilePosition, FileRange, Hover, NavTarget};
+
+/// What a position designates.
+pub(crate) enum Target<'a> {
+    /// A mention in an article, tagged or recognised; `tag` is set when the cursor is
+    /// on a tag (its span or its braces).
+    Mention {
+        file: &'a FileSnapshot,
+        mention: &'a WorkspaceMention,
+        tag: Option<&'a TagSyntax>,
+    },
+    /// The key of a knowledge-base entry in a workspace file.
+    Entry { entry: &'a Entry },
+}
+
+impl Target<'_> {
+    pub(crate) fn key(&self) -> Option<&str> {
+        match self {
+            Target::Mention { mention, .. } => mention.key.as_deref(),
+            Target::Entry { entry, .. } => Some(&entry.key),
+        }
+    }
+}
+
+/// The innermost tag whose text (from `[` to `}`) touches `offset`.
+pub(crate) fn tag_at(file: &FileSnapshot, offset: usize) -> Option<&TagSyntax> {
+    let analysis = file.analysis.as_deref()?;
+    analysis
+        .syntax
+        .tags
+        .iter()
+        .filter(|tag| tag.range.touches(offset) && tag.type_range.is_some())
+        .min_by_key(|tag| tag.range.len())
+}
+
+/// What is at a position: a tag's mention, a recognised mention, or an entry key.
+pub(crate) fn target_at(snap: &WorkspaceSnapshot, pos: FilePosition) -> Option<Target<'_>> {
+    let file = snap.file(pos.file)?;
+    for entry in &file.entries {
+        let Some(source) = &entry.source else {
+            continue;
+        };
+        let at = source.key_range.unwrap_or(source.range);
+        if at.touches(pos.offset) {
+            return Some(Target::Entry { entry });
+        }
+    }
+    if let Some(tag) = tag_at(file, pos.offset) {
+        let mention = file
+            .mentions
+            .iter()
+            .find(|m| m.source == crate::workspace::MentionSource::Tag && m.range == tag.span)?;
+        return Some(Target::Mention {
+            file,
+            mention,
+            tag: Some(tag),
+        });
+    }
+    let mention = file.mentions_at(pos.offset).next()?;
+    Some(Target::Mention {
+        file,
+        mention,
+        tag: None,
+    })
+}
+
+/// An article of the workspace: a file and an index into its articles.
+pub(crate) type ArticleId = (FileId, usize);
+
+/// The date of an article, when it has one.
+pub(crate) fn article_date(file: &FileSnapshot, article: usize) -> Option<jiff::civil::Date> {
+    file.analysis
+        .as_deref()?
+        .syntax
+        .articles
+        .get(article)?
+        .date()
+}
+
+/// The recognised date details of a mention (granularity, underspecified value).
+fn date_info<'a>(
+    file: &'a FileSnapshot,
+    mention: &WorkspaceMention,
+) -> Option<&'a crate::recognize::DateInfo> {
+    let article = file.analysis.as_deref()?.articles.get(mention.article)?;
+    article
+        .recognized
+        .mentions
+        .iter()
+        .find(|m| article.plain.to_annotated(m.range) == mention.range)
+        .and_then(|m| m.date.as_ref())
+}
+
+/// The long form of an acronym, from the first article in the workspace that defines
+/// it: the mention's own article first.
+pub(crate) fn acronym_definition<'a>(
+    snap: &'a WorkspaceSnapshot,
+    file: &'a FileSnapshot,
+    mention: &WorkspaceMention,
+) -> Option<(&'a FileSnapshot, usize, &'a crate::recognize::AcronymDef)> {
+    let short = mention.text.trim();
+    let find_in = |f: &'a FileSnapshot, article: usize| {
+        let analysis = f.analysis.as_deref()?;
+        let defs = &analysis.articles.get(article)?.recognized.acronyms;
+        defs.iter().find(|def| def.short == short)
+    };
+    if let Some(def) = find_in(file, mention.article) {
+        return Some((file, mention.article, def));
+    }
+    for other in snap.files() {
+        let Some(analysis) = other.analysis.as_deref() else {
+            continue;
+        };
+        for article in 0..analysis.articles.len() {
+            if let Some(def) = find_in(other, article) {
+                return Some((other, article, def));
+            }
+        }
+    }
+    None
+}
+
+/// How often a key is mentioned: mentions, articles, and the first and latest article
+/// dates among them.
+pub(crate) struct MentionStats {
+    pub mentions: usize,
+    pub articles: usize,
+    pub first: Option<jiff::civil::Date>,
+    pub latest: Option<jiff::civil::Date>,
+}
+
+pub(crate) fn mention_stats(snap: &WorkspaceSnapshot, key: &str) -> MentionStats {
+    let mentions = snap.mentions_of(key);
+    let articles: BTreeSet<ArticleId> = mentions.iter().map(|(f, m)| (f.id, m.article)).collect();
+    let dates: Vec<jiff::civil::Date> = articles
+        .iter()
+        .filter_map(|&(id, article)| article_date(snap.file(id)?, article))
+        .collect();
+    MentionStats {
+        mentions: mentions.len(),
+        articles: articles.len(),
+        first: dates.iter().min().copied(),
+        latest: dates.iter().max().copied(),
+    }
+}
+
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+pub(crate) fn stats_line(stats: &MentionStats) -> String {
+    let mut line = format!(
+        "{} in {}",
+        plural(stats.mentions, "mention", "mentions"),
+        plural(stats.articles, "article", "articles")
+    );
+    if let (Some(first), Some(latest)) = (stats.first, stats.latest) {
+        if first == latest {
+            let _ = write!(line, " ({first})");
+        } else {
+            let _ = write!(line, " (first {first}, latest {latest})");
+        }
+    }
+    line
+}
+
+pub fn hover(snap: &WorkspaceSnapshot, pos: FilePosition) -> Option<Hover> {
+    let target = target_at(snap, pos)?;
+    let (range, ty, text, key, value, file, mention) = match &target {
+        Target::Mention { file, mention, tag } => (
+            tag.map_or(mention.range, |t| t.range),
+            mention.ty.as_str(),
+            Some(mention.text.as_str()),
+            mention.key.as_deref(),
+            mention.value.as_deref(),
+            Some(*file),
+            Some(*mention),
+        ),
+        Target::Entry { entry, .. } => {
+            let source = entry.source.as_ref()?;
+            (
+                source.key_range.unwrap_or(source.range),
+                entry.ty.as_str(),
+                None,
+                Some(entry.key.as_str()),
+                None,
+                None,
+                None,
+            )
+        }
+    };
+    let mut md = String::new();
+    let _ = write!(md, "**{ty}**");
+    if let Some(key) = key {
+        let _ = write!(md, " `{key}`");
+    }
+    md.push('\n');
+    let entry = key.and_then(|key| snap.entry(key)).map(|(entry, _)| entry);
+    match (entry, text) {
+        (Some(entry), _) => {
+            let _ = write!(md, "\n### {}\n", entry.name);
+            if let Some(description) = &entry.description {
+                let _ = write!(md, "\n{description}\n");
+            }
+            if !entry.aliases.is_empty() {
+                let _ = write!(md, "\nAliases: {}\n", entry.aliases.join(", "));
+            }
+        }
+        (None, Some(text)) => {
+            let _ = write!(md, "\n### {}\n", text.trim());
+        }
+        (None, None) => {}
+    }
+    if let (Some(file), Some(mention)) = (file, mention) {
+        if let Some((_, _, def)) = acronym_definition(snap, file, mention) {
+            let _ = write!(md, "\nAcronym of: {}\n", def.long);
+        }
+        if mention.ty == "date" {
+            match (value, date_info(file, mention)) {
+                (Some(value), Some(info)) => {
+                    let _ = write!(md, "\nDate: `{value}` ({})\n", info.granularity.as_str());
+                }
+                (Some(value), None) => {
+                    let _ = write!(md, "\nDate: `{value}`\n");
+                }
+                (None, _) => md.push_str("\nDate: unresolved (the article has no date)\n"),
+            }
+        } else if let Some(value) = value {
+            let _ = write!(md, "\nValue: `{value}`\n");
+        }
+    }
+    if let Some(key) = key {
+        let stats = mention_stats(snap, key);
+        let _ = write!(md, "\n{}\n", stats_line(&stats));
+    }
+    Some(Hover {
+        range,
+        markdown: md,
+    })
+}
+
+/// The knowledge-base entry of a key as a navigation target, when it lives in a
+/// workspace file.
+pub(crate) fn entry_target(snap: &WorkspaceSnapshot, key: &str) -> Option<NavTarget> {
+    let (entry, file) = snap.entry(key)?;
+    let file = file?;
+    let source = entry.source.as_ref()?;
+    Some(NavTarget {
+        file,
+        full_range: source.range,
+        focus_range: source.key_range.unwrap_or(source.range),
+    })
+}
+
+pub fn goto_definition(snap: &WorkspaceSnapshot, pos: FilePosition) -> Vec<NavTarget> {
+    let Some(target) = target_at(snap, pos) else {
+        return Vec::new();
+    };
+    let Some(key) = target.key() else {
+        return Vec::new();
+    };
+    let here: Option<ArticleId> = match &target {
+        Target::Mention { file, mention, .. } => Some((file.id, mention.article)),
+        Target::Entry { .. } => None,
+    };
+    let mut targets: Vec<NavTarget> = entry_target(snap, key).into_iter().collect();
+    let mut seen: BTreeSet<ArticleId> = here.into_iter().collect();
+    for (file, mention) in snap.mentions_of(key) {
+        if seen.insert((file.id, mention.article)) {
+            targets.push(NavTarget {
+                file: file.id,
+                full_range: mention.range,
+                focus_range: mention.range,
+            });
+        }
+    }
+    targets
+}
+
+pub fn goto_declaration(snap: &WorkspaceSnapshot, pos: FilePosition) -> Vec<NavTarget> {
+    let Some(Target::Mention { file, mention, .. }) = target_at(snap, pos) else {
+        return Vec::new();
+    };
+    let Some((def_file, article, def)) = acronym_definition(snap, file, mention) else {
+        return Vec::new();
+    };
+    let Some(plain) = def_file
+        .analysis
+        .as_deref()
+        .and_then(|a| a.articles.get(article))
+        .map(|a| &a.plain)
+    else {
+        return Vec::new();
+    };
+    let long = plain.to_annotated(def.long_range);
+    let short = plain.to_annotated(def.short_range);
+    vec![NavTarget {
+        file: def_file.id,
+        full_range: TextRange::new(long.start.min(short.start), long.end.max(short.end)),
+        focus_range: short,
+    }]
+}
+
+pub fn references(
+    snap: &WorkspaceSnapshot,
+    pos: FilePosition,
+    include_declaration: bool,
+) -> Vec<FileRange> {
+    let Some(target) = target_at(snap, pos) else {
+        return Vec::new();
+    };
+    let Some(key) = target.key() else {
+        return Vec::new();
+    };
+    let mut refs = Vec::new();
+    if include_declaration && let Some(entry) = entry_target(snap, key) {
+        refs.push(FileRange {
+            file: entry.file,
+            range: entry.focus_range,
+        });
+    }
+    refs.extend(
+        snap.mentions_of(key)
+            .into_iter()
+            .map(|(file, mention)| FileRange {
+                file: file.id,
+                range: mention.range,
+            }),
+    );
+    refs
+}
+
+pub fn document_highlight(snap: &WorkspaceSnapshot, pos: FilePosition) -> Vec<TextRange> {
+    let Some(target) = target_at(snap, pos) else {
+        return Vec::new();
+    };
+    let Some(key) = target.key() else {
+        return Vec::new();
+    };
+    let Some(file) = snap.file(pos.file) else {
+        return Vec::new();
+    };
+    let mut ranges: Vec<TextRange> = file
+        .mentions
+        .iter()
+        .filter(|m| m.key.as_deref() == Some(key))
+        .map(|m| m.range)
+        .collect();
+    for entry in file.entries.iter().filter(|e| e.key == key) {
+        if let Some(source) = &entry.source {
+            ranges.push(source.key_range.unwrap_or(source.range));
+        }
+    }
+    ranges.sort();
+    ranges
+}

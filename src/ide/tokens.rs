@@ -1,0 +1,173 @@
+//! Semantic tokens: entity mentions, the pieces of tag syntax, separators, titles and
+//! date markers, as sorted, non-overlapping, single-line ranges.
+
+use std::collections::BTreeMap;
+
+use crate::recognize::EntityType;
+use crate::text::TextRange;
+use crate::workspace::{FileSnapshot, MentionSource, WorkspaceSnapshot};
+
+use super::{SemanticToken, TokenModifier, TokenType};
+
+/// Painted ranges by start; a token painted later only fills what is still free, so the
+/// order of painting is the order of priority.
+#[derive(Default)]
+struct Canvas {
+    painted: BTreeMap<usize, SemanticToken>,
+}
+
+impl Canvas {
+    fn paint(&mut self, range: TextRange, ty: TokenType, modifiers: u32) {
+        if range.is_empty() {
+            return;
+        }
+        // The painted tokens that overlap `range`, whose gaps are still free.
+        let mut free_start = range.start;
+        let mut pieces = Vec::new();
+        let first = self
+            .painted
+            .range(..range.start)
+            .next_back()
+            .filter(|(_, t)| t.range.end > range.start)
+            .map(|(&s, _)| s)
+            .unwrap_or(range.start);
+        for (_, token) in self.painted.range(first..range.end) {
+            if token.range.start > free_start {
+                pieces.push(TextRange::new(free_start, token.range.start.min(range.end)));
+            }
+            free_start = free_start.max(token.range.end);
+        }
+        if free_start < range.end {
+            pieces.push(TextRange::new(free_start, range.end));
+        }
+        for piece in pieces {
+            self.painted.insert(
+                piece.start,
+                SemanticToken {
+                    range: piece,
+                    ty,
+                    modifiers,
+                },
+            );
+        }
+    }
+}
+
+fn entity_token(ty: &str) -> Option<TokenType> {
+    Some(match EntityType::from_name(ty)? {
+        EntityType::Org => TokenType::Org,
+        EntityType::Person => TokenType::Person,
+        EntityType::Place => TokenType::Place,
+        EntityType::Agreement => TokenType::Agreement,
+        EntityType::Event => TokenType::Event,
+        EntityType::Date => TokenType::Date,
+        EntityType::Money => TokenType::Money,
+        EntityType::Percent => TokenType::Percent,
+    })
+}
+
+/// A one-byte token when the text there is the expected character, so malformed input
+/// never yields a token on the wrong character.
+fn punctuation(text: &str, at: usize, expected: u8) -> Option<TextRange> {
+    (text.as_bytes().get(at) == Some(&expected)).then(|| TextRange::new(at, at + 1))
+}
+
+pub fn semantic_tokens(
+    snap: &WorkspaceSnapshot,
+    file: crate::workspace::FileId,
+    range: Option<TextRange>,
+) -> Vec<SemanticToken> {
+    let Some(file) = snap.file(file) else {
+        return Vec::new();
+    };
+    let mut canvas = Canvas::default();
+    paint_file(file, &mut canvas);
+    let text = &*file.text;
+    let mut tokens = Vec::new();
+    for token in canvas.painted.into_values() {
+        if let Some(range) = range
+            && !token.range.intersects(range)
+        {
+            continue;
+        }
+        // Tokens are single-line: split at line ends and drop the line-end bytes.
+        let mut start = token.range.start;
+        let slice = text.get(token.range.start..token.range.end).unwrap_or("");
+        for (i, byte) in slice.bytes().enumerate() {
+            if byte == b'\n' || byte == b'\r' {
+                let at = token.range.start + i;
+                if at > start {
+                    tokens.push(SemanticToken {
+                        range: TextRange::new(start, at),
+                        ..token
+                    });
+                }
+                start = at + 1;
+            }
+        }
+        if token.range.end > start {
+            tokens.push(SemanticToken {
+                range: TextRange::new(start, token.range.end),
+                ..token
+            });
+        }
+    }
+    tokens
+}
+
+fn paint_file(file: &FileSnapshot, canvas: &mut Canvas) {
+    let Some(analysis) = file.analysis.as_deref() else {
+        return;
+    };
+    let text = &*file.text;
+    let syntax = &analysis.syntax;
+    // Tag syntax first: it cuts the spans of the tags around it.
+    for tag in syntax.tags.iter().filter(|t| t.type_range.is_some()) {
+        let brackets = [
+            punctuation(text, tag.range.start, b'['),
+            punctuation(text, tag.span.end, b']'),
+            punctuation(text, tag.span.end + 1, b'{'),
+            tag.range
+                .end
+                .checked_sub(1)
+                .and_then(|at| punctuation(text, at, b'}')),
+        ];
+        for bracket in brackets.into_iter().flatten() {
+            canvas.paint(bracket, TokenType::TagBracket, 0);
+        }
+        if let Some(type_range) = tag.type_range {
+            canvas.paint(type_range, TokenType::TagType, 0);
+        }
+        for attr in &tag.attributes {
+            canvas.paint(attr.name_range, TokenType::AttributeName, 0);
+            if let Some(value) = attr.value_range {
+                canvas.paint(value, TokenType::AttributeValue, 0);
+            }
+        }
+    }
+    for marker in syntax.articles.iter().flat_map(|a| &a.dates) {
+        canvas.paint(marker.range, TokenType::DateMarker, 0);
+    }
+    // Innermost mentions first, so a nested tag keeps its own type.
+    let mut mentions: Vec<_> = file.mentions.iter().collect();
+    mentions.sort_by_key(|m| m.range.len());
+    for mention in mentions {
+        let Some(ty) = entity_token(&mention.ty) else {
+            continue;
+        };
+        let mut modifiers = match mention.source {
+            MentionSource::Tag => TokenModifier::Tagged.bit(),
+            MentionSource::Recognized => TokenModifier::Recognized.bit(),
+        };
+        if ty == TokenType::Date && mention.value.is_none() {
+            modifiers |= TokenModifier::Unresolved.bit();
+        }
+        canvas.paint(mention.range, ty, modifiers);
+    }
+    for separator in &syntax.separators {
+        canvas.paint(*separator, TokenType::Separator, 0);
+    }
+    for title in syntax.articles.iter().filter_map(|a| a.title) {
+        canvas.paint(title, TokenType::Title, 0);
+    }
+}
