@@ -13,7 +13,7 @@ use super::gazetteer::{Gazetteer, is_word_boundary};
 use super::heads::{VENUE_WORD_SET, find_head_names, head_key};
 use super::normalize::{NormalizedText, slug};
 use super::people::PeopleFinder;
-use super::tokens::{Token, tokenize};
+use super::tokens::{FastHashBuilder, Token, tokenize};
 use super::{AcronymDef, ArticleText, EntityType, Lexicon, Mention, Recognized};
 use crate::kb::KnowledgeBase;
 use crate::text::TextRange;
@@ -157,7 +157,7 @@ impl EntityRecognizer {
         if !markers.is_empty() {
             mentions.retain(|m| !markers.iter().any(|r| r.intersects(m.range)));
         }
-        mentions.sort_by_key(|m| (m.range.start, m.range.end));
+        mentions.sort_unstable_by_key(|m| (m.range.start, m.range.end));
         Recognized { mentions, acronyms }
     }
 }
@@ -224,17 +224,24 @@ fn resolve(mut candidates: Vec<Candidate>) -> Vec<Mention> {
                     .any(|l| l.intersects(c.mention.range) && !c.mention.range.contains_range(*l))
         });
     }
-    candidates.sort_by(|a, b| {
-        b.mention
-            .range
-            .len()
-            .cmp(&a.mention.range.len())
-            .then(a.tier.cmp(&b.tier))
-            .then(a.mention.range.start.cmp(&b.mention.range.start))
-    });
+    // Candidates are large; sorting their indices moves far less. The index breaks
+    // ties, so the order is that of a stable sort.
+    let mut order: Vec<(std::cmp::Reverse<usize>, Tier, usize, usize)> = candidates
+        .iter()
+        .enumerate()
+        .map(|(index, c)| {
+            let range = c.mention.range;
+            (std::cmp::Reverse(range.len()), c.tier, range.start, index)
+        })
+        .collect();
+    order.sort_unstable();
+    let mut slots: Vec<Option<Candidate>> = candidates.into_iter().map(Some).collect();
     let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
     let mut kept = Vec::new();
-    for c in candidates {
+    for (_, _, _, index) in order {
+        let Some(c) = slots.get_mut(index).and_then(Option::take) else {
+            continue;
+        };
         let range = c.mention.range;
         if range.is_empty() || overlaps(&taken, range) {
             continue;
@@ -242,7 +249,8 @@ fn resolve(mut candidates: Vec<Candidate>) -> Vec<Mention> {
         taken.insert(range.start, range.end);
         kept.push(c.mention);
     }
-    kept.sort_by_key(|m| (m.range.start, m.range.end));
+    // Kept mentions do not overlap, so no two share a start and end.
+    kept.sort_unstable_by_key(|m| (m.range.start, m.range.end));
     kept
 }
 
@@ -267,7 +275,7 @@ fn add_in_gaps(mentions: &mut Vec<Mention>, extra: impl IntoIterator<Item = Ment
             mentions.push(mention);
         }
     }
-    mentions.sort_by_key(|m| (m.range.start, m.range.end));
+    mentions.sort_unstable_by_key(|m| (m.range.start, m.range.end));
 }
 
 /// Whether a place match sits in a venue name (`Grand Hyatt Seoul`): its run of
@@ -363,7 +371,7 @@ fn place_rules(text: &str, tokens: &[Token]) -> Vec<Candidate> {
 /// Regulation` and `Battery Regulation`, `Foreign Subsidies Regulation` and `EU Foreign
 /// Subsidies Regulation`. The key of the first form seen wins.
 fn share_keys_between_name_forms(text: &str, mentions: &mut [Mention]) {
-    let mut first_key: HashMap<(EntityType, String), String> = HashMap::new();
+    let mut first_key: HashMap<(EntityType, String), String, FastHashBuilder> = HashMap::default();
     for mention in mentions.iter_mut() {
         if !matches!(mention.ty, EntityType::Agreement | EntityType::Org) {
             continue;
