@@ -126,7 +126,7 @@ fn check_tag(input: &Input<'_>, tag: &TagSyntax, out: &mut Vec<Diagnostic>) {
                     DiagnosticCode::ForbiddenNesting,
                     tag.range,
                     format!(
-                        "a `{}` tag may not be nested in a `{}` tag",
+                        "`{}` tags may not be nested in `{}` tags",
                         tag.type_name, parent.type_name
                     ),
                 )

@@ -479,5 +479,9 @@ pub fn display_path(path: &Path) -> String {
         .ok()
         .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
         .unwrap_or_else(|| path.to_path_buf());
-    shown.to_string_lossy().replace('\\', "/")
+    let shown = shown.to_string_lossy().replace('\\', "/");
+    match shown.strip_prefix("./") {
+        Some(rest) => rest.to_owned(),
+        None => shown,
+    }
 }

@@ -148,11 +148,13 @@ impl Config {
     /// Applies the configured severities: drops diagnostics whose code is off and sets
     /// the severity of the others.
     pub fn apply_severities(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        // A check may raise its own severity (an unknown ref in a closed knowledge
+        // base is an error); only a configured severity overrides it.
         diagnostics
             .into_iter()
-            .filter_map(|diagnostic| {
-                let severity = self.severity_of(diagnostic.code)?;
-                Some(diagnostic.with_severity(severity))
+            .filter_map(|diagnostic| match self.severities.get(&diagnostic.code) {
+                Some(configured) => Some(diagnostic.with_severity((*configured)?)),
+                None => Some(diagnostic),
             })
             .collect()
     }

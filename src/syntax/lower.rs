@@ -139,6 +139,8 @@ struct Lowering<'a> {
     /// Byte offset of the start of the line of the last malformed-tag report, so that
     /// one bad line yields one diagnostic.
     last_malformed_line: Option<usize>,
+    /// Tags whose subtree holds a syntax error: they are text, not tags.
+    malformed_tags: std::collections::HashSet<usize>,
 }
 
 /// Builds the owned model of a parsed file and its syntax diagnostics.
@@ -152,6 +154,7 @@ pub fn lower(text: &str, tree: &Tree) -> FileSyntax {
         open_tags: Vec::new(),
         current_article: None,
         last_malformed_line: None,
+        malformed_tags: std::collections::HashSet::new(),
     };
     let mut cursor = tree.walk();
     // Depth-first walk with explicit enter and leave events.
@@ -172,6 +175,7 @@ pub fn lower(text: &str, tree: &Tree) -> FileSyntax {
             }
         }
     }
+    lowering.drop_malformed_tags();
     lowering.finish_articles();
     lowering
         .file
@@ -317,6 +321,14 @@ impl<'a> Lowering<'a> {
     /// line's content, once per line.
     fn malformed(&mut self, node: Node<'_>) {
         let mut start = node.start_byte();
+        // The tags around the error are not tags: their text stays as written. An error
+        // right after a tag on its line (`[x]{org ref=}`) belongs to that tag too.
+        self.malformed_tags.extend(self.open_tags.iter().copied());
+        if let Some(last) = self.file.tags.len().checked_sub(1)
+            && self.file.tags[last].range.end == start
+        {
+            self.malformed_tags.insert(last);
+        }
         // A MISSING token is empty; the problem starts at the tag it belongs to.
         if let Some(&tag_index) = self.open_tags.first() {
             let tag_start = self.file.tags[tag_index].range.start;
@@ -433,6 +445,40 @@ impl<'a> Lowering<'a> {
         };
         if let Some(article) = self.article_mut() {
             article.dates.push(marker);
+        }
+    }
+
+    /// Removes the tags that hold a syntax error: their text stays as written, so
+    /// stripping keeps it and no check reads a half-parsed tag. Tags nested in them
+    /// stay tags.
+    fn drop_malformed_tags(&mut self) {
+        if self.malformed_tags.is_empty() {
+            return;
+        }
+        let old_tags = std::mem::take(&mut self.file.tags);
+        let old_parents: Vec<Option<usize>> = old_tags.iter().map(|t| t.parent).collect();
+        let mut new_index: Vec<Option<usize>> = vec![None; old_tags.len()];
+        for (old, mut tag) in old_tags.into_iter().enumerate() {
+            if self.malformed_tags.contains(&old) {
+                continue;
+            }
+            // The nearest enclosing tag that survives becomes the parent; parents come
+            // before their children, so their new index is already known.
+            let mut parent = tag.parent;
+            while let Some(p) = parent {
+                if new_index[p].is_some() {
+                    break;
+                }
+                parent = old_parents[p];
+            }
+            tag.parent = parent.and_then(|p| new_index[p]);
+            new_index[old] = Some(self.file.tags.len());
+            self.file.tags.push(tag);
+        }
+        for (index, article) in self.file.articles.iter_mut().enumerate() {
+            let start = self.file.tags.partition_point(|t| t.article < index);
+            let end = self.file.tags.partition_point(|t| t.article <= index);
+            article.tags = start..end;
         }
     }
 

@@ -1,0 +1,256 @@
+//! End-to-end tests of `accord strip`, `accord entities` and `accord eval` over the
+//! dev set, the seeds and small fixtures.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use expect_test::expect;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn shared(path: &str) -> String {
+    let path = root().join("../shared").join(path);
+    assert!(path.exists(), "expected {}", path.display());
+    path.to_str().unwrap().to_owned()
+}
+
+fn accord_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the accord binary runs")
+}
+
+fn accord(args: &[&str]) -> Output {
+    accord_in(&root(), args)
+}
+
+#[test]
+fn strip_gives_back_the_seed_byte_for_byte() {
+    let output = accord(&["strip", &shared("dev/seed-000.article")]);
+    assert_eq!(output.status.code(), Some(0));
+    let seed = std::fs::read(shared("seeds/000_821d52801205a40e.txt")).unwrap();
+    assert!(
+        output.stdout == seed,
+        "stripped dev file differs from the seed"
+    );
+}
+
+#[test]
+fn strip_keeps_bom_crlf_escapes_and_malformed_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let annotated = "\u{feff}Title [Seoul]{place}\r\nA \\[bracket\\] and [[Korea]{place}–[UK]{place} FTA]{agreement ref=korea-uk-fta}, [broken]{org\r\ndate2025-01-02\r\n";
+    std::fs::write(dir.path().join("a.article"), annotated).unwrap();
+    let output = accord_in(dir.path(), &["strip", "a.article"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "\u{feff}Title Seoul\r\nA [bracket] and Korea–UK FTA, [broken]{org\r\ndate2025-01-02\r\n"
+    );
+}
+
+#[test]
+fn entities_json_has_the_spec_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.article"),
+        "-\nKorea and EU Talks\nThe Ministry of Trade, Industry and Resources (MOTIR) met [EU]{place ref=eu} officials in Brussels on Tuesday, March 3, about the 25 percent tariff. date2026-03-05\n",
+    )
+    .unwrap();
+    let output = accord_in(dir.path(), &["entities", "a.article"]);
+    assert_eq!(output.status.code(), Some(0));
+    let json = String::from_utf8(output.stdout).unwrap();
+    expect![[r#"
+        {
+          "files": [
+            {
+              "acronyms": [
+                {
+                  "article": 0,
+                  "end": 73,
+                  "long": "Ministry of Trade, Industry and Resources",
+                  "short": "MOTIR",
+                  "start": 68
+                }
+              ],
+              "articles": [
+                {
+                  "date": "2026-03-05",
+                  "end": 184,
+                  "index": 0,
+                  "start": 2,
+                  "title": "Korea and EU Talks"
+                }
+              ],
+              "mentions": [
+                {
+                  "article": 0,
+                  "column": 1,
+                  "end": 7,
+                  "key": "south-korea",
+                  "line": 2,
+                  "source": "recognized",
+                  "start": 2,
+                  "text": "Korea",
+                  "type": "place",
+                  "value": null
+                },
+                {
+                  "article": 0,
+                  "column": 11,
+                  "end": 20,
+                  "key": "eu-talks",
+                  "line": 2,
+                  "source": "recognized",
+                  "start": 12,
+                  "text": "EU Talks",
+                  "type": "event",
+                  "value": null
+                },
+                {
+                  "article": 0,
+                  "column": 5,
+                  "end": 66,
+                  "key": "motir",
+                  "line": 3,
+                  "source": "recognized",
+                  "start": 25,
+                  "text": "Ministry of Trade, Industry and Resources",
+                  "type": "org",
+                  "value": null
+                },
+                {
+                  "article": 0,
+                  "column": 48,
+                  "end": 73,
+                  "key": "motir",
+                  "line": 3,
+                  "source": "recognized",
+                  "start": 68,
+                  "text": "MOTIR",
+                  "type": "org",
+                  "value": null
+                },
+                {
+                  "article": 0,
+                  "column": 60,
+                  "end": 82,
+                  "key": "eu",
+                  "line": 3,
+                  "source": "tag",
+                  "start": 80,
+                  "text": "EU",
+                  "type": "place",
+                  "value": null
+                },
+                {
+                  "article": 0,
+                  "column": 91,
+                  "end": 119,
+                  "key": "brussels",
+                  "line": 3,
+                  "source": "recognized",
+                  "start": 111,
+                  "text": "Brussels",
+                  "type": "place",
+                  "value": null
+                },
+                {
+                  "article": 0,
+                  "column": 103,
+                  "end": 139,
+                  "key": null,
+                  "line": 3,
+                  "source": "recognized",
+                  "start": 123,
+                  "text": "Tuesday, March 3",
+                  "type": "date",
+                  "value": "2026-03-03"
+                },
+                {
+                  "article": 0,
+                  "column": 131,
+                  "end": 161,
+                  "key": null,
+                  "line": 3,
+                  "source": "recognized",
+                  "start": 151,
+                  "text": "25 percent",
+                  "type": "percent",
+                  "value": "25"
+                }
+              ],
+              "path": "a.article"
+            }
+          ]
+        }
+    "#]]
+    .assert_eq(&json);
+}
+
+#[test]
+fn one_key_across_files_and_surface_forms() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.article"),
+        "Tariff Talks\nOfficials reviewed the Korea-US FTA on Monday. date2026-03-05\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.article"),
+        "Joint Committee\nBoth sides said the Korea–U.S. FTA and the KORUS FTA serve them well. date2026-03-06\n",
+    )
+    .unwrap();
+    let output = accord_in(dir.path(), &["entities", ".", "--format", "jsonl"]);
+    assert_eq!(output.status.code(), Some(0));
+    let mut keys = Vec::new();
+    for line in String::from_utf8(output.stdout).unwrap().lines() {
+        let file: serde_json::Value = serde_json::from_str(line).unwrap();
+        for mention in file["mentions"].as_array().unwrap() {
+            if mention["type"] == "agreement" {
+                keys.push((
+                    mention["text"].as_str().unwrap().to_owned(),
+                    mention["key"].as_str().unwrap().to_owned(),
+                ));
+            }
+        }
+    }
+    assert_eq!(keys.len(), 3, "{keys:?}");
+    assert!(keys.iter().all(|(_, key)| *key == keys[0].1), "{keys:?}");
+}
+
+/// The recognition targets on the dev set: strict span and type F1, date values, and
+/// acronym definitions.
+#[test]
+fn eval_on_the_dev_set_meets_the_targets() {
+    let output = accord(&["eval", &shared("dev"), "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let micro = report["micro"]["f1"].as_f64().unwrap();
+    assert!(micro >= 0.92, "micro F1 {micro}");
+    for (name, score) in report["types"].as_object().unwrap() {
+        let f1 = score["f1"].as_f64().unwrap();
+        assert!(f1 >= 0.85, "{name}: F1 {f1}");
+    }
+    let dates = report["date_values"]["accuracy"].as_f64().unwrap();
+    assert!(dates >= 0.92, "date value accuracy {dates}");
+    let acronyms = &report["acronyms"];
+    assert!(
+        acronyms["precision"].as_f64().unwrap() >= 0.97,
+        "{acronyms}"
+    );
+    assert!(acronyms["recall"].as_f64().unwrap() >= 0.90, "{acronyms}");
+}
+
+/// The bundled annotated examples were written apart from the rules, so they measure
+/// how the rules carry over to unseen text.
+#[test]
+fn eval_on_the_annotated_examples() {
+    let output = accord(&["eval", "examples/annotated.article", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let micro = report["micro"]["f1"].as_f64().unwrap();
+    assert!(micro >= 0.9, "micro F1 {micro}");
+}
