@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod files;
 pub mod ide;
 pub mod kb;
+pub mod lsp;
 pub mod recognize;
 pub mod syntax;
 pub mod text;

@@ -72,6 +72,8 @@ pub enum Command {
         #[arg(long)]
         acronyms: Option<PathBuf>,
     },
+    /// Serve the language server protocol on standard input and output.
+    Lsp,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -151,6 +153,27 @@ pub fn main() -> i32 {
             let (output, status) = eval::run(&paths, format, acronyms.as_deref());
             print_out(&output);
             status
+        }
+        Command::Lsp => run_lsp(),
+    }
+}
+
+/// Runs the language server on a multi-threaded runtime until the client exits.
+fn run_lsp() -> i32 {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => {
+            runtime.block_on(crate::lsp::run_stdio());
+            // Reading standard input blocks a thread that only closing the input ends;
+            // waiting for it would keep the process alive after `exit`.
+            runtime.shutdown_background();
+            0
+        }
+        Err(error) => {
+            eprintln!("accord lsp: cannot start the runtime: {error}");
+            check::EXIT_ERROR
         }
     }
 }

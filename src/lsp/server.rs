@@ -1,0 +1,1144 @@
+//! The language server: protocol handlers over the workspace and the editor features
+//! of `crate::ide`.
+//!
+//! Handlers run concurrently, so every document change is applied in the synchronous
+//! part of its handler, before the first `.await`: the order of changes is the order
+//! in which they arrived. Features run on a snapshot inside `catch_unwind`, so a bug in
+//! one answers that request with an error and the server keeps serving.
+
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::ls_types::Uri;
+use tower_lsp_server::{Client, LanguageServer};
+
+use crate::ide;
+use crate::text::WideEncoding;
+use crate::workspace::{FileKind, FileSnapshot};
+
+use super::from_proto::{self, PositionEncoding};
+use super::semantic;
+use super::state::{ClientSupport, Snapshot, State, analyzer_for_roots, read_text};
+use super::to_proto::{self, View};
+
+/// How long diagnostics wait for more typing before they are published.
+const DIAGNOSTICS_DELAY: Duration = Duration::from_millis(100);
+
+pub const SHOW_ENTITY_INDEX: &str = "accord.showEntityIndex";
+pub const REINDEX: &str = "accord.reindex";
+
+pub struct Server {
+    client: Client,
+    state: Arc<State>,
+}
+
+impl Server {
+    pub fn new(client: Client) -> Server {
+        Server {
+            client,
+            state: Arc::new(State::new()),
+        }
+    }
+
+    /// `$/setTrace`: how much the server reports through `$/logTrace`.
+    pub async fn set_trace(&self, params: lsp::SetTraceParams) {
+        *self.state.trace.write().unwrap_or_else(|e| e.into_inner()) = params.value;
+        tracing::info!("trace set to {:?}", params.value);
+    }
+
+    /// Runs a feature on a snapshot and the file of `uri`. Unknown documents give
+    /// `Ok(None)`; a panic gives an internal error.
+    fn with_file<T>(
+        &self,
+        feature: &'static str,
+        uri: &Uri,
+        f: impl FnOnce(&View, &Arc<FileSnapshot>) -> Option<T>,
+    ) -> Result<Option<T>> {
+        let snapshot = self.state.snapshot();
+        let Some(file) = file_of(&snapshot, uri) else {
+            tracing::debug!("{feature}: unknown document {}", uri.as_str());
+            return Ok(None);
+        };
+        self.catching(feature, &snapshot, |view| f(view, &file))
+    }
+
+    fn catching<T>(
+        &self,
+        feature: &'static str,
+        snapshot: &Snapshot,
+        f: impl FnOnce(&View) -> Option<T>,
+    ) -> Result<Option<T>> {
+        let view = View {
+            snap: &snapshot.snap,
+            encoding: snapshot.encoding,
+            open: &snapshot.open,
+        };
+        match std::panic::catch_unwind(AssertUnwindSafe(|| f(&view))) {
+            Ok(result) => Ok(result),
+            Err(payload) => {
+                let message = panic_message(&payload);
+                if !self.state.panicked.swap(true, Ordering::Relaxed) {
+                    tracing::error!("{feature} panicked: {message}");
+                } else {
+                    tracing::debug!("{feature} panicked: {message}");
+                }
+                Err(Error {
+                    code: ErrorCode::InternalError,
+                    message: format!("{feature} failed: {message}").into(),
+                    data: None,
+                })
+            }
+        }
+    }
+
+    /// Publishes a document's diagnostics after a short quiet period, unless another
+    /// change came in meanwhile.
+    fn schedule_diagnostics(&self, uri: Uri) {
+        let generation = self.state.bump_generation(&uri);
+        let state = self.state.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(DIAGNOSTICS_DELAY).await;
+            if state.generation(&uri) != generation {
+                return;
+            }
+            publish_for_uri(&client, &state, &uri).await;
+        });
+    }
+
+    /// Publishes the diagnostics of every file that has some, and clears those of open
+    /// documents that have none. Open documents are left to pulls when the client pulls.
+    async fn publish_all(&self) {
+        publish_all(&self.client, &self.state).await;
+    }
+
+    async fn trace_message(&self, message: String) {
+        let trace = *self.state.trace.read().unwrap_or_else(|e| e.into_inner());
+        if trace == lsp::TraceValue::Off {
+            return;
+        }
+        self.client
+            .send_notification::<lsp::notification::LogTrace>(lsp::LogTraceParams {
+                message,
+                verbose: None,
+            })
+            .await;
+    }
+
+    async fn register_watchers(&self) {
+        let watchers = ["**/*.article", "**/accord.toml", "**/*.toml"]
+            .into_iter()
+            .map(|glob| lsp::FileSystemWatcher {
+                glob_pattern: lsp::GlobPattern::String(glob.to_owned()),
+                kind: None,
+            })
+            .collect();
+        let options = lsp::DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = lsp::Registration {
+            id: "accord-watched-files".to_owned(),
+            method: "workspace/didChangeWatchedFiles".to_owned(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(error) = self.client.register_capability(vec![registration]).await {
+            tracing::warn!("could not register the file watcher: {error}");
+        }
+    }
+
+    /// Indexes the workspace folders in the background, with progress when the client
+    /// shows it. Open documents keep their editor text.
+    fn spawn_indexing(&self) {
+        let state = self.state.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            index_workspace(&client, &state).await;
+            publish_all(&client, &state).await;
+            // Other files' tags teach the recognisers, so open documents may change.
+            let _ = client.semantic_tokens_refresh().await;
+        });
+    }
+}
+
+fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        (*message).to_owned()
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "unknown panic".to_owned()
+    }
+}
+
+fn file_of(snapshot: &Snapshot, uri: &Uri) -> Option<Arc<FileSnapshot>> {
+    let path = normalize(from_proto::file_path(uri)?);
+    snapshot.snap.file_by_path(&path).cloned()
+}
+
+/// Paths as the workspace keys them: absolute, with links resolved where the file
+/// exists, so that a file opened in the editor and found by the folder walk is one.
+pub fn normalize(path: PathBuf) -> PathBuf {
+    std::fs::canonicalize(&path).unwrap_or(path)
+}
+
+async fn publish_for_uri(client: &Client, state: &State, uri: &Uri) {
+    let (version, diagnostics) = {
+        let snapshot = state.snapshot();
+        let version = state.core().documents.get(uri).map(|doc| doc.version);
+        let Some(file) = file_of(&snapshot, uri) else {
+            return;
+        };
+        let view = View {
+            snap: &snapshot.snap,
+            encoding: snapshot.encoding,
+            open: &snapshot.open,
+        };
+        let diagnostics = match std::panic::catch_unwind(AssertUnwindSafe(|| {
+            ide::diagnostics(&snapshot.snap, file.id)
+                .iter()
+                .map(|d| view.diagnostic(&file, d))
+                .collect::<Vec<_>>()
+        })) {
+            Ok(diagnostics) => diagnostics,
+            Err(payload) => {
+                tracing::error!("diagnostics panicked: {}", panic_message(&payload));
+                return;
+            }
+        };
+        (version, diagnostics)
+    };
+    client
+        .publish_diagnostics(uri.clone(), diagnostics, version)
+        .await;
+}
+
+async fn publish_all(client: &Client, state: &State) {
+    let pull = state.support().pull_diagnostics;
+    let batches: Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> = {
+        let snapshot = state.snapshot();
+        let core = state.core();
+        let view = View {
+            snap: &snapshot.snap,
+            encoding: snapshot.encoding,
+            open: &snapshot.open,
+        };
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            let mut batches = Vec::new();
+            for file in snapshot.snap.files() {
+                let is_open = snapshot.open.contains_key(&file.path);
+                if is_open && pull {
+                    continue;
+                }
+                let diagnostics = ide::diagnostics(&snapshot.snap, file.id);
+                if diagnostics.is_empty() && !is_open {
+                    continue;
+                }
+                let Some(uri) = view.uri(&file.path) else {
+                    continue;
+                };
+                let version = core.documents.get(&uri).map(|doc| doc.version);
+                let items = diagnostics
+                    .iter()
+                    .map(|d| view.diagnostic(file, d))
+                    .collect();
+                batches.push((uri, items, version));
+            }
+            batches
+        }));
+        match result {
+            Ok(batches) => batches,
+            Err(payload) => {
+                tracing::error!("diagnostics panicked: {}", panic_message(&payload));
+                Vec::new()
+            }
+        }
+    };
+    for (uri, diagnostics, version) in batches {
+        client.publish_diagnostics(uri, diagnostics, version).await;
+    }
+}
+
+async fn index_workspace(client: &Client, state: &Arc<State>) {
+    let roots = state.roots();
+    if roots.is_empty() {
+        return;
+    }
+    let progress = if state.support().work_done_progress {
+        let token = lsp::NumberOrString::String(format!("accord/index/{}", state.next_result_id()));
+        match client.create_work_done_progress(token.clone()).await {
+            Ok(()) => Some(
+                client
+                    .progress(token, "Indexing articles")
+                    .with_percentage(0)
+                    .begin()
+                    .await,
+            ),
+            Err(error) => {
+                tracing::debug!("no progress: {error}");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
+    let worker_state = state.clone();
+    let worker = tokio::task::spawn_blocking(move || {
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            index_files(&worker_state, &roots, &|done, total| {
+                let _ = sender.send((done, total));
+            })
+        }));
+        match result {
+            Ok(count) => count,
+            Err(payload) => {
+                tracing::error!("indexing panicked: {}", panic_message(&payload));
+                0
+            }
+        }
+    });
+    while let Some((done, total)) = receiver.recv().await {
+        if let Some(progress) = &progress {
+            let percentage = (done * 100).checked_div(total).unwrap_or(100) as u32;
+            progress
+                .report_with_message(format!("{done}/{total} files"), percentage)
+                .await;
+        }
+    }
+    let count = worker.await.unwrap_or(0);
+    let entities = state.core().workspace.entity_count();
+    tracing::info!("indexed {count} files, {entities} entities");
+    if let Some(progress) = progress {
+        progress
+            .finish_with_message(format!("{count} files, {entities} entities"))
+            .await;
+    }
+}
+
+/// Reads every file of the roots into the workspace; returns how many were read.
+fn index_files(state: &State, roots: &[PathBuf], report: &dyn Fn(usize, usize)) -> usize {
+    let analyzer = analyzer_for_roots(roots);
+    state.core().workspace.set_analyzer(analyzer.clone());
+    let cache = crate::analysis::AnalyzerCache::default();
+    let accepts = |path: &std::path::Path| {
+        FileKind::of_path(path) == FileKind::Config || cache.accepts(path) || is_kb_file(path)
+    };
+    let kb_files: std::collections::HashSet<PathBuf> = analyzer
+        .kb
+        .entries()
+        .filter_map(|entry| entry.source.as_ref().map(|s| normalize(s.path.clone())))
+        .collect();
+    let is_kb = |path: &std::path::Path| kb_files.contains(&normalize(path.to_path_buf()));
+    let mut sources = crate::files::collect_files(roots, &|path| {
+        accepts(path) && (FileKind::of_path(path) != FileKind::KnowledgeBase || is_kb(path))
+    });
+    sources.retain(|source| source.error.is_none());
+    let total = sources.len();
+    report(0, total);
+    for (done, source) in sources.iter().enumerate() {
+        let path = normalize(source.path.clone());
+        if let Some(text) = read_text(&path, &analyzer) {
+            let mut core = state.core();
+            // The editor's text wins over the disk.
+            if !core.open_paths.contains_key(&path) {
+                core.workspace.set_file_text(&path, Arc::from(text));
+            }
+        }
+        if done % 64 == 63 || done + 1 == total {
+            report(done + 1, total);
+        }
+    }
+    total
+}
+
+/// Knowledge-base files are TOML files other than the configuration; which ones count
+/// is decided against the configuration's entries by the caller.
+fn is_kb_file(path: &std::path::Path) -> bool {
+    FileKind::of_path(path) == FileKind::KnowledgeBase
+}
+
+fn negotiate_encoding(capabilities: &lsp::ClientCapabilities) -> PositionEncoding {
+    let offered = capabilities
+        .general
+        .as_ref()
+        .and_then(|general| general.position_encodings.as_ref());
+    match offered {
+        Some(kinds) if kinds.contains(&lsp::PositionEncodingKind::UTF8) => PositionEncoding::Utf8,
+        _ => PositionEncoding::Wide(WideEncoding::Utf16),
+    }
+}
+
+fn encoding_kind(encoding: PositionEncoding) -> lsp::PositionEncodingKind {
+    match encoding {
+        PositionEncoding::Utf8 => lsp::PositionEncodingKind::UTF8,
+        PositionEncoding::Wide(WideEncoding::Utf16) => lsp::PositionEncodingKind::UTF16,
+        PositionEncoding::Wide(WideEncoding::Utf32) => lsp::PositionEncodingKind::UTF32,
+    }
+}
+
+fn client_support(capabilities: &lsp::ClientCapabilities) -> ClientSupport {
+    ClientSupport {
+        pull_diagnostics: capabilities
+            .text_document
+            .as_ref()
+            .is_some_and(|td| td.diagnostic.is_some()),
+        work_done_progress: capabilities
+            .window
+            .as_ref()
+            .and_then(|window| window.work_done_progress)
+            .unwrap_or(false),
+        watch_files: capabilities
+            .workspace
+            .as_ref()
+            .and_then(|ws| ws.did_change_watched_files.as_ref())
+            .and_then(|watch| watch.dynamic_registration)
+            .unwrap_or(false),
+    }
+}
+
+fn workspace_roots(params: &lsp::InitializeParams) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|folder| from_proto::file_path(&folder.uri))
+        .collect();
+    #[allow(deprecated)]
+    if roots.is_empty()
+        && let Some(root) = params.root_uri.as_ref().and_then(from_proto::file_path)
+    {
+        roots.push(root);
+    }
+    roots.into_iter().map(normalize).collect()
+}
+
+fn invalid_params(message: impl Into<String>) -> Error {
+    Error {
+        code: ErrorCode::InvalidParams,
+        message: message.into().into(),
+        data: None,
+    }
+}
+
+impl LanguageServer for Server {
+    async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
+        let encoding = negotiate_encoding(&params.capabilities);
+        *self
+            .state
+            .encoding
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = encoding;
+        let support = client_support(&params.capabilities);
+        *self
+            .state
+            .support
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = support;
+        *self.state.roots.write().unwrap_or_else(|e| e.into_inner()) = workspace_roots(&params);
+        if let Some(trace) = params.trace {
+            *self.state.trace.write().unwrap_or_else(|e| e.into_inner()) = trace;
+        }
+        tracing::info!(
+            "initialize: encoding {:?}, roots {:?}, {:?}",
+            encoding,
+            self.state.roots(),
+            support
+        );
+        let capabilities = lsp::ServerCapabilities {
+            position_encoding: Some(encoding_kind(encoding)),
+            text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+                lsp::TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                    save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
+                    ..Default::default()
+                },
+            )),
+            semantic_tokens_provider: Some(
+                lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                    lsp::SemanticTokensOptions {
+                        legend: semantic::legend(),
+                        range: Some(true),
+                        full: Some(lsp::SemanticTokensFullOptions::Delta { delta: Some(true) }),
+                        ..Default::default()
+                    },
+                ),
+            ),
+            hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+            definition_provider: Some(lsp::OneOf::Left(true)),
+            declaration_provider: Some(lsp::DeclarationCapability::Simple(true)),
+            references_provider: Some(lsp::OneOf::Left(true)),
+            document_highlight_provider: Some(lsp::OneOf::Left(true)),
+            workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+            document_symbol_provider: Some(lsp::OneOf::Left(true)),
+            folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+            inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+            code_lens_provider: Some(lsp::CodeLensOptions {
+                resolve_provider: Some(false),
+            }),
+            completion_provider: Some(lsp::CompletionOptions {
+                trigger_characters: Some(vec!["{".into(), " ".into(), "=".into()]),
+                ..Default::default()
+            }),
+            code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+                lsp::CodeActionOptions {
+                    code_action_kinds: Some(vec![
+                        lsp::CodeActionKind::QUICKFIX,
+                        lsp::CodeActionKind::REFACTOR,
+                    ]),
+                    ..Default::default()
+                },
+            )),
+            rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: Default::default(),
+            })),
+            execute_command_provider: Some(lsp::ExecuteCommandOptions {
+                commands: vec![SHOW_ENTITY_INDEX.to_owned(), REINDEX.to_owned()],
+                ..Default::default()
+            }),
+            diagnostic_provider: support.pull_diagnostics.then(|| {
+                lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
+                    identifier: Some("accord".to_owned()),
+                    inter_file_dependencies: true,
+                    workspace_diagnostics: false,
+                    work_done_progress_options: Default::default(),
+                })
+            }),
+            ..Default::default()
+        };
+        Ok(lsp::InitializeResult {
+            capabilities,
+            server_info: Some(lsp::ServerInfo {
+                name: "accord".to_owned(),
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        if self.state.support().watch_files {
+            self.register_watchers().await;
+        }
+        self.spawn_indexing();
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        tracing::info!("shutdown");
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let document = params.text_document;
+        let Some(path) = from_proto::file_path(&document.uri) else {
+            tracing::warn!("not a file URI: {}", document.uri.as_str());
+            return;
+        };
+        let path = normalize(path);
+        self.state
+            .open(document.uri.clone(), path, document.version, document.text);
+        self.schedule_diagnostics(document.uri.clone());
+        self.trace_message(format!("opened {}", document.uri.as_str()))
+            .await;
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        match self.state.change(&uri, version, params.content_changes) {
+            Ok(problems) => {
+                for problem in problems {
+                    tracing::warn!("{}: {problem}", uri.as_str());
+                }
+                self.schedule_diagnostics(uri);
+            }
+            Err(reason) => tracing::warn!("{reason}"),
+        }
+    }
+
+    async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {
+        let Some(path) = from_proto::file_path(&params.text_document.uri) else {
+            return;
+        };
+        if FileKind::of_path(&path) != FileKind::Article {
+            self.state.reload_analyzer();
+            self.publish_all().await;
+        }
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.state.bump_generation(&uri);
+        if let Some(path) = self.state.close(&uri) {
+            let still_indexed = self.state.snapshot().snap.file_by_path(&path).is_some();
+            if !still_indexed || self.state.support().pull_diagnostics {
+                self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            } else {
+                publish_for_uri(&self.client, &self.state, &uri).await;
+            }
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        let mut reload = false;
+        {
+            let mut core = self.state.core();
+            for change in params.changes {
+                let Some(path) = from_proto::file_path(&change.uri) else {
+                    continue;
+                };
+                let path = normalize(path);
+                if FileKind::of_path(&path) != FileKind::Article {
+                    reload = true;
+                }
+                // The editor's text wins over the disk.
+                if core.open_paths.contains_key(&path) {
+                    continue;
+                }
+                if change.typ == lsp::FileChangeType::DELETED {
+                    core.workspace.remove_file(&path);
+                } else if let Some(text) = read_text(&path, core.workspace.analyzer()) {
+                    core.workspace.set_file_text(&path, Arc::from(text));
+                }
+            }
+        }
+        if reload {
+            self.state.reload_analyzer();
+        }
+        self.publish_all().await;
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: lsp::SemanticTokensParams,
+    ) -> Result<Option<lsp::SemanticTokensResult>> {
+        let uri = params.text_document.uri;
+        let tokens = self.with_file("semanticTokens/full", &uri, |view, file| {
+            let tokens = ide::semantic_tokens(view.snap, file.id, None);
+            Some(semantic::encode(&tokens, &view.line_map(file)))
+        })?;
+        let Some(tokens) = tokens else {
+            return Ok(None);
+        };
+        let result_id = self.state.next_result_id();
+        self.state
+            .token_results
+            .insert(uri, (result_id.clone(), tokens.clone()));
+        Ok(Some(lsp::SemanticTokensResult::Tokens(
+            lsp::SemanticTokens {
+                result_id: Some(result_id),
+                data: tokens,
+            },
+        )))
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: lsp::SemanticTokensDeltaParams,
+    ) -> Result<Option<lsp::SemanticTokensFullDeltaResult>> {
+        let uri = params.text_document.uri;
+        let tokens = self.with_file("semanticTokens/full/delta", &uri, |view, file| {
+            let tokens = ide::semantic_tokens(view.snap, file.id, None);
+            Some(semantic::encode(&tokens, &view.line_map(file)))
+        })?;
+        let Some(tokens) = tokens else {
+            return Ok(None);
+        };
+        let result_id = self.state.next_result_id();
+        let previous = self
+            .state
+            .token_results
+            .insert(uri, (result_id.clone(), tokens.clone()));
+        match previous {
+            Some((previous_id, previous_tokens)) if previous_id == params.previous_result_id => {
+                Ok(Some(lsp::SemanticTokensFullDeltaResult::TokensDelta(
+                    lsp::SemanticTokensDelta {
+                        result_id: Some(result_id),
+                        edits: semantic::delta(&previous_tokens, &tokens),
+                    },
+                )))
+            }
+            // An unknown previous result: send everything.
+            _ => Ok(Some(lsp::SemanticTokensFullDeltaResult::Tokens(
+                lsp::SemanticTokens {
+                    result_id: Some(result_id),
+                    data: tokens,
+                },
+            ))),
+        }
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: lsp::SemanticTokensRangeParams,
+    ) -> Result<Option<lsp::SemanticTokensRangeResult>> {
+        let range = params.range;
+        let tokens = self.with_file(
+            "semanticTokens/range",
+            &params.text_document.uri,
+            |view, file| {
+                let map = view.line_map(file);
+                let range = map.text_range(range)?;
+                let tokens = ide::semantic_tokens(view.snap, file.id, Some(range));
+                Some(semantic::encode(&tokens, &map))
+            },
+        )?;
+        Ok(tokens.map(|data| {
+            lsp::SemanticTokensRangeResult::Tokens(lsp::SemanticTokens {
+                result_id: None,
+                data,
+            })
+        }))
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
+        let position = params.text_document_position_params;
+        self.with_file("hover", &position.text_document.uri, |view, file| {
+            let map = view.line_map(file);
+            let offset = map.offset(position.position);
+            let hover = ide::hover(
+                view.snap,
+                ide::FilePosition {
+                    file: file.id,
+                    offset,
+                },
+            )?;
+            Some(lsp::Hover {
+                contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                    kind: lsp::MarkupKind::Markdown,
+                    value: hover.markdown,
+                }),
+                range: Some(map.range(hover.range)),
+            })
+        })
+    }
+
+    async fn goto_definition(
+        &self,
+        params: lsp::GotoDefinitionParams,
+    ) -> Result<Option<lsp::GotoDefinitionResponse>> {
+        let position = params.text_document_position_params;
+        self.navigate("definition", position, ide::goto_definition)
+    }
+
+    async fn goto_declaration(
+        &self,
+        params: lsp::request::GotoDeclarationParams,
+    ) -> Result<Option<lsp::request::GotoDeclarationResponse>> {
+        let position = params.text_document_position_params;
+        self.navigate("declaration", position, ide::goto_declaration)
+    }
+
+    async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
+        let position = params.text_document_position;
+        let include_declaration = params.context.include_declaration;
+        self.with_file("references", &position.text_document.uri, |view, file| {
+            let offset = view.line_map(file).offset(position.position);
+            let found = ide::references(
+                view.snap,
+                ide::FilePosition {
+                    file: file.id,
+                    offset,
+                },
+                include_declaration,
+            );
+            Some(
+                found
+                    .iter()
+                    .filter_map(|r| view.location(r.file, r.range))
+                    .collect(),
+            )
+        })
+    }
+
+    async fn document_highlight(
+        &self,
+        params: lsp::DocumentHighlightParams,
+    ) -> Result<Option<Vec<lsp::DocumentHighlight>>> {
+        let position = params.text_document_position_params;
+        self.with_file(
+            "documentHighlight",
+            &position.text_document.uri,
+            |view, file| {
+                let map = view.line_map(file);
+                let offset = map.offset(position.position);
+                let ranges = ide::document_highlight(
+                    view.snap,
+                    ide::FilePosition {
+                        file: file.id,
+                        offset,
+                    },
+                );
+                Some(
+                    ranges
+                        .into_iter()
+                        .map(|range| lsp::DocumentHighlight {
+                            range: map.range(range),
+                            kind: Some(lsp::DocumentHighlightKind::TEXT),
+                        })
+                        .collect(),
+                )
+            },
+        )
+    }
+
+    async fn symbol(
+        &self,
+        params: lsp::WorkspaceSymbolParams,
+    ) -> Result<Option<lsp::WorkspaceSymbolResponse>> {
+        let snapshot = self.state.snapshot();
+        self.catching("workspace/symbol", &snapshot, |view| {
+            let symbols = ide::workspace_symbols(view.snap, &params.query);
+            #[allow(deprecated)]
+            let symbols = symbols
+                .iter()
+                .filter_map(|symbol| {
+                    Some(lsp::SymbolInformation {
+                        name: symbol.name.clone(),
+                        kind: to_proto::symbol_kind(symbol.kind),
+                        tags: None,
+                        deprecated: None,
+                        location: view.location(symbol.location.file, symbol.location.range)?,
+                        container_name: symbol.container.clone(),
+                    })
+                })
+                .collect();
+            Some(lsp::WorkspaceSymbolResponse::Flat(symbols))
+        })
+    }
+
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> Result<Option<lsp::DocumentSymbolResponse>> {
+        self.with_file("documentSymbol", &params.text_document.uri, |view, file| {
+            let map = view.line_map(file);
+            let symbols = ide::document_symbols(view.snap, file.id);
+            Some(lsp::DocumentSymbolResponse::Nested(
+                symbols
+                    .iter()
+                    .map(|symbol| to_proto::document_symbol(&map, symbol))
+                    .collect(),
+            ))
+        })
+    }
+
+    async fn folding_range(
+        &self,
+        params: lsp::FoldingRangeParams,
+    ) -> Result<Option<Vec<lsp::FoldingRange>>> {
+        self.with_file("foldingRange", &params.text_document.uri, |view, file| {
+            let map = view.line_map(file);
+            let ranges = ide::folding_ranges(view.snap, file.id);
+            Some(
+                ranges
+                    .into_iter()
+                    .filter_map(|range| {
+                        let range = map.range(range);
+                        (range.end.line > range.start.line).then_some(lsp::FoldingRange {
+                            start_line: range.start.line,
+                            start_character: None,
+                            end_line: range.end.line,
+                            end_character: None,
+                            kind: Some(lsp::FoldingRangeKind::Region),
+                            collapsed_text: None,
+                        })
+                    })
+                    .collect(),
+            )
+        })
+    }
+
+    async fn inlay_hint(
+        &self,
+        params: lsp::InlayHintParams,
+    ) -> Result<Option<Vec<lsp::InlayHint>>> {
+        let range = params.range;
+        self.with_file("inlayHint", &params.text_document.uri, |view, file| {
+            let map = view.line_map(file);
+            let range = map.text_range(range)?;
+            let hints = ide::inlay_hints(view.snap, file.id, range, &ide::InlayConfig::default());
+            Some(
+                hints
+                    .into_iter()
+                    .map(|hint| lsp::InlayHint {
+                        position: map.position(hint.offset),
+                        label: lsp::InlayHintLabel::String(hint.label),
+                        kind: match hint.kind {
+                            ide::InlayKind::DateValue => Some(lsp::InlayHintKind::TYPE),
+                            ide::InlayKind::AcronymExpansion => None,
+                        },
+                        text_edits: None,
+                        tooltip: None,
+                        padding_left: Some(true),
+                        padding_right: None,
+                        data: None,
+                    })
+                    .collect(),
+            )
+        })
+    }
+
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
+        let uri = params.text_document.uri;
+        self.with_file("codeLens", &uri, |view, file| {
+            let map = view.line_map(file);
+            let lenses = ide::code_lenses(view.snap, file.id);
+            Some(
+                lenses
+                    .into_iter()
+                    .map(|lens| {
+                        let range = map.range(lens.range);
+                        let locations: Vec<lsp::Location> = lens
+                            .targets
+                            .iter()
+                            .filter_map(|t| view.location(t.file, t.range))
+                            .collect();
+                        lsp::CodeLens {
+                            range,
+                            command: Some(lsp::Command {
+                                title: lens.title,
+                                command: "accord.showReferences".to_owned(),
+                                arguments: Some(vec![
+                                    serde_json::to_value(&uri).unwrap_or(Value::Null),
+                                    serde_json::to_value(range.start).unwrap_or(Value::Null),
+                                    serde_json::to_value(locations).unwrap_or(Value::Null),
+                                ]),
+                            }),
+                            data: None,
+                        }
+                    })
+                    .collect(),
+            )
+        })
+    }
+
+    async fn diagnostic(
+        &self,
+        params: lsp::DocumentDiagnosticParams,
+    ) -> Result<lsp::DocumentDiagnosticReportResult> {
+        let items = self.with_file(
+            "textDocument/diagnostic",
+            &params.text_document.uri,
+            |view, file| {
+                Some(
+                    ide::diagnostics(view.snap, file.id)
+                        .iter()
+                        .map(|d| view.diagnostic(file, d))
+                        .collect::<Vec<_>>(),
+                )
+            },
+        )?;
+        Ok(lsp::DocumentDiagnosticReportResult::Report(
+            lsp::DocumentDiagnosticReport::Full(lsp::RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items: items.unwrap_or_default(),
+                },
+            }),
+        ))
+    }
+
+    async fn completion(
+        &self,
+        params: lsp::CompletionParams,
+    ) -> Result<Option<lsp::CompletionResponse>> {
+        let position = params.text_document_position;
+        self.with_file("completion", &position.text_document.uri, |view, file| {
+            let map = view.line_map(file);
+            let offset = map.offset(position.position);
+            let completions = ide::completions(
+                view.snap,
+                ide::FilePosition {
+                    file: file.id,
+                    offset,
+                },
+            );
+            let items = completions
+                .into_iter()
+                .map(|completion| lsp::CompletionItem {
+                    label: completion.label,
+                    kind: Some(to_proto::completion_kind(completion.kind)),
+                    detail: completion.detail,
+                    documentation: completion.documentation.map(|doc| {
+                        lsp::Documentation::MarkupContent(lsp::MarkupContent {
+                            kind: lsp::MarkupKind::Markdown,
+                            value: doc,
+                        })
+                    }),
+                    text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+                        range: map.range(completion.replace),
+                        new_text: completion.insert,
+                    })),
+                    ..Default::default()
+                })
+                .collect();
+            Some(lsp::CompletionResponse::Array(items))
+        })
+    }
+
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> Result<Option<lsp::CodeActionResponse>> {
+        let range = params.range;
+        self.with_file("codeAction", &params.text_document.uri, |view, file| {
+            let map = view.line_map(file);
+            let range = map.text_range(range)?;
+            let mut actions: Vec<lsp::CodeActionOrCommand> = Vec::new();
+            let mut titles = std::collections::HashSet::new();
+            // Fixes carried by the diagnostics under the cursor or selection.
+            for diagnostic in ide::diagnostics(view.snap, file.id) {
+                let Some(fix) = &diagnostic.fix else { continue };
+                if !(diagnostic.range.intersects(range)
+                    || diagnostic.range.touches(range.start)
+                    || range.touches(diagnostic.range.start))
+                {
+                    continue;
+                }
+                let Some(uri) = view.uri(&file.path) else {
+                    continue;
+                };
+                titles.insert(fix.title.clone());
+                let edit = lsp::WorkspaceEdit {
+                    changes: Some(
+                        [(uri, view.text_edits(file, &fix.edits))]
+                            .into_iter()
+                            .collect(),
+                    ),
+                    ..Default::default()
+                };
+                actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                    title: fix.title.clone(),
+                    kind: Some(lsp::CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![view.diagnostic(file, &diagnostic)]),
+                    edit: Some(edit),
+                    is_preferred: Some(true),
+                    ..Default::default()
+                }));
+            }
+            let assists = ide::code_actions(
+                view.snap,
+                ide::FileRange {
+                    file: file.id,
+                    range,
+                },
+            );
+            for assist in assists {
+                if !titles.insert(assist.title.clone()) {
+                    continue;
+                }
+                actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                    title: assist.title,
+                    kind: Some(match assist.kind {
+                        ide::AssistKind::QuickFix => lsp::CodeActionKind::QUICKFIX,
+                        ide::AssistKind::Refactor => lsp::CodeActionKind::REFACTOR,
+                    }),
+                    edit: Some(view.workspace_edit(&assist.change)),
+                    ..Default::default()
+                }));
+            }
+            Some(actions)
+        })
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> Result<Option<lsp::PrepareRenameResponse>> {
+        self.with_file("prepareRename", &params.text_document.uri, |view, file| {
+            let map = view.line_map(file);
+            let offset = map.offset(params.position);
+            let range = ide::prepare_rename(
+                view.snap,
+                ide::FilePosition {
+                    file: file.id,
+                    offset,
+                },
+            )?;
+            Some(lsp::PrepareRenameResponse::Range(map.range(range)))
+        })
+    }
+
+    async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
+        let position = params.text_document_position;
+        let new_name = params.new_name;
+        let result = self.with_file("rename", &position.text_document.uri, |view, file| {
+            let offset = view.line_map(file).offset(position.position);
+            let change = ide::rename(
+                view.snap,
+                ide::FilePosition {
+                    file: file.id,
+                    offset,
+                },
+                &new_name,
+            );
+            Some(change.map(|change| view.workspace_edit(&change)))
+        })?;
+        match result {
+            None => Ok(None),
+            Some(Ok(edit)) => Ok(Some(edit)),
+            Some(Err(message)) => Err(invalid_params(message)),
+        }
+    }
+
+    async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<Value>> {
+        match params.command.as_str() {
+            SHOW_ENTITY_INDEX => {
+                let snapshot = self.state.snapshot();
+                self.catching(SHOW_ENTITY_INDEX, &snapshot, |view| {
+                    let entities: Vec<Value> = ide::entity_index(view.snap)
+                        .into_iter()
+                        .map(|entity| {
+                            serde_json::json!({
+                                "key": entity.key,
+                                "type": entity.ty,
+                                "name": entity.name,
+                                "mentions": entity.mentions,
+                                "articles": entity.articles,
+                            })
+                        })
+                        .collect();
+                    Some(Value::Array(entities))
+                })
+            }
+            REINDEX => {
+                self.state.reload_analyzer();
+                self.spawn_indexing();
+                Ok(None)
+            }
+            other => Err(invalid_params(format!("unknown command: {other}"))),
+        }
+    }
+}
+
+impl Server {
+    fn navigate(
+        &self,
+        feature: &'static str,
+        position: lsp::TextDocumentPositionParams,
+        find: fn(&crate::workspace::WorkspaceSnapshot, ide::FilePosition) -> Vec<ide::NavTarget>,
+    ) -> Result<Option<lsp::GotoDefinitionResponse>> {
+        self.with_file(feature, &position.text_document.uri, |view, file| {
+            let offset = view.line_map(file).offset(position.position);
+            let targets = find(
+                view.snap,
+                ide::FilePosition {
+                    file: file.id,
+                    offset,
+                },
+            );
+            let locations: Vec<lsp::Location> = targets
+                .iter()
+                .filter_map(|target| view.location(target.file, target.focus_range))
+                .collect();
+            Some(lsp::GotoDefinitionResponse::Array(locations))
+        })
+    }
+}

@@ -1,0 +1,599 @@
+//! End-to-end tests of `accord lsp`: the real binary over standard input and output with
+//! Content-Length framing, as an editor drives it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A minimal editor: sends requests and notifications, answers the server's own
+/// requests with `null`, and keeps every notification it receives.
+struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    messages: Receiver<Value>,
+    next_id: i64,
+    notifications: Vec<Value>,
+    server_requests: Vec<String>,
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .arg("lsp")
+            .env("ACCORD_LOG", "accord=debug,warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start accord lsp");
+        let stdout = child.stdout.take().expect("stdout");
+        let (sender, messages) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if sender.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        Client {
+            stdin: child.stdin.take(),
+            child,
+            messages,
+            next_id: 1,
+            notifications: Vec::new(),
+            server_requests: Vec::new(),
+        }
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = serde_json::to_string(message).expect("serialise");
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+        stdin.flush().expect("flush");
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and returns its response (with `result` or `error`).
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let message = self.receive(deadline, method);
+            if message.get("method").is_none() && message["id"] == json!(id) {
+                return message;
+            }
+        }
+    }
+
+    /// The result of a request that must succeed.
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        let response = self.request(method, params);
+        assert!(
+            response.get("error").is_none(),
+            "{method} failed: {response}"
+        );
+        response["result"].clone()
+    }
+
+    /// Receives one message, answering server requests and keeping notifications.
+    fn receive(&mut self, deadline: Instant, waiting_for: &str) -> Value {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let message = match self.messages.recv_timeout(left) {
+            Ok(message) => message,
+            Err(RecvTimeoutError::Timeout) => panic!("timed out waiting for {waiting_for}"),
+            Err(RecvTimeoutError::Disconnected) => {
+                panic!("server closed while waiting for {waiting_for}")
+            }
+        };
+        if let Some(method) = message.get("method").and_then(Value::as_str) {
+            if message.get("id").is_some() {
+                self.server_requests.push(method.to_owned());
+                let id = message["id"].clone();
+                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
+            } else {
+                self.notifications.push(message.clone());
+            }
+        }
+        message
+    }
+
+    /// Waits for a notification matching `accept`, among those already received first.
+    fn wait_for(&mut self, what: &str, accept: impl Fn(&Value) -> bool) -> Value {
+        if let Some(found) = self.notifications.iter().find(|n| accept(n)) {
+            return found.clone();
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let message = self.receive(deadline, what);
+            if message.get("id").is_none() && accept(&message) {
+                return message;
+            }
+        }
+    }
+
+    /// Waits for the diagnostics of `uri` at `version`.
+    fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let message = self.wait_for("publishDiagnostics", |n| {
+            n["method"] == "textDocument/publishDiagnostics"
+                && n["params"]["uri"] == uri
+                && n["params"]["version"] == version
+        });
+        message["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn shutdown(mut self) {
+        let response = self.request("shutdown", Value::Null);
+        assert!(response.get("error").is_none(), "{response}");
+        self.notify("exit", Value::Null);
+        drop(self.stdin.take());
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                assert!(status.success(), "exit status {status}");
+                return;
+            }
+            assert!(Instant::now() < deadline, "server did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length: ") {
+            length = value.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+/// A copy of the example workspace in a temporary folder.
+fn example_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    copy_dir(&examples, dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn uri(path: &Path) -> String {
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    format!("file://{}", path.display())
+}
+
+fn initialize(client: &mut Client, root: &Path, encodings: &[&str], pull: bool) -> Value {
+    let mut text_document = json!({
+        "semanticTokens": {
+            "requests": {"full": {"delta": true}, "range": true},
+            "tokenTypes": [],
+            "tokenModifiers": [],
+            "formats": ["relative"],
+        },
+        "synchronization": {"dynamicRegistration": false},
+    });
+    if pull {
+        text_document["diagnostic"] = json!({"dynamicRegistration": false});
+    }
+    let result = client.call(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": uri(root),
+            "workspaceFolders": [{"uri": uri(root), "name": "examples"}],
+            "capabilities": {
+                "general": {"positionEncodings": encodings},
+                "window": {"workDoneProgress": true},
+                "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
+                "textDocument": text_document,
+            },
+            "trace": "off",
+        }),
+    );
+    client.notify("initialized", json!({}));
+    result
+}
+
+/// Waits until indexing reports its end; returns how many files it indexed.
+fn wait_for_indexing(client: &mut Client) -> usize {
+    let end = client.wait_for("indexing to end", |n| {
+        n["method"] == "$/progress" && n["params"]["value"]["kind"] == "end"
+    });
+    let message = end["params"]["value"]["message"].as_str().unwrap_or("");
+    message
+        .split_whitespace()
+        .next()
+        .and_then(|count| count.parse().ok())
+        .unwrap_or_else(|| panic!("no file count in {end}"))
+}
+
+/// The text of a document with an en dash, an accented letter and an emoji on the
+/// line that is edited, and a tag after them.
+const DOCUMENT: &str =
+    "Talks \u{1F600} café – in [Seoul]{place}\nOfficials met on Monday.\ndate2025-12-10\n";
+
+fn position(line: u32, character: u32) -> Value {
+    json!({"line": line, "character": character})
+}
+
+fn range(start: (u32, u32), end: (u32, u32)) -> Value {
+    json!({"start": position(start.0, start.1), "end": position(end.0, end.1)})
+}
+
+fn unknown_type_range(diagnostics: &[Value]) -> Option<Value> {
+    diagnostics
+        .iter()
+        .find(|d| d["code"] == "unknown-type")
+        .map(|d| d["range"].clone())
+}
+
+/// Column of the tag type `place` in `DOCUMENT`, in UTF-16 units and in bytes.
+const TYPE_COL_UTF16: u32 = 27;
+const TYPE_COL_UTF8: u32 = 32;
+
+fn edit_and_check(client: &mut Client, doc_uri: &str, type_col: u32, emoji_width: u32) {
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": doc_uri, "languageId": "article", "version": 1, "text": DOCUMENT}}),
+    );
+    let diagnostics = client.diagnostics(doc_uri, 1);
+    assert_eq!(unknown_type_range(&diagnostics), None, "{diagnostics:?}");
+
+    // Two changes in one notification: misspell the type, then insert an emoji at the
+    // start of the line, which moves the misspelling by the emoji's width.
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": doc_uri, "version": 2},
+            "contentChanges": [
+                {"range": range((0, type_col + 2), (0, type_col + 2)), "text": "a"},
+                {"range": range((0, 0), (0, 0)), "text": "\u{1F30D}"},
+            ],
+        }),
+    );
+    let diagnostics = client.diagnostics(doc_uri, 2);
+    let start = type_col + emoji_width;
+    assert_eq!(
+        unknown_type_range(&diagnostics),
+        Some(range((0, start), (0, start + 6))),
+        "{diagnostics:?}"
+    );
+
+    // A stale version is ignored; a reversed range is rejected; the text stays.
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": doc_uri, "version": 2},
+            "contentChanges": [{"range": range((0, 0), (0, 0)), "text": "xx"}],
+        }),
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": doc_uri, "version": 3},
+            "contentChanges": [{"range": range((0, 5), (0, 1)), "text": "yy"}],
+        }),
+    );
+    let diagnostics = client.diagnostics(doc_uri, 3);
+    assert_eq!(
+        unknown_type_range(&diagnostics),
+        Some(range((0, start), (0, start + 6))),
+        "{diagnostics:?}"
+    );
+
+    // Undo the misspelling with a range past the end of the line, which clamps.
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": doc_uri, "version": 4},
+            "contentChanges": [{"range": range((0, start), (0, 999)), "text": "place}"}],
+        }),
+    );
+    let diagnostics = client.diagnostics(doc_uri, 4);
+    assert_eq!(unknown_type_range(&diagnostics), None, "{diagnostics:?}");
+}
+
+#[test]
+fn utf16_session_edits_and_answers_every_request() {
+    let workspace = example_workspace();
+    let root = workspace.path();
+    let mut client = Client::start();
+    let init = initialize(&mut client, root, &["utf-16"], false);
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(init["capabilities"]["textDocumentSync"]["change"], 2);
+    let legend = &init["capabilities"]["semanticTokensProvider"]["legend"];
+    assert!(
+        legend["tokenTypes"]
+            .as_array()
+            .is_some_and(|t| t.len() >= 8)
+    );
+    // Four example articles, the configuration and its two knowledge-base files, and
+    // the evaluation folder's configuration and three articles.
+    assert_eq!(wait_for_indexing(&mut client), 11);
+    assert!(
+        client
+            .server_requests
+            .iter()
+            .any(|m| m == "client/registerCapability"),
+        "{:?}",
+        client.server_requests
+    );
+    assert!(
+        client
+            .server_requests
+            .iter()
+            .any(|m| m == "window/workDoneProgress/create")
+    );
+
+    let doc_path = root.join("edited.article");
+    std::fs::write(&doc_path, "").expect("write");
+    let doc_uri = uri(&doc_path);
+    edit_and_check(&mut client, &doc_uri, TYPE_COL_UTF16, 2);
+
+    // The configuration excludes the broken examples from indexing, so their problems
+    // are not published.
+    let broken = uri(&root.join("broken/unknown-type.article"));
+    assert!(
+        !client
+            .notifications
+            .iter()
+            .any(|n| n["params"]["uri"] == broken.as_str()),
+        "excluded files were indexed"
+    );
+
+    answers_every_request(&mut client, &doc_uri, root);
+    client.shutdown();
+}
+
+#[test]
+fn utf8_session_counts_bytes() {
+    let workspace = example_workspace();
+    let root = workspace.path();
+    let mut client = Client::start();
+    let init = initialize(&mut client, root, &["utf-8", "utf-16"], true);
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    assert!(init["capabilities"]["diagnosticProvider"].is_object());
+    let doc_path = root.join("edited.article");
+    std::fs::write(&doc_path, "").expect("write");
+    let doc_uri = uri(&doc_path);
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": doc_uri, "languageId": "article", "version": 1, "text": DOCUMENT}}),
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": doc_uri, "version": 2},
+            "contentChanges": [
+                {"range": range((0, TYPE_COL_UTF8 + 2), (0, TYPE_COL_UTF8 + 2)), "text": "a"},
+                {"range": range((0, 0), (0, 0)), "text": "\u{1F30D}"},
+            ],
+        }),
+    );
+    // A pulling client asks; the answer reflects every change sent before.
+    let report = client.call(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": doc_uri}}),
+    );
+    assert_eq!(report["kind"], "full");
+    let items = report["items"].as_array().cloned().unwrap_or_default();
+    let start = TYPE_COL_UTF8 + 4;
+    assert_eq!(
+        unknown_type_range(&items),
+        Some(range((0, start), (0, start + 6))),
+        "{items:?}"
+    );
+    client.shutdown();
+}
+
+/// Line lengths of a text in UTF-16 units, to check that positions lie inside it.
+fn line_lengths(text: &str) -> Vec<u32> {
+    text.split('\n')
+        .map(|line| line.encode_utf16().count() as u32)
+        .collect()
+}
+
+fn assert_position_inside(position: &Value, lines: &[u32], what: &str) {
+    let line = position["line"].as_u64().expect("line") as usize;
+    let character = position["character"].as_u64().expect("character") as u32;
+    assert!(line < lines.len(), "{what}: line {line} past the end");
+    assert!(
+        character <= lines[line],
+        "{what}: column {character} past the end of line {line}"
+    );
+}
+
+fn answers_every_request(client: &mut Client, doc_uri: &str, root: &Path) {
+    let annotated_path: PathBuf = root.join("annotated.article");
+    let annotated = uri(&annotated_path);
+    let text = std::fs::read_to_string(&annotated_path).expect("read annotated");
+    let lines = line_lengths(&text);
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": annotated, "languageId": "article", "version": 1, "text": text}}),
+    );
+    let doc = json!({"uri": annotated});
+    // On `Korea` of the first tag.
+    let at = json!({"textDocument": doc, "position": position(0, 2)});
+
+    let full = client.call(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": doc}),
+    );
+    let data = full["data"].as_array().cloned().unwrap_or_default();
+    assert_eq!(data.len() % 5, 0);
+    let (mut line, mut col) = (0u64, 0u64);
+    for token in data.chunks(5) {
+        let delta_line = token[0].as_u64().expect("u32");
+        col = if delta_line == 0 { col } else { 0 } + token[1].as_u64().expect("u32");
+        line += delta_line;
+        let end = col + token[2].as_u64().expect("u32");
+        assert!(end as u32 <= lines[line as usize], "token past its line");
+    }
+    let result_id = full["resultId"].as_str().expect("result id").to_owned();
+    let delta = client.call(
+        "textDocument/semanticTokens/full/delta",
+        json!({"textDocument": doc, "previousResultId": result_id}),
+    );
+    // Nothing changed: a delta without edits.
+    assert_eq!(delta["edits"], json!([]), "{delta}");
+    let ranged = client.call(
+        "textDocument/semanticTokens/range",
+        json!({"textDocument": doc, "range": range((0, 0), (2, 0))}),
+    );
+    assert!(ranged["data"].is_array());
+
+    let hover = client.call("textDocument/hover", at.clone());
+    if !hover.is_null() {
+        assert_eq!(hover["contents"]["kind"], "markdown");
+        assert_position_inside(&hover["range"]["end"], &lines, "hover");
+    }
+    for method in [
+        "textDocument/definition",
+        "textDocument/declaration",
+        "textDocument/documentHighlight",
+    ] {
+        let result = client.call(method, at.clone());
+        assert!(result.is_null() || result.is_array(), "{method}: {result}");
+    }
+    let references = client.call(
+        "textDocument/references",
+        json!({"textDocument": doc, "position": position(0, 2), "context": {"includeDeclaration": true}}),
+    );
+    assert!(references.is_array());
+    for location in references.as_array().into_iter().flatten() {
+        assert!(
+            location["uri"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("file://"))
+        );
+    }
+    let symbols = client.call("workspace/symbol", json!({"query": "korea"}));
+    assert!(symbols.is_array());
+    let outline = client.call("textDocument/documentSymbol", json!({"textDocument": doc}));
+    assert!(outline.is_array());
+    let folds = client.call("textDocument/foldingRange", json!({"textDocument": doc}));
+    assert!(folds.is_array());
+    let hints = client.call(
+        "textDocument/inlayHint",
+        json!({"textDocument": doc, "range": range((0, 0), (lines.len() as u32, 0))}),
+    );
+    assert!(hints.is_array());
+    let lenses = client.call("textDocument/codeLens", json!({"textDocument": doc}));
+    assert!(lenses.is_array());
+    let completion = client.call(
+        "textDocument/completion",
+        json!({"textDocument": doc, "position": position(0, 9)}),
+    );
+    assert!(completion.is_array() || completion.is_null());
+    let actions = client.call(
+        "textDocument/codeAction",
+        json!({"textDocument": doc, "range": range((0, 0), (0, 5)), "context": {"diagnostics": []}}),
+    );
+    assert!(actions.is_array());
+    let prepare = client.request("textDocument/prepareRename", at.clone());
+    assert!(prepare.get("error").is_none(), "{prepare}");
+    let index = client.call(
+        "workspace/executeCommand",
+        json!({"command": "accord.showEntityIndex", "arguments": []}),
+    );
+    assert!(index.is_array());
+
+    // A misspelt type in the edited document offers its fix as a quick fix.
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": doc_uri, "version": 10},
+            "contentChanges": [{"text": "Talks\n[Seoul]{plaace} met.\ndate2025-12-10\n"}],
+        }),
+    );
+    let diagnostics = client.diagnostics(doc_uri, 10);
+    let fixed = unknown_type_range(&diagnostics).expect("unknown-type reported");
+    let actions = client.call(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": doc_uri}, "range": fixed, "context": {"diagnostics": diagnostics}}),
+    );
+    let quick_fix = actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| {
+            a["kind"] == "quickfix" && a["title"].as_str().is_some_and(|t| t.contains("place"))
+        })
+        .unwrap_or_else(|| panic!("no quick fix in {actions}"));
+    let edits = &quick_fix["edit"]["changes"][doc_uri];
+    assert_eq!(edits[0]["newText"], "place", "{quick_fix}");
+    assert_eq!(edits[0]["range"], fixed);
+
+    // Unknown documents, positions past the end and reversed ranges answer emptily.
+    let unknown = json!({"uri": uri(&root.join("missing.article"))});
+    let result = client.call(
+        "textDocument/hover",
+        json!({"textDocument": unknown, "position": position(0, 0)}),
+    );
+    assert!(result.is_null());
+    let result = client.call(
+        "textDocument/hover",
+        json!({"textDocument": doc, "position": position(100_000, 7)}),
+    );
+    assert!(result.is_null() || result.is_object());
+    let result = client.call(
+        "textDocument/codeAction",
+        json!({"textDocument": doc, "range": range((2, 0), (0, 0)), "context": {"diagnostics": []}}),
+    );
+    assert!(result.is_null());
+    let response = client.request(
+        "workspace/executeCommand",
+        json!({"command": "accord.noSuchCommand"}),
+    );
+    assert!(response.get("error").is_some());
+    let reindexed = client.call(
+        "workspace/executeCommand",
+        json!({"command": "accord.reindex"}),
+    );
+    assert!(reindexed.is_null());
+}
