@@ -276,3 +276,6 @@ pub fn diagnostics(snap: &WorkspaceSnapshot, file: FileId) -> Vec<Diagnostic> {
         .map(|file| file.diagnostics.clone())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests;

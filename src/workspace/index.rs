@@ -405,13 +405,13 @@ impl Workspace {
                     None => {
                         self.recognitions.fetch_add(1, Ordering::Relaxed);
                         self.analyzer.recognizer.recognize(
-                        &ArticleText {
-                            text: &plain.text,
-                            title,
-                            date,
-                        },
-                        &self.lexicon,
-                    )
+                            &ArticleText {
+                                text: &plain.text,
+                                title,
+                                date,
+                            },
+                            &self.lexicon,
+                        )
                     }
                 };
                 ArticleAnalysis { plain, recognized }

@@ -1,0 +1,583 @@
+//! Editor-feature tests over multi-file fixtures: markers under expected ranges, and
+//! snapshots of structured results.
+
+mod fixture;
+
+use expect_test::expect;
+
+use crate::ide::{self, FileRange, InlayConfig, TokenModifier, TokenType};
+use crate::text::TextRange;
+
+use fixture::{Fixture, parse};
+
+const KB: &str = r#"//- /ws/kb/agreements.toml
+[[entity]]
+key = "korus-fta"
+type = "agreement"
+name = "Korea–U.S. Free Trade Agreement"
+aliases = ["KORUS FTA", "Korea-US FTA"]
+description = "The free trade agreement between Korea and the United States."
+"#;
+
+fn with_kb(articles: &str) -> Fixture {
+    parse(&format!("{KB}{articles}"))
+}
+
+fn check_ranges(fixture: &Fixture, mut actual: Vec<FileRange>) {
+    actual.sort();
+    let describe = |ranges: &[FileRange]| -> Vec<String> {
+        ranges.iter().map(|r| fixture.describe(*r)).collect()
+    };
+    assert_eq!(
+        describe(&actual),
+        describe(&fixture.marked_ranges()),
+        "results (left) differ from the marked ranges (right)"
+    );
+}
+
+#[test]
+fn definition_reaches_the_entry_and_other_articles_whatever_the_spelling() {
+    let fixture = with_kb(
+        r#"//- /ws/a.article
+Ministers Review the Korea-US FTA
+Talks on the [Korea-US$0 FTA]{agreement ref=korus-fta} went on. The [KORUS FTA]{agreement ref=korus-fta} matters. date2025-03-04
+-
+Another Story
+The [Korea–U.S. FTA]{agreement ref=korus-fta} was discussed again. date2025-03-05
+     ^^^^^^^^^^^^^^
+//- /ws/b.article
+Trade Committee Meets
+Officials said the [Korea–U.S. FTA]{agreement ref=korus-fta} needs review. date2025-04-01
+                    ^^^^^^^^^^^^^^
+"#,
+    );
+    let mut targets: Vec<FileRange> = ide::goto_definition(&fixture.snap, fixture.cursor())
+        .into_iter()
+        .map(|t| FileRange {
+            file: t.file,
+            range: t.focus_range,
+        })
+        .collect();
+    // The entry's key is the first target; markers cannot go into the TOML header.
+    let entry = targets.remove(0);
+    assert_eq!(
+        fixture.describe(entry),
+        "/ws/kb/agreements.toml 2:8 \"korus-fta\""
+    );
+    check_ranges(&fixture, targets);
+}
+
+#[test]
+fn references_cover_every_file_and_the_entry() {
+    let fixture = with_kb(
+        r#"//- /ws/a.article
+Talks Resume
+The [Korea-US FTA]{agreement ref=korus-fta} was $0reviewed; the [KORUS FTA]{agreement ref=korus-fta} stays. date2025-03-04
+     ^^^^^^^^^^^^                                              ^^^^^^^^^
+//- /ws/b.article
+Committee Meets
+The [Korea–U.S. FTA]{agreement ref=korus-fta} was named. date2025-04-01
+     ^^^^^^^^^^^^^^
+"#,
+    );
+    let cursor = fixture.cursor();
+    let on_tag = crate::ide::FilePosition {
+        file: cursor.file,
+        offset: fixture
+            .snap
+            .file(cursor.file)
+            .expect("open")
+            .text
+            .find("Korea-US")
+            .expect("text"),
+    };
+    check_ranges(&fixture, ide::references(&fixture.snap, on_tag, false));
+    let with_entry = ide::references(&fixture.snap, on_tag, true);
+    assert_eq!(with_entry.len(), 4);
+    assert_eq!(
+        fixture.describe(with_entry[0]),
+        "/ws/kb/agreements.toml 2:8 \"korus-fta\""
+    );
+    // Plain text between mentions refers to nothing.
+    assert!(ide::references(&fixture.snap, cursor, true).is_empty());
+    let highlights = ide::document_highlight(&fixture.snap, on_tag);
+    assert_eq!(highlights.len(), 2);
+}
+
+#[test]
+fn hover_shows_entry_acronym_date_and_counts() {
+    let fixture = with_kb(
+        r#"//- /ws/a.article
+Talks on the Korea-US FTA
+The [Korea-US FTA]{agreement ref=korus-fta} was$0 reviewed. date2025-03-04
+//- /ws/b.article
+Committee Meets
+The [Korea–U.S. FTA]{agreement ref=korus-fta} was named. date2025-04-01
+"#,
+    );
+    let text = &fixture.snap.file(fixture.cursor().file).expect("open").text;
+    let at = text.find("Korea-US FTA]").expect("text");
+    let hover = ide::hover(
+        &fixture.snap,
+        crate::ide::FilePosition {
+            file: fixture.cursor().file,
+            offset: at + 2,
+        },
+    )
+    .expect("a tag has a hover");
+    expect![[r#"
+        **agreement** `korus-fta`
+
+        ### Korea–U.S. Free Trade Agreement
+
+        The free trade agreement between Korea and the United States.
+
+        Aliases: KORUS FTA, Korea-US FTA
+
+        2 mentions in 2 articles (first 2025-03-04, latest 2025-04-01)
+    "#]]
+    .assert_eq(&hover.markdown);
+    assert_eq!(
+        &text[hover.range.start..hover.range.end],
+        "[Korea-US FTA]{agreement ref=korus-fta}"
+    );
+}
+
+#[test]
+fn hover_on_dates_and_acronyms() {
+    let fixture = parse(
+        r#"//- /ws/a.article
+Exports Rise
+The United States Trade Representative (USTR) met officials on Monday. The USTR said so. date2025-03-05
+"#,
+    );
+    let file = fixture.file_id("/ws/a.article");
+    let text = fixture.snap.file(file).expect("open").text.clone();
+    let hover_at = |needle: &str| {
+        let offset = text.rfind(needle).expect("text") + 1;
+        ide::hover(&fixture.snap, crate::ide::FilePosition { file, offset })
+            .map(|h| h.markdown)
+            .unwrap_or_default()
+    };
+    expect![[r#"
+        **date**
+
+        ### Monday
+
+        Date: `2025-03-03` (day)
+    "#]]
+    .assert_eq(&hover_at("Monday"));
+    expect![[r#"
+        **org** `ustr`
+
+        ### US Trade Representative
+
+        Aliases: U.S. Trade Representative, USTR, Office of the US Trade Representative, Office of the U.S. Trade Representative, United States Trade Representative
+
+        Acronym of: United States Trade Representative
+
+        3 mentions in 1 article (2025-03-05)
+    "#]].assert_eq(&hover_at("USTR"));
+}
+
+fn render_tokens(fixture: &Fixture, path: &str) -> String {
+    let file = fixture.file_id(path);
+    let text = fixture.snap.file(file).expect("open").text.clone();
+    let tokens = ide::semantic_tokens(&fixture.snap, file, None);
+    let mut out = String::new();
+    let mut previous_end = 0;
+    for token in &tokens {
+        assert!(
+            token.range.start >= previous_end,
+            "tokens overlap or are unsorted"
+        );
+        assert!(!token.range.is_empty());
+        let slice = text
+            .get(token.range.start..token.range.end)
+            .expect("tokens are on char boundaries");
+        assert!(!slice.contains('\n'), "a token spans lines");
+        previous_end = token.range.end;
+        let modifiers: Vec<&str> = TokenModifier::ALL
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| token.modifiers & (1 << i) != 0)
+            .map(|(_, m)| m.as_str())
+            .collect();
+        out.push_str(&format!("{:?} {}", slice, token.ty.as_str()));
+        if !modifiers.is_empty() {
+            out.push_str(&format!(" [{}]", modifiers.join(",")));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn semantic_tokens_split_tags_and_handle_wide_characters() {
+    let fixture = parse(
+        "//- /ws/a.article
+-
+Café Talks – Seoul’s Plan 🙂
+The [[Korea]{place}–[UK]{place} FTA]{agreement ref=korea-uk-fta} was signed in Seoul on Monday 🙂. Visitors from Mexico came later. date: 2025-03-05
+-
+No Date Here
+Officials met on Monday.
+",
+    );
+    expect![[r#"
+        "-" separator
+        "Café Talks" event [recognized]
+        " – " title
+        "Seoul" place [recognized]
+        "’s Plan 🙂" title
+        "[" tagBracket
+        "[" tagBracket
+        "Korea" place [tagged]
+        "]" tagBracket
+        "{" tagBracket
+        "place" tagType
+        "}" tagBracket
+        "–" agreement [tagged]
+        "[" tagBracket
+        "UK" place [tagged]
+        "]" tagBracket
+        "{" tagBracket
+        "place" tagType
+        "}" tagBracket
+        " FTA" agreement [tagged]
+        "]" tagBracket
+        "{" tagBracket
+        "agreement" tagType
+        "ref" attributeName
+        "korea-uk-fta" attributeValue
+        "}" tagBracket
+        "Seoul" place [recognized]
+        "Monday" date [recognized]
+        "Mexico" place [recognized]
+        "date: 2025-03-05" dateMarker
+        "-" separator
+        "No Date Here" title
+        "Monday" date [recognized,unresolved]
+    "#]]
+    .assert_eq(&render_tokens(&fixture, "/ws/a.article"));
+    // The legend lists every type once, so indices are stable.
+    assert_eq!(TokenType::ALL.len(), 15);
+    assert_eq!(TokenType::Percent.index(), 7);
+}
+
+#[test]
+fn positions_on_lines_with_wide_characters() {
+    let fixture = parse(
+        r#"//- /ws/a.article
+Talks in Seoul
+Café owners – and the [Ministry of Trade, Industry and Resources]{org ref=motir}’s 🙂 staff met the [MO$0TIR]{org ref=motir}. date2025-03-05
+                       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^                                    ^^^^^
+"#,
+    );
+    let highlights = ide::document_highlight(&fixture.snap, fixture.cursor())
+        .into_iter()
+        .map(|range| FileRange {
+            file: fixture.cursor().file,
+            range,
+        })
+        .collect();
+    check_ranges(&fixture, highlights);
+}
+
+#[test]
+fn rename_changes_every_ref_and_the_entry_key() {
+    let fixture = with_kb(
+        r#"//- /ws/a.article
+Talks Resume
+The [Korea-US FTA]{agreement ref=korus$0-fta} and the [U.S.]{place ref=united-states} met. date2025-03-04
+//- /ws/b.article
+Committee Meets
+The [Korea–U.S. FTA]{agreement ref=korus-fta} was named. date2025-04-01
+"#,
+    );
+    let cursor = fixture.cursor();
+    let range = ide::prepare_rename(&fixture.snap, cursor).expect("a ref value renames");
+    let text = &fixture.snap.file(cursor.file).expect("open").text;
+    assert_eq!(&text[range.start..range.end], "korus-fta");
+    let change = ide::rename(&fixture.snap, cursor, "korea-us-fta").expect("a valid key");
+    expect![[r#"
+        //- /ws/a.article
+        Talks Resume
+        The [Korea-US FTA]{agreement ref=korea-us-fta} and the [U.S.]{place ref=united-states} met. date2025-03-04
+        //- /ws/b.article
+        Committee Meets
+        The [Korea–U.S. FTA]{agreement ref=korea-us-fta} was named. date2025-04-01
+    "#]].assert_eq(&fixture.apply(&change));
+    assert!(ide::rename(&fixture.snap, cursor, "Not A Key").is_err());
+    // Plain text is not renamable.
+    let plain = crate::ide::FilePosition {
+        file: cursor.file,
+        offset: 1,
+    };
+    assert!(ide::prepare_rename(&fixture.snap, plain).is_none());
+}
+
+#[test]
+fn code_actions_tag_mentions_and_fix_diagnostics() {
+    let fixture = parse(
+        r#"//- /ws/a.article
+Trade Talks
+The United States Trade Representative (USTR) spoke. Later the US$0TR left, and the USTR came back. date: 2025-03-04
+//- /ws/b.article
+Another Story
+The USTR said little. date2025-03-05
+"#,
+    );
+    let cursor = fixture.cursor();
+    let assists = ide::code_actions(
+        &fixture.snap,
+        FileRange {
+            file: cursor.file,
+            range: TextRange::empty(cursor.offset),
+        },
+    );
+    let titles: Vec<&str> = assists.iter().map(|a| a.title.as_str()).collect();
+    expect![[r#"
+        [
+            "Tag `USTR` as org",
+            "Tag all 4 mentions of `ustr` in this file",
+            "Tag all 5 mentions of `ustr` in the workspace",
+        ]
+    "#]]
+    .assert_debug_eq(&titles);
+    let tag_all = assists
+        .iter()
+        .find(|a| a.title.contains("in the workspace"))
+        .expect("a workspace-wide assist");
+    expect![[r#"
+        //- /ws/a.article
+        Trade Talks
+        The [United States Trade Representative]{org ref=ustr} ([USTR]{org ref=ustr}) spoke. Later the [USTR]{org ref=ustr} left, and the [USTR]{org ref=ustr} came back. date: 2025-03-04
+        //- /ws/b.article
+        Another Story
+        The [USTR]{org ref=ustr} said little. date2025-03-05
+    "#]].assert_eq(&fixture.apply(&tag_all.change));
+
+    // An unknown ref offers a knowledge-base entry.
+    let fixture = with_kb(
+        r#"//- /ws/a.article
+Talks
+The [Bilateral Chip Pact]{agreement ref=chip$0-pact} was signed. date2025-03-04
+"#,
+    );
+    let cursor = fixture.cursor();
+    let assists = ide::code_actions(
+        &fixture.snap,
+        FileRange {
+            file: cursor.file,
+            range: TextRange::empty(cursor.offset),
+        },
+    );
+    let add = assists
+        .iter()
+        .find(|a| a.title.contains("knowledge base"))
+        .expect("an assist adds the entry");
+    expect![[r#"
+        //- /ws/kb/agreements.toml
+        [[entity]]
+        key = "korus-fta"
+        type = "agreement"
+        name = "Korea–U.S. Free Trade Agreement"
+        aliases = ["KORUS FTA", "Korea-US FTA"]
+        description = "The free trade agreement between Korea and the United States."
+
+        [[entity]]
+        key = "chip-pact"
+        type = "agreement"
+        name = "Bilateral Chip Pact"
+    "#]]
+    .assert_eq(&fixture.apply(&add.change));
+}
+
+#[test]
+fn completion_inside_tags() {
+    let complete = |fixture: &str| -> String {
+        let fixture = with_kb(fixture);
+        ide::completions(&fixture.snap, fixture.cursor())
+            .into_iter()
+            .take(6)
+            .map(|c| {
+                let text = &fixture.snap.file(fixture.cursor().file).expect("open").text;
+                format!(
+                    "{} {:?} replaces {:?}\n",
+                    c.label,
+                    c.kind,
+                    &text[c.replace.start..c.replace.end]
+                )
+            })
+            .collect()
+    };
+    expect![[r#"
+        agreement Type replaces "ag"
+    "#]]
+    .assert_eq(&complete(
+        "//- /ws/a.article\nTitle\nThe [Korea-US FTA]{ag$0\n",
+    ));
+    expect![[r#"
+        ref Attribute replaces "re"
+    "#]]
+    .assert_eq(&complete(
+        "//- /ws/a.article\nTitle\nThe [Korea-US FTA]{agreement re$0\n",
+    ));
+    expect![[r#"
+        korus-fta EntityKey replaces "ko"
+        korea-asean-fta EntityKey replaces "ko"
+        korea-australia-fta EntityKey replaces "ko"
+        korea-canada-fta EntityKey replaces "ko"
+        korea-china-fta EntityKey replaces "ko"
+        korea-eu-fta EntityKey replaces "ko"
+    "#]]
+    .assert_eq(&complete(
+        "//- /ws/a.article\nTitle\nThe [Korea-US FTA]{agreement ref=ko$0\n",
+    ));
+    expect![[r#"
+        2025-03-04 DateValue replaces ""
+    "#]]
+    .assert_eq(&complete(
+        "//- /ws/a.article\nTitle\nTalks on [March 4, 2025]{date value=$0\n",
+    ));
+    assert_eq!(complete("//- /ws/a.article\nTitle\nNo tag $0here\n"), "");
+}
+
+#[test]
+fn outline_folding_lenses_hints_and_index() {
+    let fixture = with_kb(
+        r#"//- /ws/a.article
+-
+Ministers Review the [Korea-US FTA]{agreement ref=korus-fta}
+The [KORUS FTA]{agreement ref=korus-fta} was reviewed on Monday by the United States Trade Representative (USTR). The USTR agreed.
+date2025-03-04
+-
+Short Note
+The [Korea–U.S. FTA]{agreement ref=korus-fta} again. date2025-04-01
+"#,
+    );
+    let file = fixture.file_id("/ws/a.article");
+    let symbols = ide::document_symbols(&fixture.snap, file);
+    let outline: String = symbols
+        .iter()
+        .map(|s| {
+            let children: Vec<String> = s
+                .children
+                .iter()
+                .map(|c| {
+                    format!(
+                        "  {} ({:?}, {})\n",
+                        c.name,
+                        c.kind,
+                        c.detail.as_deref().unwrap_or("")
+                    )
+                })
+                .collect();
+            format!(
+                "{} [{}]\n{}",
+                s.name,
+                s.detail.as_deref().unwrap_or("-"),
+                children.concat()
+            )
+        })
+        .collect();
+    expect![[r#"
+        Ministers Review the Korea-US FTA [2025-03-04]
+          Korea-US FTA (Agreement, agreement korus-fta)
+          KORUS FTA (Agreement, agreement korus-fta)
+        Short Note [2025-04-01]
+          Korea–U.S. FTA (Agreement, agreement korus-fta)
+    "#]]
+    .assert_eq(&outline);
+
+    let folds = ide::folding_ranges(&fixture.snap, file);
+    assert_eq!(folds.len(), 2);
+
+    let lenses: Vec<String> = ide::code_lenses(&fixture.snap, file)
+        .into_iter()
+        .map(|l| {
+            format!(
+                "{} -> {}",
+                fixture.describe(FileRange {
+                    file,
+                    range: l.range
+                }),
+                l.title
+            )
+        })
+        .collect();
+    expect![[r#"
+        [
+            "/ws/a.article 2:23 \"Korea-US FTA\" -> 3 mentions in 2 articles (first 2025-03-04, latest 2025-04-01)",
+            "/ws/a.article 3:72 \"United States Trade Representative\" -> 3 mentions in 1 article (2025-03-04)",
+            "/ws/a.article 7:6 \"Korea–U.S. FTA\" -> 3 mentions in 2 articles (first 2025-03-04, latest 2025-04-01)",
+        ]
+    "#]].assert_debug_eq(&lenses);
+
+    let text = fixture.snap.file(file).expect("open").text.clone();
+    let hints: Vec<String> = ide::inlay_hints(
+        &fixture.snap,
+        file,
+        TextRange::new(0, text.len()),
+        &InlayConfig::default(),
+    )
+    .into_iter()
+    .map(|h| {
+        format!(
+            "{:?} at {:?}",
+            h.label,
+            &text[..h.offset]
+                .chars()
+                .rev()
+                .take(6)
+                .collect::<String>()
+                .chars()
+                .rev()
+                .collect::<String>()
+        )
+    })
+    .collect();
+    expect![[r#"
+        [
+            "\": 2025-03-03\" at \"Monday\"",
+            "\" (United States Trade Representative)\" at \"e USTR\"",
+        ]
+    "#]]
+    .assert_debug_eq(&hints);
+
+    let symbols: Vec<String> = ide::workspace_symbols(&fixture.snap, "krs")
+        .into_iter()
+        .map(|s| {
+            format!(
+                "{} {:?} {}",
+                s.name,
+                s.kind,
+                s.container.unwrap_or_default()
+            )
+        })
+        .collect();
+    expect![[r#"
+        [
+            "Korea–U.S. Free Trade Agreement Agreement korus-fta",
+        ]
+    "#]]
+    .assert_debug_eq(&symbols);
+
+    let index: Vec<String> = ide::entity_index(&fixture.snap)
+        .into_iter()
+        .map(|e| {
+            format!(
+                "{} {} {:?} {}/{}",
+                e.key, e.ty, e.name, e.mentions, e.articles
+            )
+        })
+        .collect();
+    expect![[r#"
+        [
+            "korus-fta agreement \"Korea–U.S. Free Trade Agreement\" 3/2",
+            "ustr org \"US Trade Representative\" 3/1",
+        ]
+    "#]]
+    .assert_debug_eq(&index);
+}
