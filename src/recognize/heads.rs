@@ -390,7 +390,32 @@ fn is_name_word(word: &str) -> bool {
     let code = word.chars().next().is_some_and(|c| c.is_ascii_digit())
         && word.chars().any(char::is_alphabetic)
         && ordinal_value(word).is_none();
-    (is_capitalized(word) || code) && !LEFT_STOPS_SET.contains(word)
+    (is_capitalized(word) || code)
+        && !LEFT_STOPS_SET.contains(word)
+        && !is_participle_compound(word)
+}
+
+/// `State-run`, `Government-backed`, `Seoul-based`: a compound ending in a participle
+/// describes the name that follows rather than being part of it.
+fn is_participle_compound(word: &str) -> bool {
+    let Some((_, last)) = word.rsplit_once(['-', '\u{2010}', '\u{2011}']) else {
+        return false;
+    };
+    matches!(
+        last,
+        "run"
+            | "owned"
+            | "backed"
+            | "led"
+            | "funded"
+            | "based"
+            | "controlled"
+            | "affiliated"
+            | "sponsored"
+            | "operated"
+            | "managed"
+            | "financed"
+    )
 }
 
 /// Days and months end a complement: `Committee on Wednesday` is a date after a name.
@@ -776,6 +801,14 @@ mod tests {
             ),
             ("Korea and Japan Forum", "[Japan Forum]{event japan-forum}"),
             ("at the Grand Convention Center", ""),
+            (
+                "State-run Korea Energy Agency said",
+                "[Korea Energy Agency]{org korea-energy-agency}",
+            ),
+            (
+                "a Seoul-based Policy Institute",
+                "[Policy Institute]{org policy-institute}",
+            ),
             (
                 "held the second round of \"working-level talks\" with",
                 "[second round of \"working-level talks\"]{event working-level-talks-round-2}",
