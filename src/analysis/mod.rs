@@ -51,17 +51,49 @@ pub enum Depth {
 pub struct Analyzer {
     pub config: Config,
     pub kb: Arc<KnowledgeBase>,
-    pub recognizer: Arc<Recognizer>,
+    /// Built on first use: checking needs only the date rules, which need no automata.
+    recognizer: std::sync::OnceLock<Arc<Recognizer>>,
+    /// Did-you-mean answers for unknown refs, which repeat across a corpus and cost an
+    /// edit-distance scan of the knowledge base each.
+    ref_suggestions: Mutex<HashMap<String, Option<String>>>,
 }
 
 impl Analyzer {
     pub fn new(config: Config, kb: KnowledgeBase) -> Analyzer {
-        let recognizer = Arc::new(Recognizer::new(&kb));
         Analyzer {
             config,
             kb: Arc::new(kb),
-            recognizer,
+            recognizer: std::sync::OnceLock::new(),
+            ref_suggestions: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The recognisers of this project's knowledge base.
+    pub fn recognizer(&self) -> &Arc<Recognizer> {
+        self.recognizer
+            .get_or_init(|| Arc::new(Recognizer::new(&self.kb)))
+    }
+
+    /// The closest knowledge-base key to an unknown one, remembered per key.
+    pub(crate) fn suggest_ref(&self, key: &str) -> Option<String> {
+        let mut cache = self
+            .ref_suggestions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(answer) = cache.get(key) {
+            return answer.clone();
+        }
+        // Typos rarely hit the first letter; comparing only keys that share it keeps a
+        // corpus of many unknown keys from scanning the whole knowledge base for each.
+        let first = key.as_bytes().first().copied();
+        let keys = self
+            .kb
+            .entries()
+            .map(|e| e.key.as_str())
+            .filter(|k| k.as_bytes().first().copied() == first);
+        let answer = validate::did_you_mean(key, keys).map(str::to_owned);
+        cache.insert(key.to_owned(), answer.clone());
+        answer
     }
 
     /// The analyzer of a project, from its loaded configuration.
@@ -119,9 +151,7 @@ impl Analyzer {
             &validate::Input {
                 syntax: &file_syntax,
                 articles: &articles,
-                schema: &self.config.schema,
-                kb: &self.kb,
-                kb_closed: self.config.kb_closed,
+                analyzer: self,
             },
             &mut diagnostics,
         );
@@ -162,8 +192,11 @@ impl Analyzer {
             date: article.date(),
         };
         let recognized = match depth {
-            Depth::Dates => self.recognizer.recognize_dates(&article_text),
-            Depth::Full => self.recognizer.recognize(&article_text, lexicon),
+            Depth::Dates => crate::recognize::Recognized {
+                mentions: crate::recognize::temporal::find_dates(&plain.text, article.date()),
+                acronyms: Vec::new(),
+            },
+            Depth::Full => self.recognizer().recognize(&article_text, lexicon),
         };
         ArticleAnalysis { plain, recognized }
     }

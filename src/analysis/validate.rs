@@ -4,20 +4,18 @@
 //! Each check is a small function over one tag; all of them report into one list.
 
 use crate::diagnostic::{Diagnostic, DiagnosticCode, Fix, Related, Severity};
-use crate::kb::{AttrKind, KnowledgeBase, Schema};
+use crate::kb::AttrKind;
 use crate::recognize::EntityType;
 use crate::recognize::numeric::validate_money;
 use crate::recognize::temporal::validate_timex;
 use crate::syntax::{AttributeSyntax, FileSyntax, TagSyntax};
 
-use super::ArticleAnalysis;
+use super::{Analyzer, ArticleAnalysis};
 
 pub(super) struct Input<'a> {
     pub syntax: &'a FileSyntax,
     pub articles: &'a [ArticleAnalysis],
-    pub schema: &'a Schema,
-    pub kb: &'a KnowledgeBase,
-    pub kb_closed: bool,
+    pub analyzer: &'a Analyzer,
 }
 
 pub(super) fn validate(input: &Input<'_>, out: &mut Vec<Diagnostic>) {
@@ -50,13 +48,15 @@ fn check_tag(input: &Input<'_>, tag: &TagSyntax, out: &mut Vec<Diagnostic>) {
     let Some(type_range) = tag.type_range else {
         return;
     };
-    let Some(type_def) = input.schema.get(&tag.type_name) else {
+    let Some(type_def) = input.analyzer.config.schema.get(&tag.type_name) else {
         let mut diagnostic = Diagnostic::new(
             DiagnosticCode::UnknownType,
             type_range,
             format!("unknown type `{}`", tag.type_name),
         );
-        if let Some(suggestion) = did_you_mean(&tag.type_name, input.schema.type_names()) {
+        if let Some(suggestion) =
+            did_you_mean(&tag.type_name, input.analyzer.config.schema.type_names())
+        {
             diagnostic
                 .message
                 .push_str(&format!("; did you mean `{suggestion}`?"));
@@ -66,7 +66,7 @@ fn check_tag(input: &Input<'_>, tag: &TagSyntax, out: &mut Vec<Diagnostic>) {
                 suggestion,
             ));
         } else {
-            let known: Vec<&str> = input.schema.type_names().collect();
+            let known: Vec<&str> = input.analyzer.config.schema.type_names().collect();
             diagnostic
                 .message
                 .push_str(&format!(" (known types: {})", known.join(", ")));
@@ -115,6 +115,8 @@ fn check_tag(input: &Input<'_>, tag: &TagSyntax, out: &mut Vec<Diagnostic>) {
 
     if let Some(parent) = tag.parent.and_then(|p| input.syntax.tags.get(p)) {
         let allowed = input
+            .analyzer
+            .config
             .schema
             .get(&parent.type_name)
             .and_then(|p| p.allowed_children.as_ref());
@@ -245,20 +247,19 @@ fn check_ref(
     value_range: crate::text::TextRange,
     out: &mut Vec<Diagnostic>,
 ) {
-    match input.kb.get(key) {
+    match input.analyzer.kb.get(key) {
         None => {
             let mut diagnostic = Diagnostic::new(
                 DiagnosticCode::UnknownRef,
                 value_range,
                 format!("`{key}` is not in the knowledge base; its tags define it"),
             );
-            if input.kb_closed {
+            if input.analyzer.config.kb_closed {
                 diagnostic.severity = Severity::Error;
                 diagnostic.message =
                     format!("`{key}` is not in the knowledge base, which is closed");
             }
-            let keys = input.kb.entries().map(|e| e.key.as_str());
-            if let Some(suggestion) = did_you_mean(key, keys) {
+            if let Some(suggestion) = input.analyzer.suggest_ref(key) {
                 diagnostic
                     .message
                     .push_str(&format!("; did you mean `{suggestion}`?"));
@@ -308,7 +309,7 @@ pub(crate) fn did_you_mean<'c>(
     // out without computing it; with hundreds of keys that is most of the time spent.
     candidates
         .filter(|candidate| candidate.chars().count().abs_diff(length) <= limit)
-        .map(|candidate| (strsim::damerau_levenshtein(word, candidate), candidate))
+        .map(|candidate| (strsim::osa_distance(word, candidate), candidate))
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)

@@ -4,7 +4,7 @@
 //! `Workspace` is the mutable state a server keeps behind a lock; `WorkspaceSnapshot`
 //! is an immutable view that editor features read without locking.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -13,7 +13,8 @@ use crate::analysis::{Analyzer, ArticleAnalysis, FileAnalysis};
 use crate::diagnostic::Diagnostic;
 use crate::kb::Entry;
 use crate::recognize::ArticleText;
-use crate::recognize::{LearnedForm, Lexicon};
+use crate::recognize::normalize::normalize;
+use crate::recognize::{EntityType, LearnedForm, Lexicon};
 use crate::syntax::{ArticleSyntax, FileSyntax, PlainText};
 use crate::text::{LineIndex, TextRange};
 
@@ -404,7 +405,7 @@ impl Workspace {
                     Some(old) => old.analysis.recognized.clone(),
                     None => {
                         self.recognitions.fetch_add(1, Ordering::Relaxed);
-                        self.analyzer.recognizer.recognize(
+                        self.analyzer.recognizer().recognize(
                             &ArticleText {
                                 text: &plain.text,
                                 title,
@@ -471,6 +472,7 @@ impl Workspace {
         if forms == self.lexicon.forms {
             return;
         }
+        let affected = AffectedText::between(&self.lexicon.forms, &forms);
         self.lexicon = Arc::new(Lexicon::new(forms));
         let ids: Vec<FileId> = self
             .states
@@ -482,11 +484,110 @@ impl Workspace {
             let Some(state) = self.states.get(&id) else {
                 continue;
             };
+            let Some(analysis) = state.snapshot.analysis.as_deref() else {
+                continue;
+            };
+            // Articles where no changed form can match keep their recognition.
+            let articles: Vec<ArticleAnalysis> = analysis
+                .syntax
+                .articles
+                .iter()
+                .zip(&analysis.articles)
+                .map(|(article_syntax, article)| {
+                    if !affected.may_match(&article.plain.text) {
+                        return article.clone();
+                    }
+                    self.recognitions.fetch_add(1, Ordering::Relaxed);
+                    let title = TextRange::new(0, title_end(article_syntax, &article.plain));
+                    let recognized = self.analyzer.recognizer().recognize(
+                        &ArticleText {
+                            text: &article.plain.text,
+                            title,
+                            date: article_syntax.date(),
+                        },
+                        &self.lexicon,
+                    );
+                    ArticleAnalysis {
+                        plain: article.plain.clone(),
+                        recognized,
+                    }
+                })
+                .collect();
+            let analysis = self.analyzer.assemble(analysis.syntax.clone(), articles);
             let snapshot = state.snapshot.clone();
-            let new_state = self.build_state(id, &snapshot.path, snapshot.text.clone(), None, None);
+            let tree = state.tree.clone();
+            let mut new_state = article_state(
+                id,
+                &snapshot.path,
+                snapshot.text.clone(),
+                snapshot.line_index.clone(),
+                analysis,
+                tree,
+            );
+            new_state.lexicon = Some(self.lexicon.clone());
             self.install(id, new_state);
         }
     }
+}
+
+/// The texts a change of lexicon can affect. Learned forms reach recognition only as
+/// gazetteer names, and a name can only match where its normalised form occurs, so an
+/// article containing none of the names whose target changed recognises the same.
+enum AffectedText {
+    All,
+    /// Lower-cased normalised names whose target was added, removed or changed.
+    Containing(Vec<String>),
+}
+
+impl AffectedText {
+    fn between(old: &[LearnedForm], new: &[LearnedForm]) -> AffectedText {
+        let old = compiled_names(old);
+        let new = compiled_names(new);
+        let old_set: HashSet<&(String, EntityType, Option<String>)> = old.iter().collect();
+        let new_set: HashSet<&(String, EntityType, Option<String>)> = new.iter().collect();
+        // Ties between names are broken by their order, so names kept on both sides
+        // must keep their order; otherwise everything is recognised again.
+        let kept_old: Vec<_> = old.iter().filter(|t| new_set.contains(t)).collect();
+        let kept_new: Vec<_> = new.iter().filter(|t| old_set.contains(t)).collect();
+        if kept_old != kept_new {
+            return AffectedText::All;
+        }
+        let changed = old
+            .iter()
+            .filter(|t| !new_set.contains(t))
+            .chain(new.iter().filter(|t| !old_set.contains(t)))
+            .map(|(name, _, _)| name.to_lowercase())
+            .collect();
+        AffectedText::Containing(changed)
+    }
+
+    fn may_match(&self, text: &str) -> bool {
+        match self {
+            AffectedText::All => true,
+            AffectedText::Containing(names) => {
+                if names.is_empty() {
+                    return false;
+                }
+                let text = normalize(text).to_lowercase();
+                names.iter().any(|name| text.contains(name.as_str()))
+            }
+        }
+    }
+}
+
+/// The names a lexicon compiles, as `Gazetteer::new` selects them: keyed forms,
+/// normalised, at least two characters, the first form of a name winning.
+fn compiled_names(forms: &[LearnedForm]) -> Vec<(String, EntityType, Option<String>)> {
+    let mut seen = HashSet::new();
+    forms
+        .iter()
+        .filter(|form| form.ty.is_keyed())
+        .filter_map(|form| {
+            let name = normalize(form.surface.trim());
+            (name.chars().count() >= 2 && seen.insert(name.clone()))
+                .then(|| (name, form.ty, form.key.clone()))
+        })
+        .collect()
 }
 
 /// An article of a file's previous version, as a candidate for reuse.
