@@ -97,7 +97,7 @@ fn random_edits_match_a_fresh_analysis() {
     let analyzer = Arc::new(Analyzer::with_defaults());
     let mut workspace = Workspace::new(analyzer.clone());
     let first = workspace.set_file_text(Path::new("/ws/first.article"), Arc::from(FIRST));
-    workspace.set_file_text(Path::new("/ws/second.article"), Arc::from(SECOND));
+    let second = workspace.set_file_text(Path::new("/ws/second.article"), Arc::from(SECOND));
     let mut rng = Lcg(0x5eed);
     for step in 0..150 {
         let snap = workspace.snapshot();
@@ -117,6 +117,11 @@ fn random_edits_match_a_fresh_analysis() {
         let context = format!("step {step}: {start}..{end} -> {insert:?}");
         assert_same_analysis(incremental, &fresh, &context);
         assert_eq!(file.diagnostics, fresh.diagnostics);
+        // The other file follows the lexicon the edit changed.
+        let other = snap.file(second).expect("the other file is open");
+        let fresh = analyzer.analyze_with(&other.text, &snap.lexicon, Depth::Full);
+        let other_analysis = other.analysis.as_deref().expect("articles are analysed");
+        assert_same_analysis(other_analysis, &fresh, &format!("{context} (other file)"));
     }
 }
 
@@ -194,4 +199,67 @@ fn the_index_follows_files_and_kinds() {
         Some(second)
     );
     assert!(snap.file(second).is_none());
+}
+
+#[test]
+fn edits_to_the_annotated_dev_files_reuse_untouched_articles() {
+    let dev = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/dev");
+    let Ok(first) = std::fs::read_to_string(dev.join("seed-000.article")) else {
+        panic!("the dev set is next to the repository");
+    };
+    let second = std::fs::read_to_string(dev.join("seed-001.article")).expect("dev file");
+    let analyzer = Arc::new(Analyzer::with_defaults());
+    let mut workspace = Workspace::new(analyzer.clone());
+    let id = workspace.set_file_text(Path::new("/ws/seed-000.article"), Arc::from(first.as_str()));
+    workspace.set_file_text(
+        Path::new("/ws/seed-001.article"),
+        Arc::from(second.as_str()),
+    );
+    let articles = workspace
+        .snapshot()
+        .file(id)
+        .and_then(|f| f.analysis.clone())
+        .map_or(0, |a| a.articles.len());
+    assert!(articles > 3, "the dev file holds several articles");
+    let mut rng = Lcg(7);
+    let mut local_edits = 0;
+    for step in 0..40 {
+        let text = workspace.snapshot().file(id).expect("open").text.clone();
+        // A plain word character typed or deleted somewhere in the file.
+        let at = char_boundary_at_or_before(&text, rng.next(text.len()));
+        let (range, insert) = if step % 2 == 0 {
+            (TextRange::empty(at), "x")
+        } else {
+            let end = char_boundary_at_or_before(&text, at + 1).max(at);
+            let end = if end == at {
+                text[at..].chars().next().map_or(at, |c| at + c.len_utf8())
+            } else {
+                end
+            };
+            (TextRange::new(at, end), "")
+        };
+        let before = workspace.recognition_count();
+        let lexicon_before = workspace.snapshot().lexicon;
+        workspace.apply_edit(id, range, insert).expect("valid edit");
+        let recognised = workspace.recognition_count() - before;
+        let snap = workspace.snapshot();
+        let file = snap.file(id).expect("open");
+        let fresh = analyzer.analyze_with(&file.text, &snap.lexicon, Depth::Full);
+        let context = format!("dev edit {step} at {at}");
+        assert_same_analysis(
+            file.analysis.as_deref().expect("analysed"),
+            &fresh,
+            &context,
+        );
+        // Unless the edit changed what the file teaches (and so the lexicon), it
+        // recognises at most the articles around the edit again.
+        if Arc::ptr_eq(&lexicon_before, &snap.lexicon) {
+            local_edits += 1;
+            assert!(
+                recognised <= 2,
+                "{context}: {recognised} articles recognised again"
+            );
+        }
+    }
+    assert!(local_edits > 20, "most edits leave the lexicon alone");
 }
