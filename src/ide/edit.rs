@@ -371,8 +371,14 @@ fn add_entry(
     span: TextRange,
 ) -> Assist {
     let name = file.text.get(span.start..span.end).unwrap_or(key).trim();
-    let name = toml::Value::String(name.to_owned()).to_string();
-    let table = format!("[[entity]]\nkey = \"{key}\"\ntype = \"{ty}\"\nname = {name}\n");
+    // Values are written as TOML strings, so any text a tag holds stays valid TOML.
+    let quote = |value: &str| toml::Value::String(value.to_owned()).to_string();
+    let table = format!(
+        "[[entity]]\nkey = {}\ntype = {}\nname = {}\n",
+        quote(key),
+        quote(ty),
+        quote(name)
+    );
     let title = format!("Add `{key}` to the knowledge base");
     let change = match snap.files().find(|f| f.kind == FileKind::KnowledgeBase) {
         Some(kb) => {

@@ -581,3 +581,79 @@ The [Korea–U.S. FTA]{agreement ref=korus-fta} again. date2025-04-01
     "#]]
     .assert_debug_eq(&index);
 }
+
+/// Calls every feature at a position; none may panic, whatever the offset.
+fn exercise_position(fixture: &Fixture, pos: crate::ide::FilePosition) {
+    let snap = &fixture.snap;
+    let _ = ide::hover(snap, pos);
+    let _ = ide::goto_definition(snap, pos);
+    let _ = ide::goto_declaration(snap, pos);
+    let _ = ide::references(snap, pos, true);
+    let _ = ide::document_highlight(snap, pos);
+    let _ = ide::completions(snap, pos);
+    let _ = ide::code_actions(
+        snap,
+        FileRange {
+            file: pos.file,
+            range: TextRange::empty(pos.offset),
+        },
+    );
+    if ide::prepare_rename(snap, pos).is_some() {
+        assert!(ide::rename(snap, pos, "renamed-key").is_ok());
+    }
+}
+
+fn exercise_file(fixture: &Fixture, file: crate::workspace::FileId, step: usize) {
+    let snap = &fixture.snap;
+    let len = snap.file(file).expect("open").text.len();
+    // Every offset, including those inside multi-byte characters and past the end.
+    for offset in (0..=len + 1).step_by(step) {
+        exercise_position(fixture, crate::ide::FilePosition { file, offset });
+    }
+    let _ = ide::document_symbols(snap, file);
+    let _ = ide::folding_ranges(snap, file);
+    let _ = ide::code_lenses(snap, file);
+    let _ = ide::diagnostics(snap, file);
+    let _ = ide::inlay_hints(snap, file, TextRange::new(0, len), &InlayConfig::default());
+    let _ = ide::semantic_tokens(snap, file, Some(TextRange::new(len / 3, len / 2)));
+}
+
+#[test]
+fn no_feature_panics_at_any_offset() {
+    let fixture = with_kb(
+        "//- /ws/a.article
+-
+Café Talks – Seoul’s Plan 🙂 [broken]{
+The [[Korea]{place}–[UK]{place} FTA]{agreement ref=korea-uk-fta} and [x]{nope a=\"b\\\"c\"} in Seoul 🙂.
+[]{org} \\[not a tag\\] [MOTIR]{org ref=motir date: 2025-13-40
+-
+-
+Untitled? date2025-03-05 date2025-03-06
+",
+    );
+    let file = fixture.file_id("/ws/a.article");
+    exercise_file(&fixture, file, 1);
+    let kb = fixture.file_id("/ws/kb/agreements.toml");
+    exercise_file(&fixture, kb, 1);
+    let _ = ide::workspace_symbols(&fixture.snap, "");
+    let _ = ide::workspace_symbols(&fixture.snap, "é🙂");
+    let _ = ide::entity_index(&fixture.snap);
+}
+
+#[test]
+fn no_feature_panics_on_the_annotated_dev_files() {
+    let dev = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/dev");
+    for name in ["seed-000.article", "seed-001.article"] {
+        let text = std::fs::read_to_string(dev.join(name)).expect("the dev set is readable");
+        let fixture = parse(&format!("//- /ws/{name}\n{text}"));
+        let file = fixture.file_id(&format!("/ws/{name}"));
+        let tokens = ide::semantic_tokens(&fixture.snap, file, None);
+        assert!(tokens.len() > 100, "a dev file has many tokens");
+        assert!(
+            tokens
+                .windows(2)
+                .all(|w| w[0].range.end <= w[1].range.start)
+        );
+        exercise_file(&fixture, file, 61);
+    }
+}
