@@ -386,6 +386,41 @@ fn utf16_session_edits_and_answers_every_request() {
     );
 
     answers_every_request(&mut client, &doc_uri, root);
+
+    // With tracing on, the server traces what it does.
+    client.notify("$/setTrace", json!({"value": "messages"}));
+    let traced = uri(&root.join("traced.article"));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": traced, "languageId": "article", "version": 1, "text": "T\n"}}),
+    );
+    client.wait_for("logTrace", |n| {
+        n["method"] == "$/logTrace"
+            && n["params"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("traced.article"))
+    });
+
+    // A file created on disk and announced by the watcher is indexed and checked.
+    let created = root.join("created.article");
+    std::fs::write(&created, "Talks\n[Seoul]{plaace} met.\ndate2025-12-10\n").expect("write");
+    let created_uri = uri(&created);
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": created_uri, "type": 1}]}),
+    );
+    let published = client.wait_for("diagnostics of the created file", |n| {
+        n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == created_uri
+    });
+    let diagnostics = published["params"]["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        unknown_type_range(&diagnostics),
+        Some(range((1, 8), (1, 14))),
+        "{published}"
+    );
     client.shutdown();
 }
 
@@ -488,60 +523,150 @@ fn answers_every_request(client: &mut Client, doc_uri: &str, root: &Path) {
     assert!(ranged["data"].is_array());
 
     let hover = client.call("textDocument/hover", at.clone());
-    if !hover.is_null() {
-        assert_eq!(hover["contents"]["kind"], "markdown");
-        assert_position_inside(&hover["range"]["end"], &lines, "hover");
-    }
-    for method in [
-        "textDocument/definition",
-        "textDocument/declaration",
-        "textDocument/documentHighlight",
-    ] {
+    assert_eq!(hover["contents"]["kind"], "markdown", "{hover}");
+    assert_position_inside(&hover["range"]["end"], &lines, "hover");
+    let definition = client.call("textDocument/definition", at.clone());
+    let targets: Vec<&str> = definition
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l["uri"].as_str())
+        .collect();
+    assert!(
+        targets.iter().any(|t| *t != annotated),
+        "definition stays in the file: {definition}"
+    );
+    for method in ["textDocument/declaration", "textDocument/documentHighlight"] {
         let result = client.call(method, at.clone());
         assert!(result.is_null() || result.is_array(), "{method}: {result}");
     }
+    let highlights = client.call("textDocument/documentHighlight", at.clone());
+    assert!(
+        highlights.as_array().is_some_and(|h| h.len() > 1),
+        "Korea is tagged more than once: {highlights}"
+    );
     let references = client.call(
         "textDocument/references",
         json!({"textDocument": doc, "position": position(0, 2), "context": {"includeDeclaration": true}}),
     );
-    assert!(references.is_array());
+    let files: std::collections::BTreeSet<&str> = references
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l["uri"].as_str())
+        .collect();
+    assert!(files.len() > 1, "references in one file only: {references}");
+    // Files read from disk with a byte order mark: editors hide the mark, so no
+    // position on their first line may count it.
+    let bom_file = uri(&root.join("crlf-bom.article"));
+    let bom_text = std::fs::read_to_string(root.join("crlf-bom.article")).expect("read");
+    let bom_lines = line_lengths(bom_text.trim_start_matches('\u{feff}'));
     for location in references.as_array().into_iter().flatten() {
-        assert!(
-            location["uri"]
-                .as_str()
-                .is_some_and(|u| u.starts_with("file://"))
-        );
+        if location["uri"] == bom_file.as_str() {
+            assert_position_inside(&location["range"]["end"], &bom_lines, "reference");
+        }
     }
+    // Tokens of a file that is not open: the title line after the hidden mark.
+    let tokens = client.call(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": bom_file}}),
+    );
+    let title: Vec<u16> = bom_text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .expect("title")
+        .encode_utf16()
+        .collect();
+    let data = tokens["data"].as_array().cloned().unwrap_or_default();
+    let mut col = 0;
+    let mut on_title = Vec::new();
+    for token in data.chunks(5) {
+        if token[0] != 0 {
+            break;
+        }
+        col += token[1].as_u64().expect("u32") as usize;
+        let end = col + token[2].as_u64().expect("u32") as usize;
+        on_title.push(String::from_utf16_lossy(&title[col..end.min(title.len())]));
+    }
+    assert!(on_title.iter().any(|t| t == "London"), "{on_title:?}");
     let symbols = client.call("workspace/symbol", json!({"query": "korea"}));
-    assert!(symbols.is_array());
+    assert!(
+        symbols.as_array().is_some_and(|s| !s.is_empty()),
+        "{symbols}"
+    );
     let outline = client.call("textDocument/documentSymbol", json!({"textDocument": doc}));
-    assert!(outline.is_array());
+    assert!(
+        outline.as_array().is_some_and(|s| !s.is_empty()),
+        "{outline}"
+    );
     let folds = client.call("textDocument/foldingRange", json!({"textDocument": doc}));
-    assert!(folds.is_array());
+    assert!(folds.as_array().is_some_and(|f| !f.is_empty()), "{folds}");
     let hints = client.call(
         "textDocument/inlayHint",
         json!({"textDocument": doc, "range": range((0, 0), (lines.len() as u32, 0))}),
     );
     assert!(hints.is_array());
+    for hint in hints.as_array().into_iter().flatten() {
+        assert_position_inside(&hint["position"], &lines, "inlay hint");
+    }
     let lenses = client.call("textDocument/codeLens", json!({"textDocument": doc}));
     assert!(lenses.is_array());
+    // Inside the type of the first tag, `[Korea]{pl`.
     let completion = client.call(
         "textDocument/completion",
-        json!({"textDocument": doc, "position": position(0, 9)}),
+        json!({"textDocument": doc, "position": position(0, 10)}),
     );
-    assert!(completion.is_array() || completion.is_null());
+    let labels: Vec<&str> = completion
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["label"].as_str())
+        .collect();
+    assert!(labels.contains(&"place"), "{completion}");
     let actions = client.call(
         "textDocument/codeAction",
         json!({"textDocument": doc, "range": range((0, 0), (0, 5)), "context": {"diagnostics": []}}),
     );
     assert!(actions.is_array());
-    let prepare = client.request("textDocument/prepareRename", at.clone());
-    assert!(prepare.get("error").is_none(), "{prepare}");
+    // On the key of `ref=south-korea`.
+    let on_key = json!({"textDocument": doc, "position": position(0, 22)});
+    let prepare = client.call("textDocument/prepareRename", on_key.clone());
+    assert!(prepare.is_object(), "{prepare}");
+    let mut rename_params = on_key.clone();
+    rename_params["newName"] = json!("republic-of-korea");
+    let rename = client.call("textDocument/rename", rename_params);
+    let edits = serde_json::to_string(&rename).expect("json");
+    assert!(edits.contains("republic-of-korea"), "{rename}");
     let index = client.call(
         "workspace/executeCommand",
         json!({"command": "accord.showEntityIndex", "arguments": []}),
     );
-    assert!(index.is_array());
+    assert!(
+        index
+            .as_array()
+            .is_some_and(|entities| entities.iter().any(|e| e["key"] == "south-korea")),
+        "{index}"
+    );
+
+    // After an edit, the delta against the last result carries the change.
+    let full = client.call(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": doc}),
+    );
+    let result_id = full["resultId"].as_str().expect("result id").to_owned();
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": annotated, "version": 2},
+            "contentChanges": [{"range": range((0, 0), (0, 0)), "text": "[Brussels]{place} "}],
+        }),
+    );
+    let delta = client.call(
+        "textDocument/semanticTokens/full/delta",
+        json!({"textDocument": doc, "previousResultId": result_id}),
+    );
+    assert_eq!(delta["edits"].as_array().map(Vec::len), Some(1), "{delta}");
 
     // A misspelt type in the edited document offers its fix as a quick fix.
     client.notify(

@@ -100,3 +100,80 @@ pub fn file_path(uri: &Uri) -> Option<PathBuf> {
     }
     uri.to_file_path().map(|path| path.into_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const UTF16: PositionEncoding = PositionEncoding::Wide(WideEncoding::Utf16);
+
+    fn map<'a>(
+        text: &'a str,
+        index: &'a LineIndex,
+        encoding: PositionEncoding,
+        hides_bom: bool,
+    ) -> LineMap<'a> {
+        LineMap {
+            text,
+            line_index: index,
+            encoding,
+            hides_bom,
+        }
+    }
+
+    /// Every char boundary converts to a position and back to itself, in every
+    /// encoding, with and without a hidden mark.
+    #[test]
+    fn offsets_round_trip_through_positions() {
+        let text = "\u{feff}Korea–UK \u{1F600} café\r\nsecond \u{1F30D}\r\n\nlast";
+        let index = LineIndex::new(text);
+        for encoding in [
+            UTF16,
+            PositionEncoding::Utf8,
+            PositionEncoding::Wide(WideEncoding::Utf32),
+        ] {
+            for hides_bom in [false, true] {
+                let map = map(text, &index, encoding, hides_bom);
+                for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                    if hides_bom && offset == 0 {
+                        // The mark itself has no position of its own in the editor.
+                        continue;
+                    }
+                    if text[..offset].ends_with('\r') && text[offset..].starts_with('\n') {
+                        // Between CR and LF: no position names it.
+                        continue;
+                    }
+                    let position = map.position(offset);
+                    assert_eq!(
+                        map.offset(position),
+                        offset,
+                        "{encoding:?} hides_bom={hides_bom} offset {offset} at {position:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn positions_count_the_clients_units() {
+        let text = "\u{feff}Korea–UK \u{1F600} café\r\nx";
+        let index = LineIndex::new(text);
+        let cafe = text.find("café").expect("present");
+        let shown = map(text, &index, UTF16, true);
+        // Korea(5) –(1) UK(2) space(1) emoji(2) space(1): the mark is hidden.
+        assert_eq!(shown.position(cafe), Position::new(0, 12));
+        let sent = map(text, &index, UTF16, false);
+        assert_eq!(sent.position(cafe), Position::new(0, 13));
+        let bytes = map(text, &index, PositionEncoding::Utf8, true);
+        assert_eq!(bytes.position(cafe), Position::new(0, (cafe - 3) as u32));
+        // Past the end of a CRLF line: before the CR; past the last line: the end.
+        let line_end = text.find('\r').expect("CR");
+        assert_eq!(sent.offset(Position::new(0, 500)), line_end);
+        assert_eq!(sent.offset(Position::new(9, 0)), text.len());
+        // Inside a surrogate pair: the emoji's start.
+        let emoji = text.find('\u{1F600}').expect("emoji");
+        assert_eq!(sent.offset(Position::new(0, 11)), emoji);
+        let reversed = Range::new(Position::new(1, 0), Position::new(0, 3));
+        assert_eq!(sent.text_range(reversed), None);
+    }
+}
