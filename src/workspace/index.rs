@@ -90,7 +90,8 @@ struct FileState {
 /// The mutable state of a workspace.
 pub struct Workspace {
     analyzer: Arc<Analyzer>,
-    ids: HashMap<PathBuf, FileId>,
+    /// Shared with snapshots, which look up knowledge-base sources by path.
+    ids: Arc<HashMap<PathBuf, FileId>>,
     paths: Vec<PathBuf>,
     states: BTreeMap<FileId, FileState>,
     files: Arc<BTreeMap<FileId, Arc<FileSnapshot>>>,
@@ -108,6 +109,7 @@ pub struct WorkspaceSnapshot {
     pub analyzer: Arc<Analyzer>,
     files: Arc<BTreeMap<FileId, Arc<FileSnapshot>>>,
     key_files: Arc<HashMap<String, BTreeSet<FileId>>>,
+    ids: Arc<HashMap<PathBuf, FileId>>,
     pub lexicon: Arc<Lexicon>,
 }
 
@@ -122,7 +124,7 @@ impl WorkspaceSnapshot {
     }
 
     pub fn file_by_path(&self, path: &Path) -> Option<&Arc<FileSnapshot>> {
-        self.files.values().find(|file| file.path == path)
+        self.ids.get(path).and_then(|id| self.files.get(id))
     }
 
     /// The files that mention entity `key`, in `FileId` order.
@@ -156,7 +158,11 @@ impl WorkspaceSnapshot {
     /// The knowledge-base entry of a key: from a workspace file when one defines it (its
     /// text may be newer than the loaded knowledge base), else from the knowledge base.
     pub fn entry(&self, key: &str) -> Option<(&Entry, Option<FileId>)> {
-        for file in self.files.values() {
+        for file in self
+            .files
+            .values()
+            .filter(|file| file.kind == FileKind::KnowledgeBase)
+        {
             if let Some(entry) = file.entries.iter().find(|e| e.key == key) {
                 return Some((entry, Some(file.id)));
             }
@@ -175,7 +181,7 @@ impl Workspace {
     pub fn new(analyzer: Arc<Analyzer>) -> Workspace {
         Workspace {
             analyzer,
-            ids: HashMap::new(),
+            ids: Arc::new(HashMap::new()),
             paths: Vec::new(),
             states: BTreeMap::new(),
             files: Arc::new(BTreeMap::new()),
@@ -209,7 +215,7 @@ impl Workspace {
         }
         let id = FileId(u32::try_from(self.paths.len()).unwrap_or(u32::MAX));
         self.paths.push(path.to_path_buf());
-        self.ids.insert(path.to_path_buf(), id);
+        Arc::make_mut(&mut self.ids).insert(path.to_path_buf(), id);
         id
     }
 
@@ -275,6 +281,7 @@ impl Workspace {
             analyzer: self.analyzer.clone(),
             files: self.files.clone(),
             key_files: self.key_files.clone(),
+            ids: self.ids.clone(),
             lexicon: self.lexicon.clone(),
         }
     }
