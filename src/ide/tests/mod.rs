@@ -49,6 +49,10 @@ The [Korea–U.S. FTA]{agreement ref=korus-fta} was discussed again. date2025-03
 Trade Committee Meets
 Officials said the [Korea–U.S. FTA]{agreement ref=korus-fta} needs review. date2025-04-01
                     ^^^^^^^^^^^^^^
+//- /ws/c.article
+Untagged Report
+Exporters welcomed the Korea–U.S. FTA review in Seoul. date2025-04-02
+                       ^^^^^^^^^^^^^^
 "#,
     );
     let mut targets: Vec<FileRange> = ide::goto_definition(&fixture.snap, fixture.cursor())
