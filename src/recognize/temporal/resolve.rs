@@ -464,11 +464,66 @@ fn word_tense(text: &str, tok: &Tok<'_>) -> Option<Tense> {
     }
 }
 
+/// Words of proposing, deciding and planning: what their `that` clause or `to`
+/// infinitive says lies ahead of them (`proposed that the two sides hold …`, `agreed to
+/// host …`), whatever their own tense.
+const PROPOSAL_WORDS: &[&str] = &[
+    "proposed",
+    "proposes",
+    "propose",
+    "proposal",
+    "proposals",
+    "suggested",
+    "suggests",
+    "recommended",
+    "recommends",
+    "agreed",
+    "agree",
+    "agrees",
+    "decided",
+    "decides",
+    "decision",
+    "requested",
+    "requests",
+    "asked",
+    "urged",
+    "urges",
+    "invited",
+    "invitation",
+    "pledged",
+    "promised",
+    "vowed",
+    "resolved",
+    "plan",
+    "offered",
+    "offer",
+];
+
+/// Words after `to` that make it a preposition, not the mark of an infinitive.
+const NOUN_STARTERS: &[&str] = &[
+    "the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "those", "be",
+    "date",
+];
+
+/// Whether `tok` opens a clause that a proposal word governs: `that` or the `to` of an
+/// infinitive (`to hold`, not `to the council`).
+fn opens_complement(text: &str, tok: &Tok<'_>) -> bool {
+    if tok.is("that") {
+        return true;
+    }
+    tok.is("to")
+        && next_tok(text, tok.end).is_some_and(|verb| {
+            verb.kind == Kind::Word && !verb.is_capitalized() && !verb.is_any(NOUN_STARTERS)
+        })
+}
+
 /// The tense of the sentence around `range`: the signal nearest to the expression
 /// wins, words before it on a tie.
 pub(crate) fn sentence_tense(text: &str, range: TextRange) -> Tense {
     let mut best: Option<(usize, Tense)> = None;
     let mut pos = range.start;
+    // Whether the words read so far lie in a `that` clause or a `to` infinitive.
+    let mut in_complement = false;
     for _ in 0..TENSE_WINDOW {
         let Some(tok) = prev_tok(text, pos) else {
             break;
@@ -476,6 +531,13 @@ pub(crate) fn sentence_tense(text: &str, range: TextRange) -> Tense {
         if tok.kind == Kind::Punct && ends_sentence(text, &tok) {
             break;
         }
+        if in_complement && tok.is_any(PROPOSAL_WORDS) {
+            // The expression is inside what was proposed, which points forward, whatever
+            // the main clause after it says (`a plan to … was unveiled`). In `proposed in
+            // October to …` it dates the proposing and this is not reached.
+            return Tense::Future;
+        }
+        in_complement |= opens_complement(text, &tok);
         if let Some(tense) = word_tense(text, &tok) {
             best = Some((range.start - tok.end, tense));
             break;

@@ -186,7 +186,11 @@ pub(crate) fn scan(text: &str) -> Vec<Candidate> {
             continue;
         }
         // A trigger glued to letters or digits (`Mayor`, `G20`, `date2025`) is none.
-        if char_before(text, start).is_some_and(char::is_alphanumeric)
+        let fiscal_code = trigger == Trigger::Digit
+            && adjacent_prev(text, start).is_some_and(|p| {
+                p.text == "FY" && !char_before(text, p.start).is_some_and(char::is_alphanumeric)
+            });
+        if (char_before(text, start).is_some_and(char::is_alphanumeric) && !fiscal_code)
             || (trigger != Trigger::Digit && char_at(text, end).is_some_and(char::is_alphanumeric))
         {
             continue;
@@ -504,6 +508,42 @@ fn trailing_year(text: &str, pos: usize) -> Option<(i32, usize)> {
     year_at(text, &tok, 1000, 2999)
 }
 
+/// A year after a month or day: an absolute one (`, 2025`, `of 2025`) or one relative to
+/// the article (`last year`, `of next year`).
+fn year_of_date(text: &str, pos: usize) -> Option<(YearRef, usize)> {
+    if let Some((year, end)) = trailing_year(text, pos) {
+        return Some((YearRef::Abs(year), end));
+    }
+    let mut tok = next_tok(text, pos)?;
+    if tok.is("of") {
+        tok = next_tok(text, tok.end)?;
+    }
+    let offset = if tok.is("this") {
+        0
+    } else if tok.is("last") {
+        -1
+    } else if tok.is("next") {
+        1
+    } else {
+        return None;
+    };
+    let unit = next_tok(text, tok.end).filter(|t| t.is("year"))?;
+    // In `August last year-end` the year is part of another word.
+    if adjacent_next(text, unit.end).is_some_and(|t| t.kind != Kind::Punct || t.is_dash()) {
+        return None;
+    }
+    Some((YearRef::Rel(offset), unit.end))
+}
+
+/// The year before `year`, for the start of a range over New Year.
+fn year_before(year: YearRef) -> YearRef {
+    match year {
+        YearRef::Abs(y) => YearRef::Abs(y - 1),
+        YearRef::Rel(n) => YearRef::Rel(n - 1),
+        open @ YearRef::Open(_) => open,
+    }
+}
+
 /// A word that joins the two ends of a range.
 fn is_range_joiner(text: &str, tok: &Tok<'_>, range_start: usize) -> bool {
     tok.is_dash()
@@ -636,6 +676,15 @@ fn month_rule(text: &str, tok: Tok<'_>) -> Option<Candidate> {
             Expr::point(Point::Month(YearRef::Abs(year), month)),
         ));
     }
+    // `August last year`, `March of next year`: one date, the month of that year.
+    if let Some((year @ YearRef::Rel(_), end)) = year_of_date(text, month_end) {
+        let start = extend_modifiers(text, start);
+        return Some(candidate(
+            start,
+            end,
+            Expr::point(Point::Month(year, month)),
+        ));
+    }
     let previous = prev_tok(text, start);
     if month == 5 {
         // `May` alone is the month only after a temporal word.
@@ -687,7 +736,7 @@ fn month_day_rule(
             end = day2_end;
         }
     }
-    let year = trailing_year(text, end);
+    let year = year_of_date(text, end);
     if let Some((_, year_end)) = year {
         end = year_end;
     }
@@ -699,16 +748,14 @@ fn month_day_rule(
     };
     let expr = match second {
         None => {
-            let year = year.map_or(YearRef::Open(Hint::Tense), |(y, _)| YearRef::Abs(y));
+            let year = year.map_or(YearRef::Open(Hint::Tense), |(y, _)| y);
             Expr::point(day_point(year, month, day, weekday))
         }
         Some((month2, day2)) => {
             let (from_year, to_year) = match year {
                 // A range over New Year takes the stated year for its end.
-                Some((y, _)) if (month2, day2) < (month, day) => {
-                    (YearRef::Abs(y - 1), YearRef::Abs(y))
-                }
-                Some((y, _)) => (YearRef::Abs(y), YearRef::Abs(y)),
+                Some((y, _)) if (month2, day2) < (month, day) => (year_before(y), y),
+                Some((y, _)) => (y, y),
                 None => (YearRef::Open(Hint::Tense), YearRef::Open(Hint::Tense)),
             };
             Expr::Range(
@@ -827,9 +874,21 @@ fn unit_rule(text: &str, tok: Tok<'_>, unit: Unit) -> Option<Candidate> {
     if offset != 0 && prev_tok(text, prev.start).is_some_and(|t| t.is("the")) {
         return None;
     }
-    let start = extend_modifiers(text, prev.start);
+    let mut start = extend_modifiers(text, prev.start);
+    if start == prev.start
+        && let Some(word) = prev_tok(text, start).filter(|w| w.is_any(&["later", "earlier"]))
+        && !prev_tok(text, word.start).is_some_and(|w| w.is_any(UNIT_WORDS))
+    {
+        // `later this month` keeps the month's value; `a year earlier` is no modifier.
+        start = word.start;
+    }
     Some(candidate(start, tok.end, Expr::point(point(offset))))
 }
+
+/// Units of time, which turn a following `later` or `earlier` into a distance.
+const UNIT_WORDS: &[&str] = &[
+    "year", "years", "month", "months", "week", "weeks", "day", "days",
+];
 
 /// An ordinal before `pos` (`first`, `2nd`, `third-`): its value and start.
 fn ordinal_before(text: &str, pos: usize) -> Option<(u32, usize)> {
@@ -1101,9 +1160,9 @@ fn day_first_rule(text: &str, tok: Tok<'_>) -> Option<Candidate> {
     if last_day > days_in_month(2000, month) {
         return None;
     }
-    let year = trailing_year(text, month_end);
+    let year = year_of_date(text, month_end);
     let end = year.map_or(month_end, |(_, e)| e);
-    let year = year.map_or(YearRef::Open(Hint::Tense), |(y, _)| YearRef::Abs(y));
+    let year = year.map_or(YearRef::Open(Hint::Tense), |(y, _)| y);
     let day = |d: u32| Point::Day {
         year,
         month,
@@ -1160,6 +1219,9 @@ fn year_rule(text: &str, tok: Tok<'_>) -> Option<Candidate> {
             ));
         }
     }
+    if closes_a_name(text, &tok) {
+        return None;
+    }
     let (year, mut end) = year_at(text, &tok, MIN_YEAR, MAX_YEAR)?;
     // A lowercase plural after a number read as a count (`about 2000 workers`).
     if let Some(next) = next_tok(text, end)
@@ -1185,12 +1247,225 @@ fn year_rule(text: &str, tok: Tok<'_>) -> Option<Candidate> {
         );
         return Some(candidate(tok.start, end, expr));
     }
-    let start = extend_modifiers(text, tok.start);
+    let start = fiscal_prefix(text, tok.start).unwrap_or_else(|| extend_modifiers(text, tok.start));
     Some(candidate(
         start,
         end,
         Expr::point(Point::Year(YearRef::Abs(year))),
     ))
+}
+
+/// `fiscal 2026`, `fiscal year 2026`, `FY 2026`, `FY2026`: where the prefix starts. The
+/// fiscal year keeps the calendar year's value, as the other modifiers do.
+fn fiscal_prefix(text: &str, start: usize) -> Option<usize> {
+    let mut prev = prev_tok(text, start)?;
+    if prev.text == "FY" {
+        return Some(prev.start);
+    }
+    if prev.is("year") {
+        prev = prev_tok(text, prev.start)?;
+    }
+    prev.is("fiscal").then_some(prev.start)
+}
+
+/// Capitalised words before a year that leave it a date: prepositions, determiners and
+/// modifiers, which start sentences and headline phrases (`In 2024`, `By 2030`).
+const DATE_LEADERS: &[&str] = &[
+    "in",
+    "by",
+    "since",
+    "until",
+    "till",
+    "through",
+    "from",
+    "to",
+    "for",
+    "of",
+    "on",
+    "at",
+    "before",
+    "after",
+    "during",
+    "between",
+    "and",
+    "or",
+    "the",
+    "this",
+    "that",
+    "its",
+    "their",
+    "his",
+    "her",
+    "our",
+    "a",
+    "an",
+    "early",
+    "late",
+    "mid",
+    "fiscal",
+    "fy",
+    "calendar",
+    "year",
+    "around",
+    "about",
+    "toward",
+    "towards",
+    "beyond",
+    "than",
+    "as",
+    "circa",
+    "into",
+    "within",
+    "over",
+    "past",
+    "end",
+    "start",
+    "beginning",
+    "every",
+    "each",
+    "per",
+    "ahead",
+    "versus",
+    "vs",
+    "amid",
+    "as",
+    "while",
+    "when",
+    "until",
+    "unlike",
+    "like",
+    "throughout",
+    "post",
+    "pre",
+];
+
+/// Head nouns of names that take a year after them (`Vision 2030`, `Expo 2030`, `the …
+/// Act 2010`): in a headline, where every word is capitalised, only these close a name.
+const YEAR_NAME_HEADS: &[&str] = &[
+    "act",
+    "vision",
+    "expo",
+    "agenda",
+    "horizon",
+    "summit",
+    "forum",
+    "fair",
+    "show",
+    "games",
+    "olympics",
+    "cup",
+    "conference",
+    "congress",
+    "festival",
+    "week",
+    "awards",
+    "prize",
+    "initiative",
+    "programme",
+    "program",
+    "strategy",
+    "roadmap",
+    "framework",
+    "code",
+    "law",
+    "bill",
+    "directive",
+    "ordinance",
+    "statute",
+    "convention",
+    "exhibition",
+    "biennale",
+];
+
+/// Whether the year at `tok` ends a proper name, as in `Saudi Vision 2030`,
+/// `SEMICON Korea 2026` or `the … Governance Act 2010`: a year right after a capitalised
+/// name word belongs to the name. A year before a noun (`its 2026 agenda`, `the 2025
+/// … Forum`) stays a date.
+fn closes_a_name(text: &str, tok: &Tok<'_>) -> bool {
+    let Some(prev) = prev_tok(text, tok.start) else {
+        return false;
+    };
+    if prev.kind != Kind::Word
+        || prev.end == tok.start
+        || !prev.is_capitalized()
+        || prev.is_any(DATE_LEADERS)
+        || month_at(text, &prev).is_some()
+        || weekday_of_word(&prev).is_some()
+    {
+        return false;
+    }
+    if prev.is_any(YEAR_NAME_HEADS) || all_caps_in_name(text, prev) {
+        return true;
+    }
+    // In a title-case headline every word is capitalised, so capitals say nothing there.
+    !is_title_case_line(text, tok.start)
+}
+
+/// Whether the run of capitalised words ending with `last` holds a word in capitals of
+/// three or more letters (`SEMICON Korea`), on a line that is not all in capitals.
+fn all_caps_in_name(text: &str, last: Tok<'_>) -> bool {
+    let is_all_caps = |t: &Tok<'_>| {
+        t.text.chars().count() >= 3
+            && t.text
+                .chars()
+                .all(|c| c.is_alphabetic() && c.is_uppercase())
+    };
+    let mut word = Some(last);
+    let mut found = false;
+    for _ in 0..4 {
+        let Some(w) = word.filter(|w| w.kind == Kind::Word && w.is_capitalized()) else {
+            break;
+        };
+        if w.is_any(DATE_LEADERS) {
+            break;
+        }
+        found |= is_all_caps(&w);
+        word = prev_tok(text, w.start);
+    }
+    if !found {
+        return false;
+    }
+    let line_start = text
+        .get(..last.start)
+        .and_then(|head| head.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line_end = text
+        .get(last.end..)
+        .and_then(|tail| tail.find('\n'))
+        .map_or(text.len(), |i| last.end + i);
+    text.get(line_start..line_end)
+        .is_some_and(|line| line.chars().any(char::is_lowercase))
+}
+
+/// Small words a title-case headline may leave in lower case.
+const TITLE_LOWERCASE: &[&str] = &[
+    "with", "from", "into", "over", "amid", "upon", "than", "onto",
+];
+
+/// Whether the line around `pos` is a title-case headline: its words of four or more
+/// letters are capitalised, all but a few.
+fn is_title_case_line(text: &str, pos: usize) -> bool {
+    let line_start = text
+        .get(..pos)
+        .and_then(|head| head.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let (mut long_words, mut lowercase) = (0usize, 0usize);
+    let mut at = line_start;
+    while let Some(word) = next_tok(text, at) {
+        at = word.end;
+        if word.kind != Kind::Word || word.text.chars().count() < 4 {
+            continue;
+        }
+        long_words += 1;
+        if !word.is_capitalized() && !word.is_any(TITLE_LOWERCASE) {
+            lowercase += 1;
+            // A sentence has many lowercase words; stop reading a long paragraph early.
+            if lowercase > 2 {
+                return false;
+            }
+        }
+    }
+    long_words >= 3 && lowercase * 5 <= long_words
 }
 
 /// A four-digit number glued by a dash to another number: an ISO date, a year range, or

@@ -40,6 +40,8 @@ const JUN26: Option<Date> = Some(date(2025, 6, 26));
 const JUN28: Option<Date> = Some(date(2025, 6, 28));
 /// Friday 2 January 2026.
 const JAN02: Option<Date> = Some(date(2026, 1, 2));
+/// Wednesday 11 February 2026.
+const FEB11: Option<Date> = Some(date(2026, 2, 11));
 
 #[rustfmt::skip]
 const CASES: &[Case] = &[
@@ -87,6 +89,15 @@ const CASES: &[Case] = &[
     case("The firm aims to list within the year.", DEC10, "within the year", Some("2025"), Year),
     case("Orders doubled by the end of the year.", DEC10, "the end of the year", Some("2025"), Year),
     case("Growth slowed late last year.", DEC10, "late last year", Some("2024"), Year),
+    case("Envoys will meet later this month.", FEB11, "later this month", Some("2026-02"), Month),
+    case("Prices eased earlier this year.", DEC10, "earlier this year", Some("2025"), Year),
+    case("Payments are due by the end of next month.", FEB11, "the end of next month", Some("2026-03"), Month),
+    case("A ruling is expected early next year.", FEB11, "early next year", Some("2027"), Year),
+    // A month or day with a year relative to the article is one date.
+    case("The plant opened in August last year.", FEB11, "August last year", Some("2025-08"), Month),
+    case("Talks resume in March of next year.", DEC10, "March of next year", Some("2026-03"), Month),
+    case("The levy took effect on July 1 last year.", FEB11, "July 1 last year", Some("2025-07-01"), Day),
+    case("The fair opens on 3 May next year.", FEB11, "3 May next year", Some("2027-05-03"), Day),
     case("The decree lapses next month.", JUN28, "next month", Some("2025-07"), Month),
     case("The decree lapsed last month.", JAN02, "last month", Some("2025-12"), Month),
     case("Envoys met twice this week.", JUN28, "this week", Some("2025-W26"), Week),
@@ -101,9 +112,24 @@ const CASES: &[Case] = &[
     case("Results for Q1 2026 come in April.", DEC10, "Q1 2026", Some("2026-Q1"), Quarter),
     case("The pilot starts this summer.", JUN26, "this summer", Some("2025-SU"), Season),
     case("The pilot ran in the spring of 2023.", DEC10, "spring of 2023", Some("2023-SP"), Season),
+    case("Gas demand usually peaks this winter.", JUN26, "this winter", Some("2025-WI"), Season),
+    // What a proposal or plan puts forward lies ahead; the proposing itself is past.
+    case("Seoul proposed that the two governments hold the next round in the autumn.", FEB11, "autumn", Some("2026-FA"), Season),
+    case("The ministers agreed to host the expo in the spring.", FEB11, "spring", Some("2026-SP"), Season),
+    case("A plan to launch the fund in the summer was unveiled.", FEB11, "summer", Some("2026-SU"), Season),
+    case("They agreed in the spring that quotas would rise.", FEB11, "spring", Some("2025-SP"), Season),
+    case("The envoy proposed in November to widen the quota.", FEB11, "November", Some("2025-11"), Month),
     // Years, decades, centuries and ranges.
     case("Trade reached a record in 2024.", DEC10, "2024", Some("2024"), Year),
     case("It set out its 2027 budget priorities.", DEC10, "2027", Some("2027"), Year),
+    case("Officials opened the first 2025 Shipbuilding Cooperation Forum in Ulsan.", DEC10, "2025", Some("2025"), Year),
+    case("In 2024 the pact lapsed for good.", DEC10, "2024", Some("2024"), Year),
+    case("Korea Unveils 2026 Budget Priorities", DEC10, "2026", Some("2026"), Year),
+    case("Output should recover by mid-2027.", FEB11, "mid-2027", Some("2027"), Year),
+    // Fiscal years keep the calendar year's value and their prefix.
+    case("Spending for fiscal 2026 grows by a tenth.", DEC10, "fiscal 2026", Some("2026"), Year),
+    case("Revenue fell in fiscal year 2025 as orders slowed.", DEC10, "fiscal year 2025", Some("2025"), Year),
+    case("The FY2027 budget was approved.", DEC10, "FY2027", Some("2027"), Year),
     case("Ties have deepened since the 1980s.", DEC10, "1980s", Some("198"), Decade),
     case("A new order for the 21st century emerged.", DEC10, "21st century", Some("20"), Century),
     case("Inflows from 2001 to 2019 were steady.", DEC10, "2001 to 2019", Some("2001/2019"), Range),
@@ -144,6 +170,14 @@ fn date_patterns_resolve_to_value_and_granularity() {
             ));
             continue;
         };
+        if let Some(value) = c.value
+            && validate_timex(value).ok() != Some(c.granularity)
+        {
+            failures.push(format!(
+                "{value:?} is not a valid {:?} value",
+                c.granularity
+            ));
+        }
         let info = hit.date.as_ref().expect("a date mention carries DateInfo");
         let got = (hit.value.as_deref(), info.granularity);
         if got != (c.value, c.granularity) || info.value != hit.value {
@@ -177,6 +211,14 @@ fn non_dates_are_not_tagged() {
         "They may agree; the march was long; the leaves fall.",
         "The first half of the match was dull.",
         "Every year and each month and per week.",
+        // A year after a capitalised name belongs to the name.
+        "Investment under Saudi Vision 2030 grew.",
+        "Chipmakers gathered at SEMICON Korea 2026, held in Seoul.",
+        "SEMICON Korea 2026 Opens With Record Exhibitors",
+        "Busan lost its bid to host Expo 2030 to Riyadh.",
+        "The treaty went before lawmakers under the Constitutional Reform and Governance Act 2010 rules.",
+        "Delegates flew to COP30 in Belem.",
+        "A year earlier the plan was shelved.",
     ];
     for text in texts {
         let found: Vec<_> = find_dates(text, DEC10)

@@ -181,19 +181,7 @@ fn parse_point(value: &str) -> Result<Point, String> {
             first_day: Some(day_number(year, month, day)),
         })
     };
-    if let Some(week) = tail.strip_prefix('W') {
-        let week = digits(week, 2).ok_or_else(invalid)?;
-        if week == 0 || week > iso_weeks_in_year(year) {
-            return Err(format!("{year} has no ISO week {week}"));
-        }
-        // Monday of ISO week 1 is the Monday on or before January 4.
-        let jan4 = day_number(year, 1, 4);
-        let monday = jan4 - i64::from(weekday_of(jan4)) + 7 * (i64::from(week) - 1);
-        return Ok(Point {
-            granularity: Granularity::Week,
-            first_day: Some(monday),
-        });
-    }
+    // Named periods first: the winter code `WI` also starts with `W`.
     match tail {
         "H1" => return at(Granularity::Half, 1, 1),
         "H2" => return at(Granularity::Half, 7, 1),
@@ -206,6 +194,19 @@ fn parse_point(value: &str) -> Result<Point, String> {
         "FA" => return at(Granularity::Season, 9, 1),
         "WI" => return at(Granularity::Season, 12, 1),
         _ => {}
+    }
+    if let Some(week) = tail.strip_prefix('W') {
+        let week = digits(week, 2).ok_or_else(invalid)?;
+        if week == 0 || week > iso_weeks_in_year(year) {
+            return Err(format!("{year} has no ISO week {week}"));
+        }
+        // Monday of ISO week 1 is the Monday on or before January 4.
+        let jan4 = day_number(year, 1, 4);
+        let monday = jan4 - i64::from(weekday_of(jan4)) + 7 * (i64::from(week) - 1);
+        return Ok(Point {
+            granularity: Granularity::Week,
+            first_day: Some(monday),
+        });
     }
     let (month, rest) = match tail.split_once('-') {
         Some((m, r)) => (m, Some(r)),
@@ -299,6 +300,10 @@ mod tests {
             ("2025-W50", Ok(Granularity::Week)),
             ("2020-W53", Ok(Granularity::Week)),
             ("2025-SU", Ok(Granularity::Season)),
+            ("2026-WI", Ok(Granularity::Season)),
+            ("2026-SP", Ok(Granularity::Season)),
+            ("2026-FA", Ok(Granularity::Season)),
+            ("2026-WX", Err(())),
             ("2025-12-10TMO", Ok(Granularity::PartOfDay)),
             ("2025-12-10T14:30", Ok(Granularity::PartOfDay)),
             ("PRESENT_REF", Ok(Granularity::Present)),
