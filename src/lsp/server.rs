@@ -260,6 +260,14 @@ async fn publish_all(client: &Client, state: &State) {
     for (uri, diagnostics, version) in batches {
         client.publish_diagnostics(uri, diagnostics, version).await;
     }
+    // What other files teach can change an open document's diagnostics too.
+    let support = state.support();
+    if support.pull_diagnostics
+        && support.diagnostic_refresh
+        && let Err(error) = client.workspace_diagnostic_refresh().await
+    {
+        tracing::debug!("diagnostic refresh failed: {error}");
+    }
 }
 
 async fn index_workspace(client: &Client, state: &Arc<State>) {
@@ -386,6 +394,12 @@ fn client_support(capabilities: &lsp::ClientCapabilities) -> ClientSupport {
             .text_document
             .as_ref()
             .is_some_and(|td| td.diagnostic.is_some()),
+        diagnostic_refresh: capabilities
+            .workspace
+            .as_ref()
+            .and_then(|ws| ws.diagnostics.as_ref())
+            .and_then(|diagnostics| diagnostics.refresh_support)
+            .unwrap_or(false),
         work_done_progress: capabilities
             .window
             .as_ref()
@@ -1140,5 +1154,32 @@ impl Server {
                 .collect();
             Some(lsp::GotoDefinitionResponse::Array(locations))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::LspService;
+
+    #[test]
+    fn a_panicking_feature_answers_with_an_internal_error_and_the_next_one_works() {
+        let (service, _socket) = LspService::new(Server::new);
+        let server = service.inner();
+        let uri: Uri = "file:///nowhere/a.article".parse().expect("uri");
+        let mut files = Vec::new();
+        for _ in 0..2 {
+            let snapshot = server.state.snapshot();
+            let failed = server.catching("test", &snapshot, |_| -> Option<()> {
+                panic!("feature bug")
+            });
+            let error = failed.expect_err("a panic is an error");
+            assert_eq!(error.code, ErrorCode::InternalError);
+            assert!(error.message.contains("feature bug"), "{}", error.message);
+            files.push(server.with_file("test", &uri, |_, file| Some(file.id)));
+        }
+        assert!(server.state.panicked.load(Ordering::Relaxed));
+        // Unknown documents answer emptily, before and after a panic.
+        assert!(files.iter().all(|f| matches!(f, Ok(None))));
     }
 }

@@ -21,6 +21,8 @@ use super::from_proto::PositionEncoding;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ClientSupport {
     pub pull_diagnostics: bool,
+    /// Whether the client re-pulls every document's diagnostics when asked to.
+    pub diagnostic_refresh: bool,
     pub work_done_progress: bool,
     pub watch_files: bool,
 }
