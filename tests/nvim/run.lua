@@ -148,6 +148,23 @@ local function run()
     end
   end
   check(types.person and types.place, 'tokens include people and places')
+
+  -- Code lenses run through the shipped client-side command.
+  local lenses = request(annotated, 'textDocument/codeLens', { textDocument = { uri = uri } }) or {}
+  local lens
+  for _, candidate in ipairs(lenses) do
+    local arguments = candidate.command and candidate.command.arguments
+    if arguments and #(arguments[3] or {}) > 0 then
+      lens = candidate
+      break
+    end
+  end
+  if check(lens ~= nil, 'a code lens with mentions: ' .. #lenses .. ' lenses') then
+    local handler = client.config.commands['accord.showReferences']
+    handler(lens.command, { client_id = client.id, bufnr = annotated })
+    check(#vim.fn.getqflist() == #lens.command.arguments[3],
+      'the lens lists its mentions: ' .. lens.command.title)
+  end
 end
 
 local ok, err = pcall(run)
