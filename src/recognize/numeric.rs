@@ -69,8 +69,10 @@ const MULTIPLIERS: &[(&str, u32)] = &[
     ("bn", 9),
     ("mn", 6),
     ("mln", 6),
+    ("bln", 9),
     ("tn", 12),
     ("trn", 12),
+    ("tln", 12),
 ];
 
 /// Multipliers written glued to the number after a currency symbol (`$5m`, `€20k`).
@@ -173,6 +175,19 @@ fn currency_before(text: &str, start: usize) -> Option<(&'static str, usize)> {
     Some((code, word.start))
 }
 
+/// The wire-style won sign `W` glued before the number at `start` (`W1.2 trillion`):
+/// where it starts. A capital letter before digits is also a code or a model name
+/// (`W50`, `2025-W26`), so the caller asks for a multiplier or digit groups as well.
+fn won_letter_before(text: &str, start: usize) -> Option<usize> {
+    let letter = start.checked_sub(1)?;
+    if text.as_bytes().get(letter) != Some(&b'W') {
+        return None;
+    }
+    let free = !char_before(text, letter)
+        .is_some_and(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_' | '/'));
+    free.then_some(letter)
+}
+
 /// What follows a number: its multiplier and, for money, the currency and span end.
 struct Tail {
     power: u32,
@@ -203,6 +218,15 @@ fn currency_after(text: &str, pos: usize, has_multiplier: bool) -> Option<(&'sta
     let tok = next_tok(text, pos)?;
     if let Some((_, code)) = CURRENCY_WORDS.iter().find(|(w, _)| tok.is(w)) {
         return Some((code, tok.end));
+    }
+    // The hyphenated adjective of wire copy: `26 trillion-won`, `1.9 tln-won`.
+    if tok.is_dash()
+        && tok.start == pos
+        && let Some(word) = adjacent_next(text, tok.end)
+        && let Some((_, code)) = CURRENCY_WORDS.iter().find(|(w, _)| word.is(w))
+        && !adjacent_next(text, word.end).is_some_and(|t| t.kind != Kind::Punct || t.is_dash())
+    {
+        return Some((code, word.end));
     }
     if let Some(code) = CURRENCY_CODES.iter().find(|c| **c == tok.text) {
         return Some((code, tok.end));
@@ -275,6 +299,16 @@ fn classify(text: &str, literal: &Literal<'_>) -> Option<Amount> {
     if let Some((code, start)) = prefix {
         return Some(Amount::Money {
             code,
+            power,
+            start,
+            end: after_number,
+        });
+    }
+    if let Some(start) = won_letter_before(text, literal.start)
+        && (multiplier.is_some() || literal.text.contains(','))
+    {
+        return Some(Amount::Money {
+            code: "KRW",
             power,
             start,
             end: after_number,
@@ -368,7 +402,9 @@ pub fn find_amounts(text: &str) -> Vec<Mention> {
         pos = literal.end;
         // A number glued to letters or continuing another number is no amount.
         if let Some(c) = char_before(text, start)
-            && ((c.is_alphanumeric() && currency_before(text, start).is_none())
+            && ((c.is_alphanumeric()
+                && currency_before(text, start).is_none()
+                && won_letter_before(text, start).is_none())
                 || (matches!(c, '.' | ',')
                     && char_before(text, start - 1).is_some_and(|d| d.is_ascii_digit())))
         {
@@ -513,6 +549,41 @@ mod tests {
                 "between 3 trillion and 5 trillion won",
                 r#"money "3 trillion" => KRW 3000000000000; money "5 trillion won" => KRW 5000000000000"#,
             ),
+            // Wire-service shorthand: short multipliers, the hyphenated `-won`, the `W`
+            // sign and glued multipliers after a code or symbol.
+            (
+                "a 1.9 tln-won deal for the yard",
+                r#"money "1.9 tln-won" => KRW 1900000000000"#,
+            ),
+            (
+                "the 26 trillion-won reactor order",
+                r#"money "26 trillion-won" => KRW 26000000000000"#,
+            ),
+            (
+                "a smelter worth US$7.4 bln in Ohio",
+                r#"money "US$7.4 bln" => USD 7400000000"#,
+            ),
+            (
+                "bonds of 3.5 bln won",
+                r#"money "3.5 bln won" => KRW 3500000000"#,
+            ),
+            (
+                "a W1.2 trillion stimulus",
+                r#"money "W1.2 trillion" => KRW 1200000000000"#,
+            ),
+            ("fares rose to W1,500.", r#"money "W1,500" => KRW 1500"#),
+            (
+                "a ₩500 billion fund",
+                r#"money "₩500 billion" => KRW 500000000000"#,
+            ),
+            (
+                "loans of USD 1.2bn",
+                r#"money "USD 1.2bn" => USD 1200000000"#,
+            ),
+            ("a €3bn grid", r#"money "€3bn" => EUR 3000000000"#),
+            ("a £2.5m grant", r#"money "£2.5m" => GBP 2500000"#),
+            ("the W50 engine and week 2025-W26 and W3 exit", ""),
+            ("a 5 million-strong workforce", ""),
             ("a crate of 40 pounds", ""),
             ("100 billion in funding", ""),
             ("Team G20 won 3 games", ""),

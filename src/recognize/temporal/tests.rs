@@ -205,6 +205,7 @@ fn non_dates_are_not_tagged() {
         "Trade reached USD 13.7 billion with 1,500 firms.",
         "Call 02-2025-1234 or fax 2025 4411; see ISO 9001 and No. 2024.",
         "About 2000 workers joined; prices rose 2025 percent.",
+        "Sales hit 2040 bln won and 2050 tln-won.",
         "The body published report date2025-12-10",
         "The body published report date: 2025-12-10",
         "The body published report date 2025-12-10",
