@@ -505,16 +505,31 @@ const NOUN_STARTERS: &[&str] = &[
     "date",
 ];
 
-/// Whether `tok` opens a clause that a proposal word governs: `that` or the `to` of an
-/// infinitive (`to hold`, not `to the council`).
-fn opens_complement(text: &str, tok: &Tok<'_>) -> bool {
+/// A clause that a proposal word may govern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Complement {
+    None,
+    /// `that …`, whose own verb may still come after the expression.
+    That,
+    /// `to hold …`, which has no tense of its own.
+    Infinitive,
+}
+
+/// The clause that `tok` opens: `that`, or the `to` of an infinitive (`to hold`, not
+/// `to the council`).
+fn opens_complement(text: &str, tok: &Tok<'_>) -> Complement {
     if tok.is("that") {
-        return true;
+        return Complement::That;
     }
-    tok.is("to")
+    let infinitive = tok.is("to")
         && next_tok(text, tok.end).is_some_and(|verb| {
             verb.kind == Kind::Word && !verb.is_capitalized() && !verb.is_any(NOUN_STARTERS)
-        })
+        });
+    if infinitive {
+        Complement::Infinitive
+    } else {
+        Complement::None
+    }
 }
 
 /// The tense of the sentence around `range`: the signal nearest to the expression
@@ -522,8 +537,11 @@ fn opens_complement(text: &str, tok: &Tok<'_>) -> bool {
 pub(crate) fn sentence_tense(text: &str, range: TextRange) -> Tense {
     let mut best: Option<(usize, Tense)> = None;
     let mut pos = range.start;
-    // Whether the words read so far lie in a `that` clause or a `to` infinitive.
-    let mut in_complement = false;
+    // The innermost clause opened between the expression and the words read so far.
+    let mut complement = Complement::None;
+    // Whether a `that` clause of a proposal holds the expression; its own verb may
+    // follow the expression, up to the end of the clause.
+    let mut in_proposed_clause = false;
     for _ in 0..TENSE_WINDOW {
         let Some(tok) = prev_tok(text, pos) else {
             break;
@@ -531,13 +549,20 @@ pub(crate) fn sentence_tense(text: &str, range: TextRange) -> Tense {
         if tok.kind == Kind::Punct && ends_sentence(text, &tok) {
             break;
         }
-        if in_complement && tok.is_any(PROPOSAL_WORDS) {
-            // The expression is inside what was proposed, which points forward, whatever
-            // the main clause after it says (`a plan to … was unveiled`). In `proposed in
-            // October to …` it dates the proposing and this is not reached.
-            return Tense::Future;
+        if complement != Complement::None && tok.is_any(PROPOSAL_WORDS) {
+            // What was proposed points forward. An infinitive has no tense of its own,
+            // so no later word changes that (`a plan to … was unveiled`). In `proposed in
+            // October to …` the expression dates the proposing and this is not reached.
+            if complement == Complement::Infinitive {
+                return Tense::Future;
+            }
+            best = Some((usize::MAX, Tense::Future));
+            in_proposed_clause = true;
+            break;
         }
-        in_complement |= opens_complement(text, &tok);
+        if complement == Complement::None {
+            complement = opens_complement(text, &tok);
+        }
         if let Some(tense) = word_tense(text, &tok) {
             best = Some((range.start - tok.end, tense));
             break;
@@ -554,7 +579,9 @@ pub(crate) fn sentence_tense(text: &str, range: TextRange) -> Tense {
         {
             break;
         }
-        if tok.kind == Kind::Punct && ends_sentence(text, &tok) {
+        if tok.kind == Kind::Punct
+            && (ends_sentence(text, &tok) || (in_proposed_clause && tok.is_punct(',')))
+        {
             break;
         }
         if let Some(tense) = word_tense(text, &tok) {

@@ -118,6 +118,8 @@ const CASES: &[Case] = &[
     case("The ministers agreed to host the expo in the spring.", FEB11, "spring", Some("2026-SP"), Season),
     case("A plan to launch the fund in the summer was unveiled.", FEB11, "summer", Some("2026-SU"), Season),
     case("They agreed in the spring that quotas would rise.", FEB11, "spring", Some("2025-SP"), Season),
+    case("Seoul proposed that the envoys meet in the spring, the ministry said.", FEB11, "spring", Some("2026-SP"), Season),
+    case("Both sides agreed that exports in March fell short.", JUN26, "March", Some("2025-03"), Month),
     case("The envoy proposed in November to widen the quota.", FEB11, "November", Some("2025-11"), Month),
     // Years, decades, centuries and ranges.
     case("Trade reached a record in 2024.", DEC10, "2024", Some("2024"), Year),
