@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::acronyms::{Definition, find_definitions};
+use super::cues::{Known, find_cued_names};
 use super::gazetteer::{Gazetteer, is_word_boundary};
 use super::heads::{VENUE_WORD_SET, find_head_names, head_key};
 use super::normalize::{NormalizedText, slug};
@@ -80,8 +81,10 @@ impl EntityRecognizer {
             }
         }
         let mut known_places: Vec<TextRange> = Vec::new();
+        let mut known_names: Vec<(TextRange, EntityType)> = Vec::new();
         for m in self.gazetteer.find(text, &normalized) {
             let target = self.gazetteer.target(m.target);
+            known_names.push((m.range, target.ty));
             if matches!(target.ty, EntityType::Place | EntityType::Org)
                 && is_in_venue(text, &tokens, m.range)
             {
@@ -130,6 +133,17 @@ impl EntityRecognizer {
             ));
         }
         candidates.extend(place_rules(text, &tokens));
+
+        // Names found by context cues.
+        let person_ranges: Vec<TextRange> = people.names.iter().map(|p| p.range).collect();
+        let known = Known {
+            names: &known_names,
+            people: &person_ranges,
+        };
+        for (range, ty) in find_cued_names(text, &tokens, &known) {
+            let key = text.get(range.start..range.end).map(slug);
+            candidates.push(candidate(range, ty, key, Tier::Rule));
+        }
 
         for mention in dates.into_iter().chain(amounts) {
             candidates.push(Candidate {

@@ -7,6 +7,7 @@
 //! [`Lexicon`].
 
 pub mod acronyms;
+pub mod cues;
 pub mod entities;
 pub mod gazetteer;
 pub mod heads;

@@ -1,0 +1,325 @@
+//! Names found by their context rather than by a head word or a list: a company
+//! is what has shares, a chairman or a spokesman's weekday (`X said Tuesday`), and a
+//! town is what a country or US state follows (`in X, Tennessee`).
+
+use super::EntityType;
+use super::gazetteer::is_word_boundary;
+use super::people::TITLE_WORDS;
+use super::tokens::{Token, WordSet, is_capitalized};
+use crate::text::TextRange;
+
+/// US states, which wire copy names after a town without the country.
+pub const US_STATES: &[&str] = &[
+    "Alabama",
+    "Alaska",
+    "Arizona",
+    "Arkansas",
+    "California",
+    "Colorado",
+    "Connecticut",
+    "Delaware",
+    "Florida",
+    "Georgia",
+    "Hawaii",
+    "Idaho",
+    "Illinois",
+    "Indiana",
+    "Iowa",
+    "Kansas",
+    "Kentucky",
+    "Louisiana",
+    "Maine",
+    "Maryland",
+    "Massachusetts",
+    "Michigan",
+    "Minnesota",
+    "Mississippi",
+    "Missouri",
+    "Montana",
+    "Nebraska",
+    "Nevada",
+    "New Hampshire",
+    "New Jersey",
+    "New Mexico",
+    "North Carolina",
+    "North Dakota",
+    "Ohio",
+    "Oklahoma",
+    "Oregon",
+    "Pennsylvania",
+    "Rhode Island",
+    "South Carolina",
+    "South Dakota",
+    "Tennessee",
+    "Texas",
+    "Utah",
+    "Vermont",
+    "Virginia",
+    "West Virginia",
+    "Wisconsin",
+    "Wyoming",
+];
+
+static TITLE_SET: WordSet = WordSet::new(TITLE_WORDS);
+
+/// Words that open a sentence or clause and are capitalised only for that reason.
+static LEADING_WORDS: WordSet = WordSet::new(&[
+    "The",
+    "A",
+    "An",
+    "But",
+    "And",
+    "In",
+    "On",
+    "At",
+    "For",
+    "Of",
+    "As",
+    "After",
+    "While",
+    "When",
+    "Its",
+    "This",
+    "That",
+    "Under",
+    "Meanwhile",
+    "Separately",
+    "State-run",
+]);
+
+static WEEKDAYS: WordSet = WordSet::new(&[
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+]);
+
+static COMPANY_ROLES: WordSet = WordSet::new(&["Chairman", "CEO", "President", "Chief", "Vice"]);
+
+static DIRECTIONS: WordSet = WordSet::new(&[
+    "southern",
+    "northern",
+    "eastern",
+    "western",
+    "central",
+    "southeastern",
+    "southwestern",
+    "northeastern",
+    "northwestern",
+]);
+
+/// What the cue rules see of the other recognisers' results.
+pub struct Known<'a> {
+    /// Names the knowledge base found, with their types.
+    pub names: &'a [(TextRange, EntityType)],
+    /// People the people rules found.
+    pub people: &'a [TextRange],
+}
+
+/// Organisations and places found by context, with every later or earlier mention
+/// of a cued organisation's name.
+pub fn find_cued_names(
+    text: &str,
+    tokens: &[Token],
+    known: &Known<'_>,
+) -> Vec<(TextRange, EntityType)> {
+    let mut found = Vec::new();
+    let word = |i: usize| tokens.get(i).filter(|t| t.is_word()).map(|t| t.text(text));
+    let mut index = 0;
+    while index < tokens.len() {
+        let start = index;
+        let mut end = index;
+        while end < tokens.len()
+            && is_name_word(text, &tokens[end])
+            && (end == start || tokens[end].joined_to_previous)
+        {
+            end += 1;
+        }
+        index = end.max(start + 1);
+        let mut first = start;
+        while first < end && word(first).is_some_and(|w| LEADING_WORDS.contains(w)) {
+            first += 1;
+        }
+        // A title ends the name before it (`X Chairman Y`).
+        let is_cut = |i: usize| {
+            word(i).is_some_and(|w| {
+                TITLE_SET.contains(w) || WEEKDAYS.contains(w) || COMPANY_ROLES.contains(w)
+            })
+        };
+        let end = (first..end).find(|&i| is_cut(i)).unwrap_or(end);
+        if first >= end {
+            continue;
+        }
+        let (Some(first_token), Some(last_token)) = (tokens.get(first), tokens.get(end - 1)) else {
+            continue;
+        };
+        let range = TextRange::new(first_token.start, last_token.end);
+        if (first..end).any(|i| {
+            word(i).is_some_and(|w| {
+                TITLE_SET.contains(w) || WEEKDAYS.contains(w) || COMPANY_ROLES.contains(w)
+            })
+        }) || known.people.iter().any(|p| p.intersects(range))
+            || known.names.iter().any(|(r, _)| r.contains_range(range))
+        {
+            continue;
+        }
+        if is_org_cue(text, tokens, first, end) {
+            found.push((range, EntityType::Org));
+        } else if is_place_cue(text, tokens, first, end, known) {
+            found.push((range, EntityType::Place));
+        }
+    }
+    // Every mention of a cued company, headlines included.
+    let mut names: Vec<&str> = found
+        .iter()
+        .filter(|(_, ty)| *ty == EntityType::Org)
+        .filter_map(|(r, _)| text.get(r.start..r.end))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        for (start, _) in text.match_indices(name) {
+            let range = TextRange::new(start, start + name.len());
+            if is_word_boundary(text, range.start, range.end)
+                && !known.people.iter().any(|p| p.intersects(range))
+                && !found.iter().any(|(r, _)| *r == range)
+            {
+                found.push((range, EntityType::Org));
+            }
+        }
+    }
+    // US states no list holds.
+    for state in US_STATES {
+        for (start, _) in text.match_indices(state) {
+            let range = TextRange::new(start, start + state.len());
+            if is_word_boundary(text, range.start, range.end) {
+                found.push((range, EntityType::Place));
+            }
+        }
+    }
+    found
+}
+
+fn is_name_word(text: &str, token: &Token) -> bool {
+    let word = token.text(text);
+    token.is_word() && is_capitalized(word) && word.chars().any(char::is_lowercase)
+}
+
+fn is_org_cue(text: &str, tokens: &[Token], first: usize, end: usize) -> bool {
+    let word = |i: usize| {
+        tokens
+            .get(i)
+            .filter(|t| t.is_word())
+            .map(|t| t.text(text))
+            .unwrap_or("")
+    };
+    let before = |n: usize| first.checked_sub(n).map(word).unwrap_or("");
+    if before(1) == "of" && matches!(before(2), "Shares" | "shares") {
+        return true;
+    }
+    if COMPANY_ROLES.contains(word(end))
+        && tokens.get(end + 1).is_some_and(|t| is_name_word(text, t))
+    {
+        return true;
+    }
+    if word(end) == "said" {
+        let next = if word(end + 1) == "on" {
+            end + 2
+        } else {
+            end + 1
+        };
+        if WEEKDAYS.contains(word(next)) {
+            return true;
+        }
+    }
+    let after = tokens
+        .get(end - 1)
+        .and_then(|t| text.get(t.end..))
+        .unwrap_or("");
+    after.starts_with(", the world's") || after.starts_with(", the world\u{2019}s")
+}
+
+fn is_place_cue(text: &str, tokens: &[Token], first: usize, end: usize, known: &Known<'_>) -> bool {
+    let word = |i: usize| {
+        tokens
+            .get(i)
+            .filter(|t| t.is_word())
+            .map(|t| t.text(text))
+            .unwrap_or("")
+    };
+    let before = first.checked_sub(1).map(word).unwrap_or("");
+    if !matches!(before, "in" | "at" | "near") {
+        return false;
+    }
+    let Some(comma) = tokens.get(end).filter(|t| t.text(text) == ",") else {
+        return false;
+    };
+    let _ = comma;
+    let mut next = end + 1;
+    if DIRECTIONS.contains(word(next)) {
+        next += 1;
+    }
+    if word(next) == "a" && matches!(word(next + 1), "town" | "city" | "village" | "port") {
+        return true;
+    }
+    let Some(place_token) = tokens.get(next) else {
+        return false;
+    };
+    known
+        .names
+        .iter()
+        .any(|(r, ty)| *ty == EntityType::Place && r.start == place_token.start)
+        || US_STATES.iter().any(|s| {
+            text.get(place_token.start..)
+                .is_some_and(|rest| rest.starts_with(s))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recognize::tokens::tokenize;
+    use expect_test::expect;
+
+    fn render(text: &str) -> String {
+        let tokens = tokenize(text);
+        let known = Known {
+            names: &[],
+            people: &[],
+        };
+        let mut found = find_cued_names(text, &tokens, &known);
+        found.sort_by_key(|(r, _)| (r.start, r.end));
+        found
+            .iter()
+            .map(|(r, ty)| format!("{:?} {}\n", ty, text.get(r.start..r.end).unwrap_or("")))
+            .collect()
+    }
+
+    #[test]
+    fn companies_and_towns_by_context() {
+        expect![[r#"
+            Org Borealis Copper
+            Org Borealis Copper
+            Place Dunmore
+            Place Ohio
+            Org Nordwind Logistics
+            Org Pelican Foods
+            Org Pelican Foods
+        "#]]
+        .assert_eq(&render(
+            "Borealis Copper plans a mill. Borealis Copper said on Friday it would build it \
+             in Dunmore, Ohio. Nordwind Logistics Chairman Ada Berg agreed. Pelican Foods, \
+             the world's largest canner, rose. Shares of Pelican Foods fell.",
+        ));
+    }
+
+    #[test]
+    fn cue_words_alone_make_no_name() {
+        expect![[""]].assert_eq(&render(
+            "The ministry said Tuesday it would act. In March, officials met in Paris, France.",
+        ));
+    }
+}
