@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod files;
 pub mod ide;
+pub mod interchange;
 pub mod kb;
 pub mod lsp;
 pub mod recognize;

@@ -1,4 +1,4 @@
-//! The command line: `accord check`, `entities`, `strip`, `eval`.
+//! The command line: `accord check`, `entities`, `strip`, `eval`, `export`, `import`.
 //!
 //! Each command is a thin client of the core: it reads files, calls the analysis, and
 //! renders what comes back.
@@ -6,6 +6,8 @@
 pub mod check;
 pub mod entities;
 pub mod eval;
+pub mod export;
+pub mod import;
 pub mod render;
 pub mod strip;
 
@@ -71,6 +73,39 @@ pub enum Command {
         /// The acronym gold file (`acronyms.json`); by default the one beside the files.
         #[arg(long)]
         acronyms: Option<PathBuf>,
+    },
+    /// Write files for other annotation tools: brat standoff, JSON lines, CoNLL.
+    Export {
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// The format to write.
+        #[arg(long, value_enum)]
+        to: export::Target,
+        /// Where to write: a folder for brat (mirroring the input paths), a file for
+        /// jsonl and conll (standard output when not given).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// What to add to the tags.
+        #[arg(long, value_enum)]
+        include: Vec<export::Include>,
+        /// Replace files that exist.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Rebuild article files with inline tags from another tool's annotations.
+    Import {
+        /// `.ann` files, or folders searched for them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The format to read.
+        #[arg(long, value_enum)]
+        from: import::Source,
+        /// The folder to write the article files to, mirroring the input paths.
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace article files that exist.
+        #[arg(long)]
+        force: bool,
     },
     /// Serve the language server protocol on standard input and output.
     Lsp,
@@ -154,6 +189,30 @@ pub fn main() -> i32 {
             print_out(&output);
             status
         }
+        Command::Export {
+            paths,
+            to,
+            out,
+            include,
+            force,
+        } => export::run(&export::ExportRequest {
+            paths: &paths,
+            target: to,
+            out: out.as_deref(),
+            include: &include,
+            force,
+        }),
+        Command::Import {
+            paths,
+            from,
+            out,
+            force,
+        } => import::run(&import::ImportRequest {
+            paths: &paths,
+            from,
+            out: &out,
+            force,
+        }),
         Command::Lsp => run_lsp(),
     }
 }
