@@ -64,13 +64,22 @@ function serverSettings(): ServerSettings {
  * in the window's progress area itself.
  */
 class IndexingProgress implements StaticFeature {
-  constructor(private readonly languageClient: LanguageClient) {}
+  constructor(private readonly languageClient: LanguageClient) {
+    // Registered before the start too: the server may ask for progress as soon as it is
+    // initialized, before the client initializes its features.
+    this.listen();
+  }
 
   fillClientCapabilities(capabilities: ClientCapabilities): void {
     capabilities.window = { ...capabilities.window, workDoneProgress: true };
   }
 
   initialize(): void {
+    // Runs after the built-in progress feature has registered its handler; this replaces it.
+    this.listen();
+  }
+
+  private listen(): void {
     this.languageClient.onRequest(WorkDoneProgressCreateRequest.type, ({ token }) => this.watch(token));
   }
 
@@ -81,6 +90,7 @@ class IndexingProgress implements StaticFeature {
   clear(): void {}
 
   private watch(token: ProgressToken): void {
+    this.languageClient.debug(`progress ${String(token)} created`);
     let finish: (() => void) | undefined;
     let report: ((message: string | undefined) => void) | undefined;
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'accord' }, (progress) => {
@@ -91,7 +101,7 @@ class IndexingProgress implements StaticFeature {
       switch (value.kind) {
         case 'begin':
         case 'report':
-          update({ indexing: value.percentage ?? model.indexing ?? 0 });
+          update({ indexing: value.percentage ?? model.indexing ?? 0, entities: undefined });
           report?.(value.message);
           break;
         case 'end':
@@ -112,10 +122,16 @@ async function executeServerCommand(command: string): Promise<unknown> {
   return client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [] });
 }
 
+let entityCountRequests = 0;
+
 async function refreshEntityCount(): Promise<void> {
+  // A slow answer to an earlier request must not overwrite a newer count.
+  const request = ++entityCountRequests;
   try {
     const entities = parseEntityIndex(await executeServerCommand('accord.showEntityIndex'));
-    update({ entities: entities.length });
+    if (request === entityCountRequests) {
+      update({ entities: entities.length });
+    }
   } catch (error) {
     client?.warn(`entity index: ${String(error)}`);
   }
@@ -187,8 +203,8 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   languageClient.registerFeature(new IndexingProgress(languageClient));
   languageClient.onDidChangeState(({ newState }) => {
     if (newState === State.Running) {
+      // The count follows when the server reports the end of indexing.
       update({ state: 'running' });
-      void refreshEntityCount();
     } else if (newState === State.Starting) {
       update({ state: 'starting', indexing: undefined });
     } else {

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# CI for the VS Code extension: install the locked dependencies, type-check, lint, unit
+# tests, package the .vsix, then the end-to-end test in a real VS Code
+# (tests/vscode/run.sh, which needs target/release/accord). Prints each step's time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
+T0=$(date +%s)
+step() { echo "--- [vscode $(( $(date +%s) - T0 ))s] $*"; }
+
+step "npm ci"
+# No install scripts are needed: esbuild finds its platform binary package by itself.
+npm ci --ignore-scripts --no-progress
+step "typecheck"
+npm run --silent typecheck
+step "lint"
+npm run --silent lint
+step "unit tests"
+npm test --silent
+step "package the .vsix"
+npm run --silent package
+step "end-to-end test in VS Code"
+bash ../../tests/vscode/run.sh
+step "done"

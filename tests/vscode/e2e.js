@@ -1,0 +1,415 @@
+// End-to-end test of the VS Code extension in a real VS Code (code-server, driven by
+// headless chromium through playwright-core). Opens a copy of examples/ with the release
+// server configured, and checks through the UI: the status bar, semantic tokens (Inspect
+// Editor Tokens names the token type; the eight entity types get eight colours), a hover
+// with the knowledge-base entry, Go to Definition into another article file, a planted
+// bad tag in the Problems panel, and its quick fix. Prints how long each phase takes and
+// saves screenshots in $OUT.
+//
+// Run by tests/vscode/run.sh, which installs code-server and the extension first.
+// Env: CACHE (code-server and playwright-core), STATE (user data, extensions, workspace),
+// OUT (screenshots), ACCORD_BIN (the server), PORT.
+'use strict';
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const CACHE = process.env.CACHE || '/tmp/accord-vscode-e2e';
+const STATE = required('STATE');
+const OUT = required('OUT');
+const ACCORD_BIN = required('ACCORD_BIN');
+const PORT = process.env.PORT || '18731';
+const BASE = `http://127.0.0.1:${PORT}`;
+const REPO = path.resolve(__dirname, '../..');
+const WS = path.join(STATE, 'ws');
+const TIMEOUT = 60000;
+const { chromium } = require(path.join(CACHE, 'node_modules/playwright-core'));
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+const t0 = Date.now();
+let phaseStart = t0;
+const seconds = (ms) => (ms / 1000).toFixed(1);
+const log = (...args) => console.log(`[${seconds(Date.now() - t0)}s]`, ...args);
+const failures = [];
+/** Ends a phase: prints its duration. */
+function phase(name) {
+  const now = Date.now();
+  console.log(`  phase ${name}: ${seconds(now - phaseStart)}s`);
+  phaseStart = now;
+}
+function check(condition, message) {
+  log(`${condition ? 'ok  ' : 'FAIL'} ${message}`);
+  if (!condition) failures.push(message);
+  return condition;
+}
+
+// The workspace: a copy of the examples, the server set in its settings, and a planted
+// article with a misspelt type.
+const PLANTED = 'planted.article';
+function prepareWorkspace() {
+  fs.cpSync(path.join(REPO, 'examples'), WS, { recursive: true });
+  fs.mkdirSync(path.join(WS, '.vscode'), { recursive: true });
+  fs.writeFileSync(
+    path.join(WS, '.vscode/settings.json'),
+    JSON.stringify({ 'accord.server.path': ACCORD_BIN }, null, 2),
+  );
+  fs.writeFileSync(
+    path.join(WS, PLANTED),
+    'Seoul Hosts a Trade Fair\nExporters met buyers in [Seoul]{plase} on Monday. date2026-03-02\n',
+  );
+  fs.mkdirSync(path.join(STATE, 'ud/User'), { recursive: true });
+  fs.writeFileSync(
+    path.join(STATE, 'ud/User/settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.colorTheme': 'Default Dark Modern',
+        'security.workspace.trust.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoUpdate': false,
+        'extensions.autoCheckUpdates': false,
+        'update.mode': 'none',
+        'workbench.tips.enabled': false,
+        'editor.hover.delay': 100,
+        'editor.fontSize': 15,
+        'editor.minimap.enabled': false,
+        // Hints would move text around between checks; definitions jump, not peek.
+        'editor.inlayHints.enabled': 'off',
+        'editor.gotoLocation.multipleDefinitions': 'goto',
+        'files.autoSave': 'off',
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+function startCodeServer() {
+  const logFd = fs.openSync(path.join(OUT, 'code-server.log'), 'w');
+  const child = spawn(
+    path.join(CACHE, 'node_modules/.bin/code-server'),
+    [
+      '--auth', 'none', '--bind-addr', `127.0.0.1:${PORT}`, '--disable-telemetry', '--disable-update-check',
+      '--disable-workspace-trust', '--user-data-dir', path.join(STATE, 'ud'),
+      '--extensions-dir', path.join(STATE, 'ext'),
+    ],
+    {
+      // Its own process group, so the whole tree (extension host, server) is stopped.
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      env: {
+        ...process.env,
+        XDG_CONFIG_HOME: path.join(STATE, 'xdg/config'),
+        XDG_DATA_HOME: path.join(STATE, 'xdg/data'),
+      },
+    },
+  );
+  log(`code-server pid ${child.pid} on ${BASE}`);
+  return child;
+}
+
+function stopCodeServer(child) {
+  if (!child) return;
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  setTimeout(() => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }, 2000).unref();
+}
+
+async function waitFor(what, probe, ms = TIMEOUT, every = 250) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try {
+      last = await probe();
+      if (last) return last;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, every));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : last})`);
+}
+
+/** Runs a command palette entry by its label. */
+async function runCommand(page, label) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(`>${label}`);
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: label })
+    .first()
+    .waitFor({ state: 'visible', timeout: 10000 });
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 10000 });
+}
+
+async function openFile(page, name) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(name);
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: path.basename(name) })
+    .first()
+    .waitFor({ state: 'visible', timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await activeTab(page, path.basename(name));
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 15000 });
+}
+
+const activeTab = (page, name) =>
+  page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 15000 });
+
+/** Moves the cursor to a 1-based line and column (UTF-16 columns, as VS Code counts). */
+async function goTo(page, line, column) {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 10000 });
+  await waitFor(`cursor at ${line}:${column}`, async () => {
+    const text = await page.locator('[id="status.editor.selection"]').innerText();
+    return text.includes(`Ln ${line}, Col ${column}`);
+  }, 10000, 100);
+}
+
+/** The 1-based line and column of the span text of the first `[text]{type` in a file. */
+function tagPosition(file, text, type) {
+  const lines = fs.readFileSync(path.join(WS, file), 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/);
+  const needle = `[${text}]{${type}`;
+  for (let i = 0; i < lines.length; i++) {
+    const at = lines[i].indexOf(needle);
+    if (at >= 0) return { line: i + 1, column: at + 2 };
+  }
+  throw new Error(`${needle} not in ${file}`);
+}
+
+/** What Inspect Editor Tokens says about the token under the cursor. */
+async function inspectToken(page) {
+  await runCommand(page, 'Developer: Inspect Editor Tokens and Scopes');
+  const widget = page.locator('.token-inspect-widget');
+  await widget.waitFor({ state: 'visible', timeout: 10000 });
+  // The widget fills in once the token's theme data is computed.
+  const text = await waitFor('token inspection', async () => {
+    const t = await widget.innerText();
+    return /foreground/.test(t) ? t : undefined;
+  }, 10000, 100);
+  await page.keyboard.press('Escape');
+  await widget.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+  return {
+    semanticType: /semantic token type\s+(\S+)/.exec(text)?.[1],
+    foreground: /foreground\s+(#[0-9A-Fa-f]{6,8})/.exec(text)?.[1]?.toUpperCase(),
+    text,
+  };
+}
+
+async function main() {
+  fs.mkdirSync(OUT, { recursive: true });
+  prepareWorkspace();
+  const server = startCodeServer();
+  let browser;
+  let page;
+  try {
+    await waitFor('code-server /healthz', async () => (await fetch(`${BASE}/healthz`)).ok);
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    // Indexing the examples takes a fraction of a second: record every text the status-bar
+    // item shows from the start, to check the progress afterwards.
+    await page.addInitScript(() => {
+      const seen = [];
+      window.accordStatusHistory = seen;
+      const record = () => {
+        for (const item of document.querySelectorAll('.statusbar-item')) {
+          const text = (item.textContent || '').trim();
+          if (text.startsWith('accord') && seen[seen.length - 1] !== text) seen.push(text);
+        }
+      };
+      document.addEventListener('DOMContentLoaded', () =>
+        new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true }));
+    });
+    await page.goto(`${BASE}/?folder=${encodeURIComponent(WS)}`, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('.monaco-workbench', { timeout: TIMEOUT });
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: TIMEOUT });
+    phase('code-server and workbench');
+
+    // The language and the server: the language mode, then the status bar's entity count
+    // once indexing has ended.
+    await openFile(page, 'annotated.article');
+    const mode = page.locator('[id="status.editor.mode"]');
+    await mode.filter({ hasText: 'Article' }).waitFor({ timeout: 20000 });
+    check(true, 'annotated.article opens in the Article language');
+    const status = page.locator('.statusbar-item', { hasText: /accord: \d+ entit/ }).first();
+    await status.waitFor({ timeout: TIMEOUT });
+    const statusText = (await status.innerText()).trim();
+    const entityCount = Number(/accord: (\d+)/.exec(statusText)?.[1]);
+    check(entityCount > 20, `status bar after indexing: "${statusText}"`);
+    const history = await page.evaluate(() => window.accordStatusHistory);
+    const indexing = history.findIndex((text) => /accord: indexing \d+%/.test(text));
+    check(indexing >= 0 && history.slice(indexing).some((text) => /accord: \d+ entit/.test(text)),
+      `status bar went through indexing progress: ${history.join(' → ')}`);
+    phase('server start and indexing');
+
+    // Semantic tokens: the inspector names the server's token type at an entity and a date,
+    // and the theme gives each of the eight entity types its own colour.
+    const samples = [
+      ['Korea', 'place'],
+      ['Thursday, March 5', 'date'],
+      ['MOTIR', 'org'],
+      ['Kim Jung-kwan', 'person'],
+      ['KORUS FTA', 'agreement'],
+      ['6th Korea–U.S. Standards Forum', 'event'],
+      ['USD 350 billion', 'money'],
+      ['15 percent', 'percent'],
+    ];
+    const colours = new Map();
+    for (const [text, type] of samples) {
+      const at = tagPosition('annotated.article', text, type);
+      await goTo(page, at.line, at.column);
+      // Semantic tokens arrive after the server has analysed the file: retry until then.
+      const seen = await waitFor(`semantic token on ${text}`, async () => {
+        const result = await inspectToken(page);
+        return result.semanticType ? result : undefined;
+      }, 30000, 500);
+      check(seen.semanticType === type, `"${text}" is a ${type} token (inspector: ${seen.semanticType}, ${seen.foreground})`);
+      colours.set(type, seen.foreground);
+      if (type === 'date') {
+        await goTo(page, at.line, at.column);
+        await runCommand(page, 'Developer: Inspect Editor Tokens and Scopes');
+        await page.locator('.token-inspect-widget').waitFor({ state: 'visible' });
+        await page.screenshot({ path: path.join(OUT, 'inspect-date.png') });
+        await page.keyboard.press('Escape');
+      }
+    }
+    const distinct = new Set(colours.values());
+    check(distinct.size === samples.length && !distinct.has(undefined),
+      `eight entity types, ${distinct.size} colours: ${[...colours].map(([t, c]) => `${t} ${c}`).join(', ')}`);
+    phase('semantic tokens');
+
+    // Hover: the knowledge-base entry of the ministry.
+    const motir = tagPosition('annotated.article', 'MOTIR', 'org');
+    await goTo(page, motir.line, motir.column + 1);
+    await runCommand(page, 'Show or Focus Hover');
+    const hover = page.locator('.monaco-hover', { hasText: 'Korean ministry for trade' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 15000 });
+    const hoverText = (await hover.innerText()).replace(/\s+/g, ' ').trim();
+    check(/Ministry of Trade, Industry and Resources/.test(hoverText) && /\d+ mentions in \d+ articles/.test(hoverText),
+      `hover shows the knowledge-base entry: "${hoverText.slice(0, 140)}"`);
+    await page.waitForTimeout(300); // Let the fade-in end before the screenshot.
+    await page.screenshot({ path: path.join(OUT, 'hover.png') });
+    await page.keyboard.press('Escape');
+    phase('hover');
+
+    // Go to Definition from a mention of CBAM leads to its first mention in another article file.
+    const cbam = tagPosition('annotated.article', 'CBAM', 'agreement');
+    await goTo(page, cbam.line, cbam.column + 1);
+    await page.keyboard.press('F12');
+    const otherTab = await waitFor('another file after Go to Definition', async () => {
+      const name = (await page.locator('.tabs-container .tab.active').innerText()).trim();
+      return name && !name.startsWith('annotated.article') ? name : undefined;
+    }, 15000, 200);
+    check(/\.article\b/.test(otherTab), `Go to Definition opened ${otherTab}`);
+    phase('definition');
+
+    // Problems: the planted misspelt type is reported.
+    await openFile(page, PLANTED);
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'plase' }).first();
+    await problem.waitFor({ state: 'visible', timeout: 30000 });
+    check(true, `Problems panel: "${(await problem.innerText()).replace(/\s+/g, ' ').trim()}"`);
+    phase('problems');
+
+    // Quick fix: the did-you-mean fix turns `plase` into `place`.
+    const planted = path.join(WS, PLANTED);
+    const before = fs.readFileSync(planted, 'utf8');
+    const typo = before.split('\n')[1].indexOf('plase');
+    await openFile(page, PLANTED);
+    await goTo(page, 2, typo + 2);
+    await runCommand(page, 'Quick Fix...');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'place' }).first();
+    await fix.waitFor({ state: 'visible', timeout: 15000 });
+    const fixTitle = (await fix.getAttribute('aria-label')) || (await fix.innerText()).trim();
+    // The widget blocks pointer events around it: choose the fix with the keyboard.
+    const focused = page.locator('.action-widget .monaco-list-row.focused');
+    for (let i = 0; i < 10 && !((await focused.getAttribute('aria-label')) || '').includes('place'); i++) {
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+S');
+    const after = await waitFor('the fixed file on disk', () => {
+      const text = fs.readFileSync(planted, 'utf8');
+      return text !== before ? text : undefined;
+    }, 15000, 200);
+    check(after.includes('[Seoul]{place}') && !after.includes('plase'), `quick fix "${fixTitle}" wrote [Seoul]{place}`);
+    await waitFor('the problem to go away', async () =>
+      (await page.locator('.markers-panel .monaco-list-row', { hasText: 'plase' }).count()) === 0, 20000, 250);
+    check(true, 'the Problems panel no longer lists the misspelt type');
+    phase('quick fix');
+
+    // The client's own commands: tag a selection, and show the entity index.
+    const line = fs.readFileSync(planted, 'utf8').split('\n')[1];
+    await goTo(page, 2, line.indexOf('Monday') + 1);
+    for (let i = 0; i < 'Monday'.length; i++) await page.keyboard.press('Shift+ArrowRight');
+    await runCommand(page, 'accord: Tag Selection As…');
+    const picker = page.locator('.quick-input-widget input');
+    await picker.waitFor({ state: 'visible', timeout: 10000 });
+    await picker.fill('date');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'temporal expressions' }).first()
+      .waitFor({ state: 'visible', timeout: 10000 });
+    await page.keyboard.press('Enter');
+    // The edit is applied after the pick closes: save once the editor shows it.
+    await waitFor('the tag in the editor', async () =>
+      (await page.locator('.editor-instance .view-lines').first().innerText()).includes('[Monday]{date}'), 10000, 100);
+    await page.keyboard.press('Control+S');
+    const tagged = await waitFor('the tagged file on disk', () => {
+      const text = fs.readFileSync(planted, 'utf8');
+      return text.includes('[Monday]{date}') ? text : undefined;
+    }, 15000, 200);
+    check(tagged.split('\n')[1].includes('on [Monday]{date}. date2026-03-02'), 'Tag Selection As… wrapped Monday as [Monday]{date}');
+    await runCommand(page, 'accord: Show Entity Index');
+    await activeTab(page, 'Entity Index');
+    const indexHeading = await waitFor('the entity index document', async () => {
+      const text = await page.locator('.editor-instance .view-lines').first().innerText();
+      return /Entity index \((\d+) entities\)/.exec(text.replace(/\s+/g, ' '));
+    }, 15000, 200);
+    check(Number(indexHeading[1]) >= entityCount, `Show Entity Index lists ${indexHeading[1]} entities`);
+    phase('client commands');
+  } catch (error) {
+    failures.push(error.message);
+    console.error('E2E error:', error.stack || error.message);
+    if (page) await page.screenshot({ path: path.join(OUT, 'failure.png') }).catch(() => undefined);
+  } finally {
+    if (browser) await browser.close().catch(() => undefined);
+    stopCodeServer(server);
+  }
+  console.log(`total ${seconds(Date.now() - t0)}s; screenshots in ${OUT}`);
+  if (failures.length > 0) {
+    console.log(`E2E FAIL: ${failures.length} failure(s)`);
+    for (const failure of failures) console.log(`  - ${failure}`);
+    process.exitCode = 1;
+  } else {
+    console.log('E2E PASS');
+  }
+}
+
+main();
