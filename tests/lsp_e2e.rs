@@ -207,6 +207,16 @@ fn uri(path: &Path) -> String {
 }
 
 fn initialize(client: &mut Client, root: &Path, encodings: &[&str], pull: bool) -> Value {
+    initialize_with(client, root, encodings, pull, Value::Null)
+}
+
+fn initialize_with(
+    client: &mut Client,
+    root: &Path,
+    encodings: &[&str],
+    pull: bool,
+    options: Value,
+) -> Value {
     let mut text_document = json!({
         "semanticTokens": {
             "requests": {"full": {"delta": true}, "range": true},
@@ -232,6 +242,7 @@ fn initialize(client: &mut Client, root: &Path, encodings: &[&str], pull: bool) 
                 "textDocument": text_document,
             },
             "trace": "off",
+            "initializationOptions": options,
         }),
     );
     client.notify("initialized", json!({}));
@@ -462,6 +473,64 @@ fn utf8_session_counts_bytes() {
         Some(range((0, start), (0, start + 6))),
         "{items:?}"
     );
+    client.shutdown();
+}
+
+#[test]
+fn client_settings_change_severities_and_files() {
+    let workspace = example_workspace();
+    let root = workspace.path();
+    std::fs::create_dir_all(root.join("notes")).expect("mkdir");
+    std::fs::write(
+        root.join("notes/brief.txt"),
+        "Brief\ndate2025-12-10\n[Busan]{place} hosts the talks.\n",
+    )
+    .expect("write");
+    let mut client = Client::start();
+    let options = json!({
+        "diagnostics": {"severity": {"unknown-type": "off"}},
+        "files": {"include": ["notes/*.txt"]},
+    });
+    initialize_with(&mut client, root, &["utf-16"], false, options);
+    wait_for_indexing(&mut client);
+    let doc_path = root.join("edited.article");
+    std::fs::write(&doc_path, "").expect("write");
+    let doc_uri = uri(&doc_path);
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": doc_uri, "languageId": "article", "version": 1, "text": DOCUMENT.replace("{place}", "{plase}")}}),
+    );
+    let diagnostics = client.diagnostics(&doc_uri, 1);
+    assert_eq!(unknown_type_range(&diagnostics), None, "{diagnostics:?}");
+    // The .txt file is an article by the client's globs: it is indexed.
+    let txt_uri = uri(&root.join("notes/brief.txt"));
+    let symbols = client.call(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": txt_uri}}),
+    );
+    assert_eq!(symbols[0]["name"], "Brief", "{symbols}");
+
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"accord": {"diagnostics": {"severity": {"unknown-type": "hint"}}, "files": {"include": ["notes/*.txt"]}}}}),
+    );
+    // Publications sent before the change may still be on their way; the first one
+    // with the code back on carries the client's severity.
+    let published = client.wait_for("unknown-type back on", |n| {
+        n["method"] == "textDocument/publishDiagnostics"
+            && n["params"]["uri"] == doc_uri.as_str()
+            && n["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["code"] == "unknown-type"))
+    });
+    let unknown = published["params"]["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|d| d["code"] == "unknown-type")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(unknown["severity"], 4, "{unknown}");
     client.shutdown();
 }
 

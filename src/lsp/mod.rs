@@ -9,6 +9,7 @@ pub mod document;
 pub mod from_proto;
 pub mod semantic;
 pub mod server;
+pub mod settings;
 pub mod state;
 pub mod to_proto;
 

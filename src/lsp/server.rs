@@ -131,11 +131,27 @@ impl Server {
             .await;
     }
 
+    /// Takes the client's settings; returns whether the set of article files changed.
+    fn apply_settings(&self, value: &Value) -> bool {
+        let (settings, problems) = super::settings::ClientSettings::from_json(value);
+        for problem in problems {
+            tracing::warn!("settings: {problem}");
+        }
+        let before = self.state.settings();
+        let files_changed =
+            before.include != settings.include || before.exclude != settings.exclude;
+        self.state.set_settings(settings);
+        files_changed
+    }
+
     async fn register_watchers(&self) {
+        let extra = self.state.settings().include.clone();
         let watchers = ["**/*.article", "**/accord.toml", "**/*.toml"]
             .into_iter()
+            .map(str::to_owned)
+            .chain(extra)
             .map(|glob| lsp::FileSystemWatcher {
-                glob_pattern: lsp::GlobPattern::String(glob.to_owned()),
+                glob_pattern: lsp::GlobPattern::String(glob),
                 kind: None,
             })
             .collect();
@@ -145,6 +161,17 @@ impl Server {
             method: "workspace/didChangeWatchedFiles".to_owned(),
             register_options: serde_json::to_value(options).ok(),
         };
+        // Settings may change the globs: the previous registration goes first.
+        if self.state.watchers_registered.swap(true, Ordering::Relaxed) {
+            let unregistration = lsp::Unregistration {
+                id: registration.id.clone(),
+                method: registration.method.clone(),
+            };
+            let _ = self
+                .client
+                .unregister_capability(vec![unregistration])
+                .await;
+        }
         if let Err(error) = self.client.register_capability(vec![registration]).await {
             tracing::warn!("could not register the file watcher: {error}");
         }
@@ -162,6 +189,17 @@ impl Server {
             let _ = client.semantic_tokens_refresh().await;
         });
     }
+}
+
+/// A file's diagnostics with the client's severities applied.
+fn file_diagnostics(
+    state: &State,
+    snap: &crate::workspace::WorkspaceSnapshot,
+    file: crate::workspace::FileId,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    state
+        .settings()
+        .apply_severities(ide::diagnostics(snap, file))
 }
 
 fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
@@ -198,7 +236,7 @@ async fn publish_for_uri(client: &Client, state: &State, uri: &Uri) {
             open: &snapshot.open,
         };
         let diagnostics = match std::panic::catch_unwind(AssertUnwindSafe(|| {
-            ide::diagnostics(&snapshot.snap, file.id)
+            file_diagnostics(state, &snapshot.snap, file.id)
                 .iter()
                 .map(|d| view.diagnostic(&file, d))
                 .collect::<Vec<_>>()
@@ -233,7 +271,7 @@ async fn publish_all(client: &Client, state: &State) {
                 if is_open && pull {
                     continue;
                 }
-                let diagnostics = ide::diagnostics(&snapshot.snap, file.id);
+                let diagnostics = file_diagnostics(state, &snapshot.snap, file.id);
                 if diagnostics.is_empty() && !is_open {
                     continue;
                 }
@@ -333,7 +371,9 @@ fn index_files(state: &State, roots: &[PathBuf], report: &dyn Fn(usize, usize)) 
     state.core().workspace.set_analyzer(analyzer.clone());
     let cache = crate::analysis::AnalyzerCache::default();
     let accepts = |path: &std::path::Path| {
-        FileKind::of_path(path) == FileKind::Config || cache.accepts(path) || is_kb_file(path)
+        FileKind::of_path(path) == FileKind::Config
+            || state.is_article(path, &cache)
+            || is_kb_file(path)
     };
     let kb_files: std::collections::HashSet<PathBuf> = analyzer
         .kb
@@ -453,6 +493,9 @@ impl LanguageServer for Server {
             .write()
             .unwrap_or_else(|e| e.into_inner()) = support;
         *self.state.roots.write().unwrap_or_else(|e| e.into_inner()) = workspace_roots(&params);
+        if let Some(options) = &params.initialization_options {
+            self.apply_settings(options);
+        }
         if let Some(trace) = params.trace {
             *self.state.trace.write().unwrap_or_else(|e| e.into_inner()) = trace;
         }
@@ -596,6 +639,20 @@ impl LanguageServer for Server {
                 publish_for_uri(&self.client, &self.state, &uri).await;
             }
         }
+    }
+
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        let files_changed = self.apply_settings(&params.settings);
+        tracing::info!("settings changed");
+        if files_changed {
+            if self.state.support().watch_files {
+                self.register_watchers().await;
+            }
+            self.spawn_indexing();
+        } else {
+            self.publish_all().await;
+        }
+        let _ = self.client.inlay_hint_refresh().await;
     }
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
@@ -876,7 +933,7 @@ impl LanguageServer for Server {
         self.with_file("inlayHint", &params.text_document.uri, |view, file| {
             let map = view.line_map(file);
             let range = map.text_range(range)?;
-            let hints = ide::inlay_hints(view.snap, file.id, range, &ide::InlayConfig::default());
+            let hints = ide::inlay_hints(view.snap, file.id, range, &self.state.settings().inlay);
             Some(
                 hints
                     .into_iter()
@@ -941,7 +998,7 @@ impl LanguageServer for Server {
             &params.text_document.uri,
             |view, file| {
                 Some(
-                    ide::diagnostics(view.snap, file.id)
+                    file_diagnostics(&self.state, view.snap, file.id)
                         .iter()
                         .map(|d| view.diagnostic(file, d))
                         .collect::<Vec<_>>(),
@@ -1008,7 +1065,7 @@ impl LanguageServer for Server {
             let mut actions: Vec<lsp::CodeActionOrCommand> = Vec::new();
             let mut titles = std::collections::HashSet::new();
             // Fixes carried by the diagnostics under the cursor or selection.
-            for diagnostic in ide::diagnostics(view.snap, file.id) {
+            for diagnostic in file_diagnostics(&self.state, view.snap, file.id) {
                 let Some(fix) = &diagnostic.fix else { continue };
                 if !(diagnostic.range.intersects(range)
                     || diagnostic.range.touches(range.start)

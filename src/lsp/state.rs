@@ -16,6 +16,7 @@ use crate::workspace::{FileKind, Workspace, WorkspaceSnapshot};
 
 use super::document::Document;
 use super::from_proto::PositionEncoding;
+use super::settings::ClientSettings;
 
 /// What the client said it supports, reduced to what the server acts on.
 #[derive(Clone, Copy, Debug, Default)]
@@ -42,6 +43,7 @@ pub struct State {
     pub support: RwLock<ClientSupport>,
     pub roots: RwLock<Vec<PathBuf>>,
     pub trace: RwLock<TraceValue>,
+    pub settings: RwLock<Arc<ClientSettings>>,
     /// The last semantic tokens sent per document, with their result id.
     pub token_results: DashMap<Uri, (String, Vec<SemanticToken>)>,
     next_result_id: AtomicU64,
@@ -50,6 +52,8 @@ pub struct State {
     pub change_generations: DashMap<Uri, u64>,
     /// Whether a feature has panicked before; the first panic is logged in full.
     pub panicked: AtomicBool,
+    /// Whether the file watcher is registered with the client.
+    pub watchers_registered: AtomicBool,
 }
 
 /// A snapshot with the open documents' URIs, for answering a request without locks.
@@ -77,10 +81,12 @@ impl State {
             support: RwLock::new(ClientSupport::default()),
             roots: RwLock::new(Vec::new()),
             trace: RwLock::new(TraceValue::Off),
+            settings: RwLock::new(Arc::new(ClientSettings::default())),
             token_results: DashMap::new(),
             next_result_id: AtomicU64::new(1),
             change_generations: DashMap::new(),
             panicked: AtomicBool::new(false),
+            watchers_registered: AtomicBool::new(false),
         }
     }
 
@@ -96,6 +102,29 @@ impl State {
 
     pub fn support(&self) -> ClientSupport {
         *self.support.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn settings(&self) -> Arc<ClientSettings> {
+        self.settings
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn set_settings(&self, settings: ClientSettings) {
+        *self.settings.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(settings);
+    }
+
+    /// Whether a path under the roots is an article: by its configuration, or added by
+    /// the client's globs; the client's excludes win.
+    pub fn is_article(&self, path: &Path, cache: &AnalyzerCache) -> bool {
+        let settings = self.settings();
+        let roots = self.roots();
+        let root = roots.iter().find(|root| path.starts_with(root));
+        if root.is_some_and(|root| settings.excludes(root, path)) {
+            return false;
+        }
+        cache.accepts(path) || root.is_some_and(|root| settings.includes(root, path))
     }
 
     pub fn roots(&self) -> Vec<PathBuf> {
@@ -232,7 +261,7 @@ impl State {
             return false;
         }
         let cache = AnalyzerCache::default();
-        cache.accepts(path) || FileKind::of_path(path) != FileKind::Article
+        self.is_article(path, &cache) || FileKind::of_path(path) != FileKind::Article
     }
 
     /// Reloads configuration and knowledge base from disk and re-analyses everything.
