@@ -9,8 +9,15 @@ T0=$(date +%s)
 step() { echo "--- [vscode $(( $(date +%s) - T0 ))s] $*"; }
 
 step "npm ci"
-# No install scripts are needed: esbuild finds its platform binary package by itself.
-npm ci --ignore-scripts --no-progress
+# Reinstall only when the lock file changed since the last install here.
+lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ "$(cat node_modules/.lock-hash 2>/dev/null)" != "$lock_hash" ]; then
+  # No install scripts are needed: esbuild finds its platform binary package by itself.
+  npm ci --ignore-scripts --no-progress
+  echo "$lock_hash" > node_modules/.lock-hash
+else
+  echo "node_modules matches package-lock.json"
+fi
 step "typecheck"
 npm run --silent typecheck
 step "lint"

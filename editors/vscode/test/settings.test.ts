@@ -19,6 +19,16 @@ test('package.json contributes exactly the contract settings', () => {
   assert.deepEqual(Object.keys(properties()).sort(), expected);
 });
 
+test('the server reads every setting the extension sends, at the same path', () => {
+  const file = readRepoFile('src/lsp/settings.rs');
+  // The reading code, without its tests' paths.
+  const testsStart = file.indexOf('#[cfg(test)]');
+  const source = testsStart >= 0 ? file.slice(0, testsStart) : file;
+  const pointers = [...source.matchAll(/"(\/[A-Za-z]+\/[A-Za-z]+)"/g)].map((m) => m[1]);
+  const sent = SERVER_SETTING_KEYS.map((key) => `/${key.replace(/\./g, '/')}`);
+  assert.deepEqual([...new Set(pointers)].sort(), [...sent].sort());
+});
+
 test('each setting has the type the server reads', () => {
   const types: Record<string, string> = {
     'accord.server.path': 'string',
