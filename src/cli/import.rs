@@ -80,9 +80,12 @@ pub fn run(request: &ImportRequest) -> i32 {
                     }
                 }
             }
-            Err(errors) => {
-                for error in &errors {
+            Err(rejected) => {
+                for error in &rejected.errors {
                     eprintln!("error: {}", locate(&shown, error));
+                }
+                for warning in &rejected.warnings {
+                    eprintln!("warning: {}", locate(&shown, warning));
                 }
                 eprintln!("error: {shown} was not imported");
                 status = status.max(EXIT_FINDINGS);

@@ -150,6 +150,13 @@ pub struct Imported {
     pub warnings: Vec<ImportMessage>,
 }
 
+/// Why a file could not be imported, and the warnings found on the way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejected {
+    pub errors: Vec<ImportMessage>,
+    pub warnings: Vec<ImportMessage>,
+}
+
 /// One text-bound annotation read from the `.ann`.
 #[derive(Clone, Debug)]
 struct Entity {
@@ -180,7 +187,7 @@ pub fn import(
     txt: &str,
     ann: &str,
     is_known_type: &dyn Fn(&str) -> bool,
-) -> Result<Imported, Vec<ImportMessage>> {
+) -> Result<Imported, Rejected> {
     let chars = CharIndex::new(txt);
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -237,7 +244,7 @@ pub fn import(
     check_nesting(&entities, &mut errors);
     if !errors.is_empty() {
         errors.sort_by_key(|e| e.line);
-        return Err(errors);
+        return Err(Rejected { errors, warnings });
     }
     // Plain brackets stay as they are where that reads back the same; otherwise every
     // bracket and backslash of the text is escaped.
@@ -247,11 +254,14 @@ pub fn import(
             return Ok(Imported { text, warnings });
         }
     }
-    Err(vec![located(
-        0,
-        "the annotations cannot be written as inline tags that strip back to the .txt \
-         (a span over a date marker or an article separator?)",
-    )])
+    Err(Rejected {
+        errors: vec![located(
+            0,
+            "the annotations cannot be written as inline tags that strip back to the .txt \
+             (a span over a date marker or an article separator?)",
+        )],
+        warnings,
+    })
 }
 
 fn located(line: usize, message: impl Into<String>) -> ImportMessage {
@@ -319,11 +329,15 @@ fn read_entity(
         ));
     }
     let covered = &txt[byte_start..byte_end];
+    // brat writes a line break inside a span's text as a space.
     if let Some(surface) = surface
         && surface != covered
+        && surface != covered.replace('\n', " ")
     {
         return Err(format!(
-            "`{id}`: the text `{surface}` does not match `{covered}` at {start}..{end}"
+            "`{id}`: the text `{}` does not match `{}` at {start}..{end}",
+            surface.escape_debug(),
+            covered.escape_debug()
         ));
     }
     if covered.contains('\n') {
@@ -399,15 +413,16 @@ fn apply_reference(
                     format!("`{id}`: only the first value of `{name}` is kept"),
                 ));
             }
-            let value = words.get(2).map(|v| (*v).to_owned());
+            // A binary brat attribute is written `name=true`: tag attributes have values.
+            let value = Some(words.get(2).copied().unwrap_or("true").to_owned());
             entity.attributes.push((name.to_owned(), value));
         }
     }
     Ok(())
 }
 
-/// Reads `name=value name="quoted value" flag` as the tag syntax does, or `None` when
-/// the note is free text.
+/// Reads `name=value name="quoted value"` as the tag syntax does, or `None` when the
+/// note is free text.
 fn parse_attributes(note: &str) -> Option<Vec<(String, Option<String>)>> {
     let mut attributes = Vec::new();
     let mut rest = note.trim_start();
@@ -454,7 +469,8 @@ fn parse_attributes(note: &str) -> Option<Vec<(String, Option<String>)>> {
                 Some(value.to_owned())
             }
         } else {
-            None
+            // The tag syntax has no attribute without a value: this is free text.
+            return None;
         };
         if !rest.is_empty() && !rest.starts_with([' ', '\t']) {
             return None;

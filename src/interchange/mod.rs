@@ -231,3 +231,6 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod format_tests;
