@@ -3,8 +3,9 @@
 // server configured, and checks through the UI: the status bar, semantic tokens (Inspect
 // Editor Tokens names the token type; the eight entity types get eight colours), a hover
 // with the knowledge-base entry, Go to Definition into another article file, a planted
-// bad tag in the Problems panel, and its quick fix. Prints how long each phase takes and
-// saves screenshots in $OUT.
+// bad tag in the Problems panel and its quick fix, the client's commands (tag a selection,
+// entity index, code-lens references, restart) and the error for a missing server.
+// Prints how long each phase takes and saves screenshots in $OUT.
 //
 // Run by tests/vscode/run.sh, which installs code-server and the extension first.
 // Env: CACHE (code-server and playwright-core), STATE (user data, extensions, workspace),
@@ -159,21 +160,38 @@ async function runCommand(page, label) {
 }
 
 async function openFile(page, name) {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10000 });
-  await input.fill(name);
-  await page
-    .locator('.quick-input-list .monaco-list-row', { hasText: path.basename(name) })
-    .first()
-    .waitFor({ state: 'visible', timeout: 15000 });
-  await page.keyboard.press('Enter');
-  await activeTab(page, path.basename(name));
+  const tab = page.locator('.tabs-container .tab', { hasText: path.basename(name) }).first();
+  if ((await tab.count()) > 0) {
+    await tab.click();
+    await activeTab(page, path.basename(name));
+    return;
+  }
+  // Quick Open now and then drops the Enter while its list is still filling: try again.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10000 });
+    await input.fill(name);
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: path.basename(name) })
+      .first()
+      .waitFor({ state: 'visible', timeout: 15000 });
+    await page.keyboard.press('Enter');
+    try {
+      await activeTab(page, path.basename(name), 5000);
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      log(`Quick Open did not open ${name}, retrying`);
+      await page.screenshot({ path: path.join(OUT, `quick-open-retry-${attempt}.png`) });
+      await page.keyboard.press('Escape');
+    }
+  }
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 15000 });
 }
 
-const activeTab = (page, name) =>
-  page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 15000 });
+const activeTab = (page, name, timeout = 15000) =>
+  page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout });
 
 /** Moves the cursor to a 1-based line and column (UTF-16 columns, as VS Code counts). */
 async function goTo(page, line, column) {
@@ -394,6 +412,54 @@ async function main() {
     }, 15000, 200);
     check(Number(indexHeading[1]) >= entityCount, `Show Entity Index lists ${indexHeading[1]} entities`);
     phase('client commands');
+
+    // A code lens counts an entity's mentions; clicking it opens the references peek
+    // through the client-side accord.showReferences command.
+    await openFile(page, PLANTED);
+    const lens = page.locator('.contentWidgets .codelens-decoration a, .view-zones .codelens-decoration a', {
+      hasText: /\d+ mentions? in \d+ articles?/,
+    }).first();
+    await lens.waitFor({ state: 'visible', timeout: 20000 }).catch(async (e) => {
+      console.log('code lens elements on the page:', await page.evaluate(() => [...document.querySelectorAll('[class*=codelens]')].map((el) => el.outerHTML.slice(0, 300)).join('\n')));
+      throw e;
+    });
+    const lensTitle = (await lens.innerText()).trim();
+    await lens.click();
+    const peek = page.locator('.peekview-widget').first();
+    await peek.waitFor({ state: 'visible', timeout: 15000 });
+    const peekTitle = (await peek.locator('.peekview-title').innerText()).replace(/\s+/g, ' ').trim();
+    const lensCount = Number(/(\d+) mention/.exec(lensTitle)[1]);
+    check(new RegExp(`\\(${lensCount}\\)|\\b${lensCount} references?\\b`).test(peekTitle),
+      `code lens "${lensTitle}" opens the references peek: "${peekTitle}"`);
+    await page.keyboard.press('Escape');
+    phase('code lens references');
+
+    // Restarting the server brings the status bar back to the entity count.
+    await runCommand(page, 'accord: Restart Language Server');
+    const restarted = await waitFor('the status bar after the restart', async () => {
+      const history = await page.evaluate(() => window.accordStatusHistory);
+      const last = history.lastIndexOf('accord: starting');
+      return last > 0 && history.slice(last).find((text) => /accord: \d+ entit/.test(text));
+    }, TIMEOUT, 200);
+    check(true, `restart: status bar back to "${restarted}"`);
+    phase('restart');
+
+    // A server path that points nowhere: the status bar says so and the error offers the README.
+    fs.writeFileSync(
+      path.join(WS, '.vscode/settings.json'),
+      JSON.stringify({ 'accord.server.path': path.join(STATE, 'no-such-accord') }, null, 2),
+    );
+    await page.locator('.statusbar-item', { hasText: 'accord: no server' }).first().waitFor({ timeout: 20000 });
+    const toast = page.locator('.notification-toast', { hasText: 'accord.server.path' }).first();
+    await toast.waitFor({ state: 'visible', timeout: 15000 });
+    await toast.locator('.monaco-button', { hasText: 'Open README' }).click();
+    await activeTab(page, 'Preview');
+    // The preview is a webview: an iframe holding the active frame with the rendered page.
+    await page.frameLocator('iframe.webview').frameLocator('iframe#active-frame')
+      .locator('h1', { hasText: 'accord for VS Code' }).waitFor({ state: 'visible', timeout: 15000 });
+    check(true, 'a missing server is reported, and Open README shows the extension\'s README');
+    await page.screenshot({ path: path.join(OUT, 'missing-server.png') });
+    phase('missing server');
   } catch (error) {
     failures.push(error.message);
     console.error('E2E error:', error.stack || error.message);
