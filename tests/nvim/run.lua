@@ -1,7 +1,9 @@
 -- Drives the language server from a headless Neovim with the shipped configuration
 -- (editors/nvim): opens example articles in a temporary copy of examples/, waits for
 -- the client to attach and diagnostics to arrive, and checks hover, go to definition
--- into another file and semantic tokens. Exits non-zero on any failure.
+-- into another file, semantic tokens and their highlights, code lenses; builds and
+-- registers the tree-sitter parser and checks its highlight captures, folds and the
+-- shipped queries; runs :checkhealth accord. Exits non-zero on any failure.
 --
 -- Run as: ACCORD_BIN=target/debug/accord nvim --headless -u NONE -l tests/nvim/run.lua
 
@@ -20,6 +22,17 @@ local function check(condition, message)
     io.stdout:write('FAIL ' .. message .. '\n')
   end
   return condition
+end
+
+--- The contents of a file, or nil.
+local function read(path)
+  local file = io.open(path, 'rb')
+  if not file then
+    return nil
+  end
+  local text = file:read('*a')
+  file:close()
+  return text
 end
 
 --- Sends a request to the accord client of a buffer and returns its result.
@@ -63,6 +76,48 @@ local function run()
   vim.lsp.config('accord', { cmd = { bin, 'lsp' } })
   vim.lsp.enable('accord')
 
+  -- The plugin as a user's startup would load it, with the parser built into a
+  -- temporary folder rather than the user's data folder.
+  vim.g.accord = { parser_path = vim.fn.tempname() .. '/parser/article.so' }
+  dofile(repo .. '/editors/nvim/plugin/accord.lua')
+  check(vim.fn.exists(':AccordBuildParser') == 2, ':AccordBuildParser exists')
+  local accord = require('accord')
+  local started = vim.uv.hrtime()
+  local built, build_error = accord.build_parser()
+  check(built, ('built and registered the parser in %.1f s %s'):format(
+    (vim.uv.hrtime() - started) / 1e9, tostring(build_error or '')))
+
+  -- The nvim-lspconfig form says what lsp/accord.lua says.
+  local lspconfig = accord.lspconfig()
+  check(lspconfig.cmd[1] == 'accord' and vim.deep_equal(lspconfig.filetypes, { 'article' })
+    and lspconfig.root_dir(workspace .. '/annotated.article') == workspace,
+    'the nvim-lspconfig form finds the workspace root')
+
+  -- The shipped queries are the grammar's own, and the ones Neovim uses.
+  for _, query in ipairs({ 'highlights', 'folds' }) do
+    local shipped = read(repo .. '/editors/nvim/queries/article/' .. query .. '.scm')
+    local grammar = read(repo .. '/grammar/queries/' .. query .. '.scm')
+    check(shipped ~= nil and shipped == grammar,
+      'editors/nvim/queries/article/' .. query .. '.scm equals grammar/queries/' .. query .. '.scm')
+    local files = vim.treesitter.query.get_files('article', query)
+    check(files[1] == repo .. '/editors/nvim/queries/article/' .. query .. '.scm',
+      query .. ' query found on the runtime path')
+  end
+  local grammar_captures = {}
+  for name in read(repo .. '/grammar/queries/highlights.scm'):gmatch('@([%w%._]+)') do
+    grammar_captures[name] = true
+  end
+  local parsed, highlights = pcall(vim.treesitter.query.get, 'article', 'highlights')
+  check(parsed and highlights ~= nil, 'the highlights query parses in this Neovim')
+  if parsed and highlights then
+    local loaded = {}
+    for _, name in ipairs(highlights.captures) do
+      loaded[name] = true
+    end
+    check(vim.deep_equal(loaded, grammar_captures), 'the highlight captures are the grammar query\'s: '
+      .. table.concat(vim.tbl_keys(loaded), ' '))
+  end
+
   -- A misspelt type: the server reports it.
   vim.cmd.edit(vim.fn.fnameescape(workspace .. '/broken/unknown-type.article'))
   local broken = vim.api.nvim_get_current_buf()
@@ -104,6 +159,34 @@ local function run()
     return #vim.lsp.get_clients({ bufnr = annotated, name = 'accord' }) > 0
   end, 50)
   local uri = vim.uri_from_bufnr(annotated)
+
+  -- Tree-sitter: the highlighter runs and its captures come from the grammar's query.
+  check(vim.treesitter.highlighter.active[annotated] ~= nil, 'tree-sitter highlighting is on')
+  local function captures_at(pattern, offset)
+    local at = find(annotated, pattern, 'utf-8')
+    local names = {}
+    for _, capture in ipairs(vim.treesitter.get_captures_at_pos(annotated, at.line, at.character + (offset or 0))) do
+      if capture.lang == 'article' then
+        names[#names + 1] = capture.capture
+      end
+    end
+    return names
+  end
+  for _, case in ipairs({
+    { 'Agree to Convene', 'markup.heading', 'the title' },
+    { '{place ref=south-korea}', 'type', 'a tag type', 1 },
+    { 'ref=south-korea}', 'property', 'an attribute name' },
+    { '{org ref=motir}', 'punctuation.bracket', 'a tag brace' },
+    { 'date2026-03-05', 'keyword', 'the date keyword' },
+    { 'date2026-03-05', 'string.special', 'the date value', 4 },
+  }) do
+    local names = captures_at(case[1], case[4])
+    check(vim.tbl_contains(names, case[2]) and grammar_captures[case[2]],
+      ('@%s on %s (captures: %s)'):format(case[2], case[3], table.concat(names, ' ')))
+  end
+  check(vim.wo.foldmethod == 'expr' and vim.fn.foldlevel(1) >= 1,
+    'tree-sitter folds: level ' .. vim.fn.foldlevel(1) .. ' on the first article')
+
   local on_person = find(annotated, 'Kim Jung-kwan]', client.offset_encoding)
   local params = { textDocument = { uri = uri }, position = on_person }
 
@@ -149,6 +232,19 @@ local function run()
   end
   check(types.person and types.place, 'tokens include people and places')
 
+  -- The client turns the tokens into highlights on the entity's text.
+  local person_at = find(annotated, 'Kim Jung-kwan]', 'utf-8')
+  local groups = {}
+  vim.wait(TIMEOUT, function()
+    groups = {}
+    for _, token in ipairs(vim.inspect_pos(annotated, person_at.line, person_at.character).semantic_tokens) do
+      groups[#groups + 1] = token.opts.hl_group
+    end
+    return vim.tbl_contains(groups, '@lsp.type.person.article')
+  end, 100)
+  check(vim.tbl_contains(groups, '@lsp.type.person.article'),
+    'semantic highlight on a person: ' .. table.concat(groups, ' '))
+
   -- Code lenses run through the shipped client-side command.
   local lenses = request(annotated, 'textDocument/codeLens', { textDocument = { uri = uri } }) or {}
   local lens
@@ -164,6 +260,24 @@ local function run()
     handler(lens.command, { client_id = client.id, bufnr = annotated })
     check(#vim.fn.getqflist() == #lens.command.arguments[3],
       'the lens lists its mentions: ' .. lens.command.title)
+  end
+
+  -- :checkhealth accord, with the client running and the parser built.
+  vim.cmd('checkhealth accord')
+  -- The health check announces itself on standard output without a line end.
+  io.stdout:write('\n')
+  local report = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+  check(not report:find('ERROR', 1, true) and not report:find('WARNING', 1, true),
+    ':checkhealth accord reports no error or warning')
+  for _, expected in ipairs({ 'found: accord ', 'parser `article` loaded', 'highlights query:',
+    'folds query:', 'position encoding: ', 'attached to' }) do
+    local line = ''
+    for candidate in report:gmatch('[^\n]+') do
+      if candidate:find(expected, 1, true) then
+        line = candidate
+      end
+    end
+    check(line:find('OK', 1, true) ~= nil, ':checkhealth accord: ' .. vim.trim(line))
   end
 end
 
