@@ -45,7 +45,10 @@ pub fn export(text: &str, analysis: &FileAnalysis, options: ExportOptions) -> Br
         if !types.contains(&span.ty) {
             types.push(span.ty.clone());
         }
-        let surface = &plain.text[span.range.start..span.range.end];
+        let surface = plain
+            .text
+            .get(span.range.start..span.range.end)
+            .unwrap_or_default();
         let _ = writeln!(
             ann,
             "T{id}\t{} {} {}\t{surface}",

@@ -44,6 +44,7 @@ fn write_article(text: &str, spans: &[PlainSpan], out: &mut String) {
     let mut boundaries: Vec<usize> = spans
         .iter()
         .flat_map(|s| [s.range.start, s.range.end])
+        .filter(|&b| text.is_char_boundary(b))
         .collect();
     boundaries.sort_unstable();
     boundaries.dedup();

@@ -350,3 +350,36 @@ fn conll_labels_tokens_with_the_outermost_span() {
     "#]]
     .assert_eq(&conll::export(&analysis, tags_only()));
 }
+
+#[test]
+fn exports_never_panic_on_any_prefix_of_a_file() {
+    let analyzer = analyzer();
+    let awkward = "\u{feff}-\r\n[Café]{org ref=\"a b\"} \\[x\\] [[Korea]{place}–[UK]{place} FTA]{agreement note=\"x\"}, [broken]{org\r\n[😀]{event} [ends ]{place}date2025-01-02\r\n-\n[]{org}\n";
+    for text in [FIXTURE, awkward] {
+        for (end, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let prefix = &text[..end];
+            let analysis = analyzer.analyze(prefix);
+            for include_recognized in [false, true] {
+                let options = ExportOptions { include_recognized };
+                let document = brat::export(prefix, &analysis, options);
+                if !include_recognized {
+                    let imported = brat::import(&document.txt, &document.ann, &|_| true)
+                        .unwrap_or_else(|e| panic!("{prefix:?}: {e:?}"));
+                    let again = analyzer.analyze(&imported.text);
+                    assert_eq!(brat::export(&imported.text, &again, options), document);
+                }
+                let records = jsonl::records("f", prefix, &analysis, options);
+                for record in records {
+                    let chars = record.text.chars().count();
+                    assert!(
+                        record
+                            .spans
+                            .iter()
+                            .all(|s| s.start <= s.end && s.end <= chars)
+                    );
+                }
+                let _ = conll::export(&analysis, options);
+            }
+        }
+    }
+}

@@ -53,12 +53,12 @@ pub fn records(
                 .title
                 .map_or(0, |t| article.plain.to_plain(t.end).min(body.len()));
             let chars = CharIndex::new(body);
+            // A span reaching into the trimmed blanks ends with the text.
             let spans = spans_in(analysis, Some(index), &article.plain, options)
                 .into_iter()
-                .filter(|span| span.range.end <= body.len())
                 .map(|span| SpanRecord {
-                    start: chars.to_char(span.range.start),
-                    end: chars.to_char(span.range.end),
+                    start: chars.to_char(span.range.start.min(body.len())),
+                    end: chars.to_char(span.range.end.min(body.len())),
                     label: span.ty,
                     key: span.key,
                     value: span.value,
