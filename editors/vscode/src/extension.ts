@@ -45,6 +45,7 @@ function render(): void {
   status.text = view.text;
   status.tooltip = view.tooltip;
   status.backgroundColor = view.error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+  status.command = view.command;
   status.show();
 }
 
@@ -299,7 +300,6 @@ function reportErrors<A extends unknown[]>(run: (...args: A) => Promise<void>): 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   status = vscode.window.createStatusBarItem('accord.status', vscode.StatusBarAlignment.Left, 0);
   status.name = 'accord';
-  status.command = 'accord.openEntityIndex';
   context.subscriptions.push(
     status,
     indexChanged,

@@ -19,5 +19,7 @@ test('status texts follow the server state, progress and entity count', () => {
     const view = statusView(model);
     assert.equal(view.text, text, JSON.stringify(model));
     assert.equal(view.error, error, JSON.stringify(model));
+    // A click restarts a server that is not there; otherwise it shows the entity index.
+    assert.equal(view.command, error ? 'accord.restartServer' : 'accord.openEntityIndex', JSON.stringify(model));
   }
 });
