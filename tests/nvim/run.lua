@@ -116,6 +116,19 @@ local function run()
     end
     check(vim.deep_equal(loaded, grammar_captures), 'the highlight captures are the grammar query\'s: '
       .. table.concat(vim.tbl_keys(loaded), ' '))
+    -- Each capture is drawn by the default colour scheme: `@a.b` falls back to `@a`.
+    local undrawn = {}
+    for name in pairs(loaded) do
+      local group = name
+      while group and vim.tbl_isempty(vim.api.nvim_get_hl(0, { name = '@' .. group, link = true })) do
+        group = group:match('^(.*)%.[^.]*$')
+      end
+      if not group then
+        undrawn[#undrawn + 1] = name
+      end
+    end
+    check(#undrawn == 0, 'every capture has a highlight group'
+      .. (#undrawn > 0 and (': missing ' .. table.concat(undrawn, ' ')) or ''))
   end
 
   -- A misspelt type: the server reports it.
