@@ -11,7 +11,10 @@ set -euo pipefail
 CACHE=${CACHE:-/tmp/accord-vscode-e2e}
 CS_VERSION=4.100.3
 PW_VERSION=1.65.1
-export npm_config_nodedir=/usr
+# Native modules are built against the headers of the running node (node-gyp must not
+# download them): /usr/include/node for Debian or NodeSource packages.
+NODE_DIR="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
+export npm_config_nodedir="$NODE_DIR"
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 NODE_GYP="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
 T0=$(date +%s)
@@ -31,12 +34,15 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
+  echo "  installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
   export DEBIAN_FRONTEND=noninteractive
   # A stale package list fails on updated dependencies; refresh it once and retry.
-  apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
-    { apt-get update >/dev/null && apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
+  $sudo apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
+    { $sudo apt-get update >/dev/null && $sudo apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
 fi
-test -f /usr/include/node/node_api.h || { echo "missing node headers in /usr/include/node" >&2; exit 1; }
+test -f "$NODE_DIR/include/node/node_api.h" || { echo "missing node headers in $NODE_DIR/include/node" >&2; exit 1; }
 
 step "npm: code-server@$CS_VERSION and playwright-core@$PW_VERSION, scripts off"
 mkdir -p "$CACHE"
@@ -59,7 +65,7 @@ cp /usr/bin/rg node_modules/@vscode/ripgrep/bin/rg
 log="$(mktemp)"
 for m in @vscode/spdlog node-pty native-watchdog kerberos @vscode/deviceid; do
   echo "  node-gyp rebuild $m"
-  (cd "node_modules/$m" && node "$NODE_GYP" rebuild --nodedir=/usr >"$log" 2>&1) || { cat "$log"; exit 1; }
+  (cd "node_modules/$m" && node "$NODE_GYP" rebuild --nodedir="$NODE_DIR" >"$log" 2>&1) || { cat "$log"; exit 1; }
 done
 rm -f "$log"
 for f in node_modules/@vscode/spdlog/build/Release/spdlog.node node_modules/node-pty/build/Release/pty.node \

@@ -88,7 +88,15 @@ class IndexingProgress implements StaticFeature {
     return { kind: 'static' };
   }
 
-  clear(): void {}
+  /** Progress still open when the client stops (a crashed server) ends here. */
+  private readonly open = new Set<() => void>();
+
+  clear(): void {
+    for (const finish of this.open) {
+      finish();
+    }
+    this.open.clear();
+  }
 
   private watch(token: ProgressToken): void {
     this.languageClient.debug(`progress ${String(token)} created`);
@@ -96,7 +104,13 @@ class IndexingProgress implements StaticFeature {
     let report: ((message: string | undefined) => void) | undefined;
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'accord' }, (progress) => {
       report = (message) => progress.report({ message });
-      return new Promise<void>((resolve) => (finish = resolve));
+      return new Promise<void>((resolve) => {
+        finish = () => {
+          this.open.delete(finish!);
+          resolve();
+        };
+        this.open.add(finish);
+      });
     });
     const subscription = this.languageClient.onProgress(WorkDoneProgress.type, token, (value: ProgressValue) => {
       switch (value.kind) {
