@@ -304,6 +304,32 @@ fn conll_tokens_cover_each_article_and_labels_are_well_formed() {
 }
 
 #[test]
+fn brat_export_writes_nothing_when_a_file_exists() {
+    let work = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(work.path().join("out")).unwrap();
+    std::fs::write(work.path().join("out/annotation.conf"), "mine\n").unwrap();
+    let example = root().join("examples/annotated.article");
+    let args = [
+        "export",
+        "--to",
+        "brat",
+        example.to_str().unwrap(),
+        "--out",
+        "out",
+    ];
+    let refused = accord(work.path(), &args);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("annotation.conf exists"));
+    let names: Vec<String> = tree(&work.path().join("out"))
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(names, ["annotation.conf"]);
+    assert_ok(&accord(work.path(), &[&args[..], &["--force"]].concat()));
+    assert_eq!(tree(&work.path().join("out")).len(), 3);
+}
+
+#[test]
 fn export_refuses_brat_without_an_out_folder() {
     let output = accord(
         &root(),

@@ -201,6 +201,22 @@ fn write_brat(
             add(ty);
         }
     }
+    // Refuse before writing anything, so that a refused export leaves no half of itself.
+    if !force {
+        let targets = files
+            .iter()
+            .flat_map(|file| {
+                let stem = out.join(&file.relative);
+                [stem.with_extension("txt"), stem.with_extension("ann")]
+            })
+            .chain([out.join("annotation.conf")]);
+        if let Some(existing) = targets.into_iter().find(|path| path.exists()) {
+            return Err(format!(
+                "{} exists (use --force to replace it)",
+                existing.display()
+            ));
+        }
+    }
     for (file, document) in files.iter().zip(&documents) {
         let stem = out.join(&file.relative);
         write_new(&stem.with_extension("txt"), document.txt.as_bytes(), force)?;
