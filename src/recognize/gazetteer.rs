@@ -39,11 +39,10 @@ struct Matcher {
 }
 
 pub struct Gazetteer {
-    /// Names without lower-case letters (`US`, `KORUS FTA`), which only ever match
-    /// exactly; searching them apart keeps `us` in `business` from being a match.
-    exact: Option<Matcher>,
-    /// Names with lower-case letters, matched in any case and then checked.
-    folded: Option<Matcher>,
+    /// One automaton over every name, matching ASCII letters in any case; each match
+    /// is then held to the case rule of its name. Names without lower-case letters
+    /// (`US`) must match exactly, which keeps `us` in `business` from being a match.
+    matcher: Option<Matcher>,
     targets: Vec<Target>,
     by_name: HashMap<String, usize, FastHashBuilder>,
 }
@@ -65,11 +64,8 @@ impl Gazetteer {
             by_name.insert(name.clone(), targets.len());
             targets.push(Target { ty, key, name });
         }
-        let (exact, folded): (Vec<usize>, Vec<usize>) =
-            (0..targets.len()).partition(|&i| !targets[i].name.chars().any(char::is_lowercase));
         Gazetteer {
-            exact: Matcher::new(&targets, exact, false),
-            folded: Matcher::new(&targets, folded, true),
+            matcher: Matcher::new(&targets, (0..targets.len()).collect(), true),
             targets,
             by_name,
         }
@@ -94,11 +90,10 @@ impl Gazetteer {
     /// them (longest first).
     pub fn find(&self, original: &str, normalized: &NormalizedText) -> Vec<GazetteerMatch> {
         let mut found = Vec::new();
-        for matcher in [&self.exact, &self.folded].into_iter().flatten() {
+        if let Some(matcher) = &self.matcher {
             self.find_with(matcher, original, normalized, &mut found);
         }
-        // Text order, longer first at the same end, as one automaton over all names
-        // would report them.
+        // Text order, longer first at the same end.
         found.sort_unstable_by_key(|m| (m.range.end, m.range.start, m.target));
         found
     }

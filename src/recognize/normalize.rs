@@ -4,14 +4,26 @@
 //! `Korea–U.S.`, `Korea-US` and `Korea–US` compare equal. The normalised text keeps a
 //! map back to original byte offsets, so matches are reported on the original text.
 
-/// Text prepared for matching, with the original byte offset of every normalised byte.
+/// Text prepared for matching, with a map back to original byte offsets.
 #[derive(Debug, Default)]
 pub struct NormalizedText {
     pub text: String,
-    /// `to_original[i]` is the original offset of the character that produced byte `i`;
-    /// one extra element maps the end. A dropped character (a period in `U.S.`) is
-    /// therefore included in a match that ends right before the next kept character.
-    to_original: Vec<u32>,
+    /// Where each piece of the normalised text came from, sorted: a run copied
+    /// unchanged, or one mapped character. Most text is long unchanged runs, so this
+    /// is far smaller than a map per byte.
+    pieces: Vec<Piece>,
+    original_len: usize,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    /// Offset of the piece in the normalised text.
+    normalized: u32,
+    /// Offset of its first character in the original text.
+    original: u32,
+    /// Whether the piece is a run copied byte for byte (else one mapped character,
+    /// every byte of which maps to the character's start).
+    copied: bool,
 }
 
 impl NormalizedText {
@@ -21,10 +33,28 @@ impl NormalizedText {
         normalized
     }
 
+    /// The original offset of the character that produced normalised byte `at`; the
+    /// end maps to the end. A dropped character (a period in `U.S.`) is therefore
+    /// included in a match that ends right before the next kept character.
+    fn to_original(&self, at: usize) -> usize {
+        if at >= self.text.len() {
+            return self.original_len;
+        }
+        let index = self
+            .pieces
+            .partition_point(|piece| piece.normalized as usize <= at);
+        match index.checked_sub(1).and_then(|i| self.pieces.get(i)) {
+            Some(piece) if piece.copied => {
+                piece.original as usize + (at - piece.normalized as usize)
+            }
+            Some(piece) => piece.original as usize,
+            None => 0,
+        }
+    }
+
     /// The original byte range of the normalised range `start..end`.
     pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
-        let at = |i: usize| self.to_original.get(i).copied().unwrap_or(0) as usize;
-        (at(start), at(end))
+        (self.to_original(start), self.to_original(end))
     }
 }
 
@@ -64,9 +94,9 @@ fn is_abbreviation_period(text: &str, at: usize) -> bool {
 /// Normalises `original` into `out`, replacing its previous content.
 pub fn normalize_into(original: &str, out: &mut NormalizedText) {
     out.text.clear();
-    out.to_original.clear();
+    out.pieces.clear();
     out.text.reserve(original.len());
-    out.to_original.reserve(original.len() + 1);
+    out.original_len = original.len();
     // Runs of ASCII other than periods are copied as they are; only periods and
     // non-ASCII characters are looked at one by one.
     let bytes = original.as_bytes();
@@ -81,8 +111,8 @@ pub fn normalize_into(original: &str, out: &mut NormalizedText) {
         copy_unchanged(original, copy_from, at, out);
         if byte == b'.' {
             if !is_abbreviation_period(original, at) {
-                out.text.push('.');
-                out.to_original.push(at as u32);
+                // A kept period is one byte copied as it is.
+                copy_unchanged(original, at, at + 1, out);
             }
             at += 1;
         } else {
@@ -91,23 +121,40 @@ pub fn normalize_into(original: &str, out: &mut NormalizedText) {
                 break;
             };
             let mapped = map_char(c);
-            out.text.push(mapped);
-            out.to_original
-                .extend(std::iter::repeat_n(at as u32, mapped.len_utf8()));
+            if mapped == c {
+                copy_unchanged(original, at, at + c.len_utf8(), out);
+            } else {
+                out.pieces.push(Piece {
+                    normalized: out.text.len() as u32,
+                    original: at as u32,
+                    copied: false,
+                });
+                out.text.push(mapped);
+            }
             at += c.len_utf8();
         }
         copy_from = at;
     }
     copy_unchanged(original, copy_from, bytes.len().max(copy_from), out);
-    out.to_original.push(original.len() as u32);
 }
 
-/// Appends `original[from..to]` unchanged, each byte mapping to itself.
+/// Appends `original[from..to]` unchanged, each byte mapping to itself; a run that
+/// continues the previous copied run extends it.
 fn copy_unchanged(original: &str, from: usize, to: usize, out: &mut NormalizedText) {
-    if let Some(run) = original.get(from..to) {
-        out.text.push_str(run);
-        out.to_original.extend(from as u32..to as u32);
+    let Some(run) = original.get(from..to).filter(|run| !run.is_empty()) else {
+        return;
+    };
+    let continues = out.pieces.last().is_some_and(|last| {
+        last.copied && last.original as usize + (out.text.len() - last.normalized as usize) == from
+    });
+    if !continues {
+        out.pieces.push(Piece {
+            normalized: out.text.len() as u32,
+            original: from as u32,
+            copied: true,
+        });
     }
+    out.text.push_str(run);
 }
 
 /// Folds a Latin letter with a diacritic to its base letters, for keys:
@@ -213,6 +260,20 @@ mod tests {
         let start = normalized.text.find("Korea-UK").unwrap();
         let (a, b) = normalized.original_range(start, start + "Korea-UK".len());
         assert_eq!(&original[a..b], "Korea–UK");
+    }
+
+    #[test]
+    fn every_offset_maps_to_its_character() {
+        let original = "U.S.–EU talks: “é” A.B. x\u{00A0}y. End.";
+        let normalized = NormalizedText::new(original);
+        assert_eq!(normalized.text, "US-EU talks: \"é\" AB x y. End.");
+        let mapped: Vec<usize> = (0..=normalized.text.len())
+            .map(|i| normalized.to_original(i))
+            .collect();
+        expect_test::expect![[r#"
+            [0, 2, 4, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 20, 21, 22, 25, 26, 28, 30, 31, 32, 34, 35, 36, 37, 38, 39, 40, 41]
+        "#]]
+        .assert_eq(&format!("{mapped:?}\n"));
     }
 
     #[test]
