@@ -34,6 +34,7 @@ function required(name) {
 
 const t0 = Date.now();
 let phaseStart = t0;
+let phaseCount = 0;
 const seconds = (ms) => (ms / 1000).toFixed(1);
 const log = (...args) => console.log(`[${seconds(Date.now() - t0)}s]`, ...args);
 const failures = [];
@@ -42,6 +43,7 @@ function phase(name) {
   const now = Date.now();
   console.log(`  phase ${name}: ${seconds(now - phaseStart)}s`);
   phaseStart = now;
+  phaseCount++;
 }
 function check(condition, message) {
   log(`${condition ? 'ok  ' : 'FAIL'} ${message}`);
@@ -156,7 +158,9 @@ async function runCommand(page, label) {
     .first()
     .waitFor({ state: 'visible', timeout: 10000 });
   await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout: 10000 });
+  // The palette closes, or the command reuses it for its own pick.
+  await waitFor(`the palette to run ${label}`, async () =>
+    !(await input.isVisible()) || !(await input.inputValue()).startsWith('>'), 10000, 50);
 }
 
 async function openFile(page, name) {
@@ -390,7 +394,7 @@ async function main() {
     for (let i = 0; i < 'Monday'.length; i++) await page.keyboard.press('Shift+ArrowRight');
     await runCommand(page, 'accord: Tag Selection As…');
     const picker = page.locator('.quick-input-widget input');
-    await picker.waitFor({ state: 'visible', timeout: 10000 });
+    await page.locator('.quick-input-widget', { hasText: 'Tag selection as' }).waitFor({ state: 'visible', timeout: 10000 });
     await picker.fill('date');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'temporal expressions' }).first()
       .waitFor({ state: 'visible', timeout: 10000 });
@@ -461,8 +465,8 @@ async function main() {
     await page.screenshot({ path: path.join(OUT, 'missing-server.png') });
     phase('missing server');
   } catch (error) {
-    failures.push(error.message);
-    console.error('E2E error:', error.stack || error.message);
+    failures.push(`after ${phaseCount} phase(s): ${error.message}`);
+    console.error(`E2E error after ${phaseCount} completed phase(s):`, error.stack || error.message);
     if (page) await page.screenshot({ path: path.join(OUT, 'failure.png') }).catch(() => undefined);
   } finally {
     if (browser) await browser.close().catch(() => undefined);
