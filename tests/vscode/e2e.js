@@ -116,20 +116,23 @@ function startCodeServer() {
   return child;
 }
 
-function stopCodeServer(child) {
-  if (!child) return;
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    return;
-  }
-  setTimeout(() => {
+/** Stops code-server's whole process group and waits until code-server has exited. */
+async function stopCodeServer(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const signal = (name) => {
     try {
-      process.kill(-child.pid, 'SIGKILL');
+      process.kill(-child.pid, name);
     } catch {
-      // Already gone.
+      // The group is gone already.
     }
-  }, 2000).unref();
+  };
+  signal('SIGTERM');
+  const timer = new Promise((resolve) => setTimeout(() => resolve('timeout'), 5000));
+  if ((await Promise.race([exited, timer])) === 'timeout') {
+    signal('SIGKILL');
+    await exited;
+  }
 }
 
 async function waitFor(what, probe, ms = TIMEOUT, every = 250) {
@@ -244,6 +247,9 @@ async function inspectToken(page) {
 async function main() {
   fs.mkdirSync(OUT, { recursive: true });
   prepareWorkspace();
+  // A code-server left over on the port would serve a stale profile.
+  const busy = await fetch(`${BASE}/healthz`).then(() => true, () => false);
+  if (busy) throw new Error(`something already answers on ${BASE}; stop it or set PORT`);
   const server = startCodeServer();
   let browser;
   let page;
@@ -470,7 +476,7 @@ async function main() {
     if (page) await page.screenshot({ path: path.join(OUT, 'failure.png') }).catch(() => undefined);
   } finally {
     if (browser) await browser.close().catch(() => undefined);
-    stopCodeServer(server);
+    await stopCodeServer(server);
   }
   console.log(`total ${seconds(Date.now() - t0)}s; screenshots in ${OUT}`);
   if (failures.length > 0) {
@@ -482,4 +488,7 @@ async function main() {
   }
 }
 
-main();
+main().catch((error) => {
+  console.error('E2E FAIL:', error.message);
+  process.exitCode = 1;
+});
