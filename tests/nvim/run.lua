@@ -175,14 +175,20 @@ local function run()
 
   -- Tree-sitter: the highlighter runs and its captures come from the grammar's query.
   check(vim.treesitter.highlighter.active[annotated] ~= nil, 'tree-sitter highlighting is on')
+  -- Neovim may parse in the background: parse now, and give captures time to appear.
+  vim.treesitter.get_parser(annotated, 'article'):parse(true)
   local function captures_at(pattern, offset)
     local at = find(annotated, pattern, 'utf-8')
     local names = {}
-    for _, capture in ipairs(vim.treesitter.get_captures_at_pos(annotated, at.line, at.character + (offset or 0))) do
-      if capture.lang == 'article' then
-        names[#names + 1] = capture.capture
+    vim.wait(TIMEOUT, function()
+      names = {}
+      for _, capture in ipairs(vim.treesitter.get_captures_at_pos(annotated, at.line, at.character + (offset or 0))) do
+        if capture.lang == 'article' then
+          names[#names + 1] = capture.capture
+        end
       end
-    end
+      return #names > 0
+    end, 50)
     return names
   end
   for _, case in ipairs({
@@ -197,6 +203,9 @@ local function run()
     check(vim.tbl_contains(names, case[2]) and grammar_captures[case[2]],
       ('@%s on %s (captures: %s)'):format(case[2], case[3], table.concat(names, ' ')))
   end
+  vim.wait(TIMEOUT, function()
+    return vim.fn.foldlevel(1) >= 1
+  end, 50)
   check(vim.wo.foldmethod == 'expr' and vim.fn.foldlevel(1) >= 1,
     'tree-sitter folds: level ' .. vim.fn.foldlevel(1) .. ' on the first article')
 
