@@ -2,10 +2,11 @@
 //! each article, a blank line after each sentence.
 //!
 //! Tokens are runs of non-blank characters with leading and trailing punctuation split
-//! off (an abbreviation such as `U.S.` keeps its final period), and are also cut where a
-//! span starts or ends. BIO cannot nest: the outermost span wins, and a tag wins over a
-//! recognised mention. Sentences end at a line break and after `.`, `!` or `?` (with
-//! the closing quotes or brackets that follow them).
+//! off (an abbreviation such as `U.S.` and an initial keep their final period, `'s` is a token
+//! of its own), and are also cut where a span starts or ends. BIO cannot nest: the outermost
+//! span wins, and a tag wins over a recognised mention. Sentences end at a line break and
+//! after `.`, `!` or `?` (with the closing quotes or brackets that follow them), never
+//! inside a span.
 
 use crate::analysis::FileAnalysis;
 use crate::text::TextRange;
@@ -53,13 +54,15 @@ fn write_article(text: &str, spans: &[PlainSpan], out: &mut String) {
     for line in lines(text) {
         for token in tokens(text, line, &boundaries) {
             let word = &text[token.start..token.end];
-            if ended && !is_closing(word) {
+            let label = label(token, spans);
+            // A sentence never ends inside a span (`S. Korea`).
+            if ended && !is_closing(word) && !label.starts_with("I-") {
                 out.push('\n');
             }
             ended = matches!(word, "." | "!" | "?") || (ended && is_closing(word));
             out.push_str(word);
             out.push('\t');
-            out.push_str(&label(token, spans));
+            out.push_str(&label);
             out.push('\n');
             in_sentence = true;
         }
@@ -136,9 +139,18 @@ fn split_punctuation(text: &str, piece: TextRange, tokens: &mut Vec<TextRange>) 
     let mut core_end = word.rfind(|c: char| !is_punct(c)).map_or(core_start, |i| {
         i + word[i..].chars().next().map_or(1, char::len_utf8)
     });
-    // `U.S.` and `e.g.` keep their final period: the core already holds one.
-    if word[core_end..].starts_with('.') && word[core_start..core_end].contains('.') {
+    let mut core_start = core_start;
+    let core = &word[core_start..core_end];
+    // `U.S.` and `e.g.` keep their final period (the core already holds one), and so do
+    // initials (`S. Korea`).
+    let is_initial = core.chars().count() == 1 && core.chars().all(char::is_alphabetic);
+    if word[core_end..].starts_with('.') && (core.contains('.') || is_initial) {
         core_end += 1;
+    }
+    // The clitic `'s` is one token, as in the usual English tokenisations.
+    let leading = &word[..core_start];
+    if matches!(leading, "'" | "’") && matches!(&word[core_start..core_end], "s" | "S") {
+        core_start = 0;
     }
     for (i, c) in word[..core_start].char_indices() {
         tokens.push(TextRange::new(
@@ -147,10 +159,20 @@ fn split_punctuation(text: &str, piece: TextRange, tokens: &mut Vec<TextRange>) 
         ));
     }
     if core_end > core_start {
+        // `alliance's` is `alliance` and `'s`, as the usual English tokenisations split it.
+        let core = &word[core_start..core_end];
+        let clitic = ["'s", "’s", "'S", "’S"]
+            .iter()
+            .find(|c| core.len() > c.len() && core.ends_with(*c))
+            .map_or(0, |c| c.len());
+        let split = core_end - clitic;
         tokens.push(TextRange::new(
             piece.start + core_start,
-            piece.start + core_end,
+            piece.start + split,
         ));
+        if clitic > 0 {
+            tokens.push(TextRange::new(piece.start + split, piece.start + core_end));
+        }
     }
     for (i, c) in word[core_end..].char_indices() {
         let at = piece.start + core_end + i;

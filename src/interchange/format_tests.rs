@@ -383,3 +383,28 @@ fn exports_never_panic_on_any_prefix_of_a_file() {
         }
     }
 }
+
+#[test]
+fn conll_keeps_initials_abbreviations_and_entities_whole() {
+    let text = "Talks\n[S. Korea]{place}'s envoy met the U.S. team. [Park]{person}’s aide said “Yes.” Then the alliance's staff left. date2026-03-03\n";
+    let analysis = analyzer().analyze(text);
+    let conll = conll::export(&analysis, tags_only());
+    let sentences: Vec<String> = conll
+        .split("\n\n")
+        .map(|sentence| {
+            sentence
+                .lines()
+                .map(|line| line.replace('\t', "/"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    expect![[r#"
+        -DOCSTART-/O
+        Talks/O
+        S./B-place Korea/I-place 's/O envoy/O met/O the/O U.S./O team/O ./O
+        Park/B-person ’s/O aide/O said/O “/O Yes/O ./O ”/O
+        Then/O the/O alliance/O 's/O staff/O left/O ./O
+    "#]]
+    .assert_eq(&(sentences.join("\n")));
+}
