@@ -20,7 +20,8 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use crate::ide;
 use crate::text::WideEncoding;
-use crate::workspace::{FileKind, FileSnapshot};
+use crate::workspace::{FileId, FileKind, FileSnapshot};
+use rayon::prelude::*;
 
 use super::from_proto::{self, PositionEncoding};
 use super::semantic;
@@ -387,21 +388,75 @@ fn index_files(state: &State, roots: &[PathBuf], report: &dyn Fn(usize, usize)) 
     sources.retain(|source| source.error.is_none());
     let total = sources.len();
     report(0, total);
-    for (done, source) in sources.iter().enumerate() {
-        let path = normalize(source.path.clone());
-        if let Some(text) = read_text(&path, &analyzer) {
-            let mut core = state.core();
-            // The editor's text wins over the disk.
-            if !core.open_paths.contains_key(&path) {
-                core.workspace.set_file_text(&path, Arc::from(text));
-            }
-        }
-        if done % 64 == 63 || done + 1 == total {
-            report(done + 1, total);
+    // Files that left the workspace (a glob changed) go, unless open in the editor.
+    {
+        let listed: std::collections::HashSet<PathBuf> = sources
+            .iter()
+            .map(|source| normalize(source.path.clone()))
+            .collect();
+        let mut core = state.core();
+        let gone: Vec<PathBuf> = core
+            .workspace
+            .snapshot()
+            .files()
+            .filter(|file| file.kind == FileKind::Article)
+            .map(|file| file.path.clone())
+            .filter(|path| !listed.contains(path) && !core.open_paths.contains_key(path))
+            .collect();
+        for path in gone {
+            core.workspace.remove_file(&path);
         }
     }
+    // Files are read and analysed in parallel batches without the lock; the lock is
+    // taken only to install a batch, so requests and edits go on meanwhile. The
+    // lexicon is rebuilt once at the end, so each article is recognised again at most
+    // once for what the others teach.
+    let mut done = 0;
+    for batch in sources.chunks(INDEX_BATCH_FILES) {
+        let paths: Vec<PathBuf> = batch
+            .iter()
+            .map(|source| normalize(source.path.clone()))
+            .collect();
+        let (ids, context) = {
+            let mut core = state.core();
+            let ids = core
+                .workspace
+                .intern_paths(paths.iter().map(PathBuf::as_path));
+            (ids, core.workspace.context())
+        };
+        let files: Vec<(FileId, PathBuf, Arc<str>)> = paths
+            .into_par_iter()
+            .zip(ids)
+            .filter_map(|(path, id)| {
+                let text = read_text(&path, &analyzer)?;
+                Some((id, path, Arc::from(text)))
+            })
+            .collect();
+        let prepared = context.prepare(files);
+        {
+            let mut core = state.core();
+            // The editor's text wins over the disk.
+            let open: Vec<FileId> = core
+                .open_paths
+                .keys()
+                .filter_map(|path| core.workspace.file_id(path))
+                .collect();
+            let prepared = prepared
+                .into_iter()
+                .filter(|file| !open.contains(&file.id()))
+                .collect();
+            core.workspace.install_files(prepared, false);
+        }
+        done += batch.len();
+        report(done, total);
+    }
+    state.core().workspace.refresh();
     total
 }
+
+/// Files analysed per batch while indexing: enough to keep every core busy, few
+/// enough that the lock is not held long to install them.
+const INDEX_BATCH_FILES: usize = 64;
 
 /// Knowledge-base files are TOML files other than the configuration; which ones count
 /// is decided against the configuration's entries by the caller.

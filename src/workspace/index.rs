@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use rayon::prelude::*;
+
 use crate::analysis::{Analyzer, ArticleAnalysis, FileAnalysis};
 use crate::diagnostic::Diagnostic;
 use crate::kb::Entry;
@@ -100,7 +102,7 @@ pub struct Workspace {
     /// without locks while the workspace changes.
     key_files: Arc<HashMap<String, BTreeSet<FileId>>>,
     /// How many articles recognition has run on, to observe what edits cost.
-    recognitions: AtomicUsize,
+    recognitions: Arc<AtomicUsize>,
 }
 
 /// An immutable view of the workspace. Cheap to clone.
@@ -177,120 +179,43 @@ impl WorkspaceSnapshot {
     }
 }
 
-impl Workspace {
-    pub fn new(analyzer: Arc<Analyzer>) -> Workspace {
-        Workspace {
-            analyzer,
-            ids: Arc::new(HashMap::new()),
-            paths: Vec::new(),
-            states: BTreeMap::new(),
-            files: Arc::new(BTreeMap::new()),
-            lexicon: Arc::new(Lexicon::default()),
-            key_files: Arc::new(HashMap::new()),
-            recognitions: AtomicUsize::new(0),
-        }
-    }
+/// What analysing a file needs from the workspace. Cheap to clone, so that files are
+/// analysed without holding the workspace (and its lock, in a server).
+#[derive(Clone)]
+pub struct AnalysisContext {
+    analyzer: Arc<Analyzer>,
+    lexicon: Arc<Lexicon>,
+    recognitions: Arc<AtomicUsize>,
+}
 
-    /// How many articles have been recognised since the workspace was created; an edit
-    /// inside one article of a file should add one.
-    pub fn recognition_count(&self) -> usize {
-        self.recognitions.load(Ordering::Relaxed)
-    }
+/// A file analysed apart from the workspace, to be installed by
+/// [`Workspace::install_files`].
+pub struct PreparedFile {
+    id: FileId,
+    state: FileState,
+}
 
-    pub fn file_id(&self, path: &Path) -> Option<FileId> {
-        self.ids.get(path).copied()
+impl PreparedFile {
+    pub fn id(&self) -> FileId {
+        self.id
     }
+}
 
-    pub fn path(&self, id: FileId) -> Option<&Path> {
-        self.paths.get(id.0 as usize).map(PathBuf::as_path)
+impl AnalysisContext {
+    /// Analyses files in parallel. Their trees are not kept: files read from disk are
+    /// replaced whole, never edited in place.
+    pub fn prepare(&self, files: Vec<(FileId, PathBuf, Arc<str>)>) -> Vec<PreparedFile> {
+        files
+            .into_par_iter()
+            .map(|(id, path, text)| PreparedFile {
+                id,
+                state: self.build_state(id, &path, text, None, None, false),
+            })
+            .collect()
     }
+}
 
-    pub fn analyzer(&self) -> &Arc<Analyzer> {
-        &self.analyzer
-    }
-
-    fn intern(&mut self, path: &Path) -> FileId {
-        if let Some(&id) = self.ids.get(path) {
-            return id;
-        }
-        let id = FileId(u32::try_from(self.paths.len()).unwrap_or(u32::MAX));
-        self.paths.push(path.to_path_buf());
-        Arc::make_mut(&mut self.ids).insert(path.to_path_buf(), id);
-        id
-    }
-
-    /// Sets a file's text (open document or disk), re-analyses what changed, updates the
-    /// index.
-    pub fn set_file_text(&mut self, path: &Path, text: Arc<str>) -> FileId {
-        let id = self.intern(path);
-        let previous = self.states.get(&id);
-        let state = self.build_state(id, path, text, previous, None);
-        self.install(id, state);
-        self.refresh_lexicon();
-        id
-    }
-
-    /// Like `set_file_text`, told which byte range of the current text `new_text`
-    /// replaces. `None` when the file is unknown or the range is not on char boundaries.
-    pub fn apply_edit(&mut self, id: FileId, range: TextRange, new_text: &str) -> Option<()> {
-        let old = self.states.get(&id)?;
-        let old_text = &old.snapshot.text;
-        if range.start > range.end
-            || !old_text.is_char_boundary(range.start)
-            || !old_text.is_char_boundary(range.end)
-        {
-            return None;
-        }
-        let mut text = String::with_capacity(old_text.len() + new_text.len());
-        text.push_str(&old_text[..range.start]);
-        text.push_str(new_text);
-        text.push_str(&old_text[range.end..]);
-        let edit = tree_sitter::InputEdit {
-            start_byte: range.start,
-            old_end_byte: range.end,
-            new_end_byte: range.start + new_text.len(),
-            start_position: point_at(old_text, range.start),
-            old_end_position: point_at(old_text, range.end),
-            new_end_position: point_at(&text, range.start + new_text.len()),
-        };
-        let path = old.snapshot.path.clone();
-        let state = self.build_state(id, &path, Arc::from(text), Some(old), Some(&edit));
-        self.install(id, state);
-        self.refresh_lexicon();
-        Some(())
-    }
-
-    pub fn remove_file(&mut self, path: &Path) {
-        let Some(id) = self.file_id(path) else { return };
-        if let Some(state) = self.states.remove(&id) {
-            Arc::make_mut(&mut self.files).remove(&id);
-            self.unindex(&state.snapshot);
-            self.refresh_lexicon();
-        }
-    }
-
-    /// Replaces configuration and knowledge base: re-analyses every file.
-    pub fn set_analyzer(&mut self, analyzer: Arc<Analyzer>) {
-        self.analyzer = analyzer;
-        self.reanalyze_all();
-        self.refresh_lexicon();
-    }
-
-    pub fn snapshot(&self) -> WorkspaceSnapshot {
-        WorkspaceSnapshot {
-            analyzer: self.analyzer.clone(),
-            files: self.files.clone(),
-            key_files: self.key_files.clone(),
-            ids: self.ids.clone(),
-            lexicon: self.lexicon.clone(),
-        }
-    }
-
-    /// How many distinct entity keys the workspace mentions.
-    pub fn entity_count(&self) -> usize {
-        self.key_files.len()
-    }
-
+impl AnalysisContext {
     fn build_state(
         &self,
         id: FileId,
@@ -298,6 +223,7 @@ impl Workspace {
         text: Arc<str>,
         previous: Option<&FileState>,
         edit: Option<&tree_sitter::InputEdit>,
+        keep_tree: bool,
     ) -> FileState {
         let kind = FileKind::of_path(path);
         let line_index = Arc::new(LineIndex::new(&text));
@@ -321,7 +247,8 @@ impl Workspace {
                     .and_then(|p| p.snapshot.analysis.as_deref());
                 let articles = self.analyze_articles(&text, &syntax, reusable);
                 let analysis = self.analyzer.assemble(syntax, articles);
-                let mut state = article_state(id, path, text, line_index, analysis, Some(tree));
+                let tree = keep_tree.then_some(tree);
+                let mut state = article_state(id, path, text, line_index, analysis, tree);
                 state.lexicon = Some(self.lexicon.clone());
                 state
             }
@@ -426,6 +353,156 @@ impl Workspace {
             })
             .collect()
     }
+}
+
+impl Workspace {
+    pub fn new(analyzer: Arc<Analyzer>) -> Workspace {
+        Workspace {
+            analyzer,
+            ids: Arc::new(HashMap::new()),
+            paths: Vec::new(),
+            states: BTreeMap::new(),
+            files: Arc::new(BTreeMap::new()),
+            lexicon: Arc::new(Lexicon::default()),
+            key_files: Arc::new(HashMap::new()),
+            recognitions: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    /// How many articles have been recognised since the workspace was created; an edit
+    /// inside one article of a file should add one.
+    pub fn recognition_count(&self) -> usize {
+        self.recognitions.load(Ordering::Relaxed)
+    }
+
+    pub fn file_id(&self, path: &Path) -> Option<FileId> {
+        self.ids.get(path).copied()
+    }
+
+    pub fn path(&self, id: FileId) -> Option<&Path> {
+        self.paths.get(id.0 as usize).map(PathBuf::as_path)
+    }
+
+    pub fn analyzer(&self) -> &Arc<Analyzer> {
+        &self.analyzer
+    }
+
+    fn intern(&mut self, path: &Path) -> FileId {
+        if let Some(&id) = self.ids.get(path) {
+            return id;
+        }
+        let id = FileId(u32::try_from(self.paths.len()).unwrap_or(u32::MAX));
+        self.paths.push(path.to_path_buf());
+        Arc::make_mut(&mut self.ids).insert(path.to_path_buf(), id);
+        id
+    }
+
+    /// Sets a file's text (open document or disk), re-analyses what changed, updates the
+    /// index.
+    pub fn set_file_text(&mut self, path: &Path, text: Arc<str>) -> FileId {
+        let id = self.intern(path);
+        let previous = self.states.get(&id);
+        let state = self
+            .context()
+            .build_state(id, path, text, previous, None, true);
+        self.install(id, state);
+        self.refresh_lexicon();
+        id
+    }
+
+    /// What analysing files apart from the workspace needs.
+    pub fn context(&self) -> AnalysisContext {
+        AnalysisContext {
+            analyzer: self.analyzer.clone(),
+            lexicon: self.lexicon.clone(),
+            recognitions: self.recognitions.clone(),
+        }
+    }
+
+    /// The ids of paths, assigning new ones.
+    pub fn intern_paths<'p>(&mut self, paths: impl IntoIterator<Item = &'p Path>) -> Vec<FileId> {
+        paths.into_iter().map(|path| self.intern(path)).collect()
+    }
+
+    /// Installs files analysed by [`AnalysisContext::prepare`]. With `refresh`, the
+    /// lexicon is rebuilt from what they teach; a caller adding many batches refreshes
+    /// once at the end, so that articles are recognised again at most once.
+    pub fn install_files(&mut self, files: Vec<PreparedFile>, refresh: bool) {
+        for file in files {
+            self.install(file.id, file.state);
+        }
+        if refresh {
+            self.refresh_lexicon();
+        }
+    }
+
+    /// Rebuilds the lexicon after [`Workspace::install_files`] without refresh.
+    pub fn refresh(&mut self) {
+        self.refresh_lexicon();
+    }
+
+    /// Like `set_file_text`, told which byte range of the current text `new_text`
+    /// replaces. `None` when the file is unknown or the range is not on char boundaries.
+    pub fn apply_edit(&mut self, id: FileId, range: TextRange, new_text: &str) -> Option<()> {
+        let old = self.states.get(&id)?;
+        let old_text = &old.snapshot.text;
+        if range.start > range.end
+            || !old_text.is_char_boundary(range.start)
+            || !old_text.is_char_boundary(range.end)
+        {
+            return None;
+        }
+        let mut text = String::with_capacity(old_text.len() + new_text.len());
+        text.push_str(&old_text[..range.start]);
+        text.push_str(new_text);
+        text.push_str(&old_text[range.end..]);
+        let edit = tree_sitter::InputEdit {
+            start_byte: range.start,
+            old_end_byte: range.end,
+            new_end_byte: range.start + new_text.len(),
+            start_position: point_at(old_text, range.start),
+            old_end_position: point_at(old_text, range.end),
+            new_end_position: point_at(&text, range.start + new_text.len()),
+        };
+        let path = old.snapshot.path.clone();
+        let state =
+            self.context()
+                .build_state(id, &path, Arc::from(text), Some(old), Some(&edit), true);
+        self.install(id, state);
+        self.refresh_lexicon();
+        Some(())
+    }
+
+    pub fn remove_file(&mut self, path: &Path) {
+        let Some(id) = self.file_id(path) else { return };
+        if let Some(state) = self.states.remove(&id) {
+            Arc::make_mut(&mut self.files).remove(&id);
+            self.unindex(&state.snapshot);
+            self.refresh_lexicon();
+        }
+    }
+
+    /// Replaces configuration and knowledge base: re-analyses every file.
+    pub fn set_analyzer(&mut self, analyzer: Arc<Analyzer>) {
+        self.analyzer = analyzer;
+        self.reanalyze_all();
+        self.refresh_lexicon();
+    }
+
+    pub fn snapshot(&self) -> WorkspaceSnapshot {
+        WorkspaceSnapshot {
+            analyzer: self.analyzer.clone(),
+            files: self.files.clone(),
+            key_files: self.key_files.clone(),
+            ids: self.ids.clone(),
+            lexicon: self.lexicon.clone(),
+        }
+    }
+
+    /// How many distinct entity keys the workspace mentions.
+    pub fn entity_count(&self) -> usize {
+        self.key_files.len()
+    }
 
     fn install(&mut self, id: FileId, state: FileState) {
         if let Some(old) = self.states.remove(&id) {
@@ -456,83 +533,119 @@ impl Workspace {
     }
 
     fn reanalyze_all(&mut self) {
-        let ids: Vec<FileId> = self.states.keys().copied().collect();
-        for id in ids {
-            let Some(state) = self.states.get(&id) else {
-                continue;
-            };
-            let snapshot = state.snapshot.clone();
-            let new_state = self.build_state(id, &snapshot.path, snapshot.text.clone(), None, None);
-            self.install(id, new_state);
+        let context = self.context();
+        let rebuilt: Vec<(FileId, FileState)> = self
+            .states
+            .par_iter()
+            .map(|(&id, state)| {
+                let snapshot = &state.snapshot;
+                let keep_tree = state.tree.is_some();
+                let new_state = context.build_state(
+                    id,
+                    &snapshot.path,
+                    snapshot.text.clone(),
+                    None,
+                    None,
+                    keep_tree,
+                );
+                (id, new_state)
+            })
+            .collect();
+        for (id, state) in rebuilt {
+            self.install(id, state);
         }
     }
 
     /// Rebuilds the lexicon from what every file teaches; when it changed, the articles
     /// are recognised again with it, once (forms learned in that pass wait for the
-    /// next change, so an edit never loops).
+    /// next change, so an edit never loops), in parallel. A file analysed with an
+    /// older lexicon than the current one is recognised again whole.
     fn refresh_lexicon(&mut self) {
         let forms: Vec<LearnedForm> = self
             .states
             .values()
             .flat_map(|state| state.learned.iter().cloned())
             .collect();
-        if forms == self.lexicon.forms {
+        let stale = |state: &FileState| {
+            state.snapshot.kind == FileKind::Article
+                && !state
+                    .lexicon
+                    .as_ref()
+                    .is_some_and(|l| Arc::ptr_eq(l, &self.lexicon))
+        };
+        if forms == self.lexicon.forms && !self.states.values().any(stale) {
             return;
         }
         let affected = AffectedText::between(&self.lexicon.forms, &forms);
+        let previous = self.lexicon.clone();
         self.lexicon = Arc::new(Lexicon::new(forms));
-        let ids: Vec<FileId> = self
+        let context = self.context();
+        let recognizer = self.analyzer.recognizer();
+        let rebuilt: Vec<(FileId, Option<FileState>)> = self
             .states
-            .iter()
+            .par_iter()
             .filter(|(_, state)| state.snapshot.kind == FileKind::Article)
-            .map(|(id, _)| *id)
+            .filter_map(|(&id, state)| {
+                let analysis = state.snapshot.analysis.as_deref()?;
+                let current = state
+                    .lexicon
+                    .as_ref()
+                    .is_some_and(|l| Arc::ptr_eq(l, &previous));
+                let mut changed = false;
+                // Articles where no changed form can match keep their recognition.
+                let articles: Vec<ArticleAnalysis> = analysis
+                    .syntax
+                    .articles
+                    .iter()
+                    .zip(&analysis.articles)
+                    .map(|(article_syntax, article)| {
+                        if current && !affected.may_match(&article.plain.text) {
+                            return article.clone();
+                        }
+                        changed = true;
+                        context.recognitions.fetch_add(1, Ordering::Relaxed);
+                        let title = TextRange::new(0, title_end(article_syntax, &article.plain));
+                        let recognized = recognizer.recognize(
+                            &ArticleText {
+                                text: &article.plain.text,
+                                title,
+                                date: article_syntax.date(),
+                            },
+                            &context.lexicon,
+                        );
+                        ArticleAnalysis {
+                            plain: article.plain.clone(),
+                            recognized,
+                        }
+                    })
+                    .collect();
+                if !changed {
+                    return Some((id, None));
+                }
+                let snapshot = &state.snapshot;
+                let analysis = context.analyzer.assemble(analysis.syntax.clone(), articles);
+                let mut new_state = article_state(
+                    id,
+                    &snapshot.path,
+                    snapshot.text.clone(),
+                    snapshot.line_index.clone(),
+                    analysis,
+                    state.tree.clone(),
+                );
+                new_state.lexicon = Some(context.lexicon.clone());
+                Some((id, Some(new_state)))
+            })
             .collect();
-        for id in ids {
-            let Some(state) = self.states.get(&id) else {
-                continue;
-            };
-            let Some(analysis) = state.snapshot.analysis.as_deref() else {
-                continue;
-            };
-            // Articles where no changed form can match keep their recognition.
-            let articles: Vec<ArticleAnalysis> = analysis
-                .syntax
-                .articles
-                .iter()
-                .zip(&analysis.articles)
-                .map(|(article_syntax, article)| {
-                    if !affected.may_match(&article.plain.text) {
-                        return article.clone();
+        for (id, state) in rebuilt {
+            match state {
+                Some(state) => self.install(id, state),
+                // Only the lexicon it was recognised with moves on.
+                None => {
+                    if let Some(old) = self.states.get_mut(&id) {
+                        old.lexicon = Some(self.lexicon.clone());
                     }
-                    self.recognitions.fetch_add(1, Ordering::Relaxed);
-                    let title = TextRange::new(0, title_end(article_syntax, &article.plain));
-                    let recognized = self.analyzer.recognizer().recognize(
-                        &ArticleText {
-                            text: &article.plain.text,
-                            title,
-                            date: article_syntax.date(),
-                        },
-                        &self.lexicon,
-                    );
-                    ArticleAnalysis {
-                        plain: article.plain.clone(),
-                        recognized,
-                    }
-                })
-                .collect();
-            let analysis = self.analyzer.assemble(analysis.syntax.clone(), articles);
-            let snapshot = state.snapshot.clone();
-            let tree = state.tree.clone();
-            let mut new_state = article_state(
-                id,
-                &snapshot.path,
-                snapshot.text.clone(),
-                snapshot.line_index.clone(),
-                analysis,
-                tree,
-            );
-            new_state.lexicon = Some(self.lexicon.clone());
-            self.install(id, new_state);
+                }
+            }
         }
     }
 }

@@ -9,7 +9,9 @@ use crate::analysis::FileAnalysis;
 use crate::recognize::{EntityType, LearnedForm};
 use crate::text::TextRange;
 
-pub use index::{FileId, FileKind, FileSnapshot, Workspace, WorkspaceSnapshot};
+pub use index::{
+    AnalysisContext, FileId, FileKind, FileSnapshot, PreparedFile, Workspace, WorkspaceSnapshot,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum MentionSource {

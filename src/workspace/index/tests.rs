@@ -263,3 +263,63 @@ fn edits_to_the_annotated_dev_files_reuse_untouched_articles() {
     }
     assert!(local_edits > 20, "most edits leave the lexicon alone");
 }
+
+#[test]
+fn batch_installs_match_files_set_one_by_one() {
+    let files = [
+        ("/ws/first.article", FIRST),
+        ("/ws/second.article", SECOND),
+        // Teaches `Busan Port Authority` to the others, which only mention it.
+        (
+            "/ws/third.article",
+            "Port Talks\n[Busan Port Authority]{org ref=bpa} met USTR. date2025-06-01\n",
+        ),
+        (
+            "/ws/fourth.article",
+            "Port News\nThe Busan Port Authority said exports rose. date2025-06-02\n",
+        ),
+    ];
+    let analyzer = Arc::new(Analyzer::with_defaults());
+    let mut one_by_one = Workspace::new(analyzer.clone());
+    for (path, text) in files {
+        one_by_one.set_file_text(Path::new(path), Arc::from(text));
+    }
+    // Everything once more, so that what each file teaches reaches the others.
+    for (path, text) in files {
+        one_by_one.set_file_text(Path::new(path), Arc::from(text));
+    }
+
+    let mut batched = Workspace::new(analyzer);
+    for batch in files.chunks(2) {
+        let ids = batched.intern_paths(batch.iter().map(|(path, _)| Path::new(*path)));
+        let prepared = batched.context().prepare(
+            batch
+                .iter()
+                .zip(ids)
+                .map(|((path, text), id)| (id, Path::new(path).to_path_buf(), Arc::from(*text)))
+                .collect(),
+        );
+        batched.install_files(prepared, false);
+    }
+    batched.refresh();
+
+    let (expected, actual) = (one_by_one.snapshot(), batched.snapshot());
+    for (path, _) in files {
+        let expected = expected.file_by_path(Path::new(path)).expect("indexed");
+        let actual = actual.file_by_path(Path::new(path)).expect("indexed");
+        assert_eq!(actual.mentions, expected.mentions, "{path}");
+        assert_eq!(actual.diagnostics, expected.diagnostics, "{path}");
+    }
+    let fourth = actual
+        .file_by_path(Path::new("/ws/fourth.article"))
+        .expect("indexed");
+    assert!(
+        fourth
+            .mentions
+            .iter()
+            .any(|m| m.key.as_deref() == Some("bpa")),
+        "the learned form reaches the untagged file: {:?}",
+        fourth.mentions
+    );
+    assert_eq!(expected.lexicon.forms, actual.lexicon.forms);
+}
