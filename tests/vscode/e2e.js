@@ -59,7 +59,12 @@ function prepareWorkspace() {
   fs.mkdirSync(path.join(WS, '.vscode'), { recursive: true });
   fs.writeFileSync(
     path.join(WS, '.vscode/settings.json'),
-    JSON.stringify({ 'accord.server.path': ACCORD_BIN }, null, 2),
+    JSON.stringify(
+      // E2E_TRACE=1 logs the protocol in the accord output channel (under $STATE/ud/logs).
+      { 'accord.server.path': ACCORD_BIN, ...(process.env.E2E_TRACE ? { 'accord.trace.server': 'verbose' } : {}) },
+      null,
+      2,
+    ),
   );
   fs.writeFileSync(
     path.join(WS, PLANTED),
@@ -150,6 +155,20 @@ async function waitFor(what, probe, ms = TIMEOUT, every = 250) {
   throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : last})`);
 }
 
+/** Chooses the quick-input entry with exactly this label. */
+async function pickFocused(page, label) {
+  // Enter takes the focused entry, which is not always the one named: move to it first.
+  const focused = page.locator('.quick-input-list .monaco-list-row.focused .label-name').first();
+  for (let i = 0; (await focused.innerText()).trim() !== label; i++) {
+    if (i === 20) {
+      const labels = await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+      throw new Error(`no quick-input entry is exactly "${label}" (${labels.join(' | ')})`);
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Enter');
+}
+
 /** Runs a command palette entry by its label. */
 async function runCommand(page, label) {
   await page.keyboard.press('F1');
@@ -160,7 +179,7 @@ async function runCommand(page, label) {
     .locator('.quick-input-list .monaco-list-row', { hasText: label })
     .first()
     .waitFor({ state: 'visible', timeout: 10000 });
-  await page.keyboard.press('Enter');
+  await pickFocused(page, label);
   // The palette closes, or the command reuses it for its own pick.
   await waitFor(`the palette to run ${label}`, async () =>
     !(await input.isVisible()) || !(await input.inputValue()).startsWith('>'), 10000, 50);
@@ -244,6 +263,45 @@ async function inspectToken(page) {
   };
 }
 
+/** A tagged mention of each entity type in annotated.article. */
+const ENTITY_SAMPLES = [
+  ['Korea', 'place'],
+  ['Thursday, March 5', 'date'],
+  ['MOTIR', 'org'],
+  ['Kim Jung-kwan', 'person'],
+  ['KORUS FTA', 'agreement'],
+  ['6th Korea–U.S. Standards Forum', 'event'],
+  ['USD 350 billion', 'money'],
+  ['15 percent', 'percent'],
+];
+
+/**
+ * Checks that the inspector names each sample's server token type, and returns the
+ * foreground colour of each type in the current theme.
+ */
+async function entityColours(page, screenshotDate) {
+  const colours = new Map();
+  for (const [text, type] of ENTITY_SAMPLES) {
+    const at = tagPosition('annotated.article', text, type);
+    await goTo(page, at.line, at.column);
+    // Semantic tokens arrive after the server has analysed the file: retry until then.
+    const seen = await waitFor(`semantic token on ${text}`, async () => {
+      const result = await inspectToken(page);
+      return result.semanticType ? result : undefined;
+    }, 30000, 500);
+    check(seen.semanticType === type, `"${text}" is a ${type} token (inspector: ${seen.semanticType}, ${seen.foreground})`);
+    colours.set(type, seen.foreground);
+    if (type === 'date' && screenshotDate) {
+      await goTo(page, at.line, at.column);
+      await runCommand(page, 'Developer: Inspect Editor Tokens and Scopes');
+      await page.locator('.token-inspect-widget').waitFor({ state: 'visible' });
+      await page.screenshot({ path: path.join(OUT, 'inspect-date.png') });
+      await page.keyboard.press('Escape');
+    }
+  }
+  return colours;
+}
+
 async function main() {
   fs.mkdirSync(OUT, { recursive: true });
   prepareWorkspace();
@@ -300,37 +358,9 @@ async function main() {
 
     // Semantic tokens: the inspector names the server's token type at an entity and a date,
     // and the theme gives each of the eight entity types its own colour.
-    const samples = [
-      ['Korea', 'place'],
-      ['Thursday, March 5', 'date'],
-      ['MOTIR', 'org'],
-      ['Kim Jung-kwan', 'person'],
-      ['KORUS FTA', 'agreement'],
-      ['6th Korea–U.S. Standards Forum', 'event'],
-      ['USD 350 billion', 'money'],
-      ['15 percent', 'percent'],
-    ];
-    const colours = new Map();
-    for (const [text, type] of samples) {
-      const at = tagPosition('annotated.article', text, type);
-      await goTo(page, at.line, at.column);
-      // Semantic tokens arrive after the server has analysed the file: retry until then.
-      const seen = await waitFor(`semantic token on ${text}`, async () => {
-        const result = await inspectToken(page);
-        return result.semanticType ? result : undefined;
-      }, 30000, 500);
-      check(seen.semanticType === type, `"${text}" is a ${type} token (inspector: ${seen.semanticType}, ${seen.foreground})`);
-      colours.set(type, seen.foreground);
-      if (type === 'date') {
-        await goTo(page, at.line, at.column);
-        await runCommand(page, 'Developer: Inspect Editor Tokens and Scopes');
-        await page.locator('.token-inspect-widget').waitFor({ state: 'visible' });
-        await page.screenshot({ path: path.join(OUT, 'inspect-date.png') });
-        await page.keyboard.press('Escape');
-      }
-    }
+    const colours = await entityColours(page, true);
     const distinct = new Set(colours.values());
-    check(distinct.size === samples.length && !distinct.has(undefined),
+    check(distinct.size === ENTITY_SAMPLES.length && !distinct.has(undefined),
       `eight entity types, ${distinct.size} colours: ${[...colours].map(([t, c]) => `${t} ${c}`).join(', ')}`);
     phase('semantic tokens');
 
@@ -424,8 +454,10 @@ async function main() {
     phase('client commands');
 
     // A code lens counts an entity's mentions; clicking it opens the references peek
-    // through the client-side accord.showReferences command.
-    await openFile(page, PLANTED);
+    // through the client-side accord.showReferences command. The unedited article is used:
+    // lenses of a file just edited may lag behind its analysis.
+    await openFile(page, 'annotated.article');
+    await goTo(page, 1, 1);
     const lens = page.locator('.contentWidgets .codelens-decoration a, .view-zones .codelens-decoration a', {
       hasText: /\d+ mentions? in \d+ articles?/,
     }).first();
@@ -470,6 +502,24 @@ async function main() {
     check(true, 'a missing server is reported, and Open README shows the extension\'s README');
     await page.screenshot({ path: path.join(OUT, 'missing-server.png') });
     phase('missing server');
+
+    // Another theme: the light default also gives the eight entity types eight colours.
+    fs.writeFileSync(path.join(WS, '.vscode/settings.json'), JSON.stringify({ 'accord.server.path': ACCORD_BIN }, null, 2));
+    await runCommand(page, 'Preferences: Color Theme');
+    const themes = page.locator('.quick-input-widget input');
+    // The picker names the theme that settings call `Default Light Modern` `Light Modern`.
+    await themes.fill('Light Modern');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Light Modern' }).first()
+      .waitFor({ state: 'visible', timeout: 10000 });
+    await pickFocused(page, 'Light Modern');
+    await page.locator('.monaco-workbench.vs').waitFor({ timeout: 20000 });
+    await page.locator('.statusbar-item', { hasText: /accord: \d+ entit/ }).first().waitFor({ timeout: TIMEOUT });
+    await openFile(page, 'annotated.article');
+    const light = await entityColours(page, false);
+    const lightDistinct = new Set(light.values());
+    check(lightDistinct.size === ENTITY_SAMPLES.length && !lightDistinct.has(undefined),
+      `light theme: ${lightDistinct.size} colours: ${[...light].map(([t, c]) => `${t} ${c}`).join(', ')}`);
+    phase('light theme');
   } catch (error) {
     failures.push(`after ${phaseCount} phase(s): ${error.message}`);
     console.error(`E2E error after ${phaseCount} completed phase(s):`, error.stack || error.message);
