@@ -26,6 +26,15 @@ step "unit tests"
 npm test --silent
 step "package the .vsix"
 npm run --silent package
+# The package holds the bundle and the contributions, and no sources or dependencies.
+packaged="$(npx --no-install vsce ls --no-dependencies)"
+for file in package.json README.md language-configuration.json syntaxes/article.tmLanguage.json dist/extension.js; do
+  grep -qx "$file" <<<"$packaged" || { echo "the .vsix lacks $file" >&2; exit 1; }
+done
+if grep -E '^(src|test|node_modules|out)/' <<<"$packaged"; then
+  echo "the .vsix holds sources or dependencies" >&2
+  exit 1
+fi
 step "end-to-end test in VS Code"
 bash ../../tests/vscode/run.sh
 step "done"
