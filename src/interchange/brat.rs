@@ -8,13 +8,16 @@
 //! `Recognized`. Import reads the same lines back, so export → import → export gives
 //! the same bytes.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::analysis::FileAnalysis;
 use crate::syntax;
 use crate::text::TextRange;
 
-use super::{CharIndex, ExportOptions, PlainSpan, SpanSource, format_attributes, spans_in};
+use super::{
+    CharIndex, ExportOptions, FileMentions, PlainSpan, SpanSource, format_attributes, spans_in,
+};
 
 /// The normalisation database name of `N` lines: `accord:KEY` is a knowledge-base key.
 pub const REFERENCE_DB: &str = "accord";
@@ -35,7 +38,13 @@ pub struct BratDocument {
 /// Exports one analysed file.
 pub fn export(text: &str, analysis: &FileAnalysis, options: ExportOptions) -> BratDocument {
     let plain = syntax::strip_file(text, &analysis.syntax);
-    let spans = spans_in(analysis, None, &plain, options);
+    let spans = spans_in(
+        analysis,
+        &FileMentions::new(analysis),
+        None,
+        &plain,
+        options,
+    );
     let chars = CharIndex::new(&plain.text);
     let mut ann = String::new();
     let mut types: Vec<String> = Vec::new();
@@ -195,6 +204,7 @@ pub fn import(
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut entities: Vec<Entity> = Vec::new();
+    let mut by_id: HashMap<String, usize> = HashMap::new();
     // Lines that refer to entities are applied after every `T` line is read, since brat
     // does not require them to come later.
     let mut references: Vec<(usize, &str)> = Vec::new();
@@ -213,10 +223,11 @@ pub fn import(
         match id.chars().next() {
             Some('T') => match read_entity(id, body, fields.next(), number, txt, &chars) {
                 Ok(entity) => {
-                    if entities.iter().any(|e| e.id == entity.id) {
+                    if by_id.contains_key(&entity.id) {
                         errors.push(located(number, format!("`{id}` is defined twice")));
                         continue;
                     }
+                    by_id.insert(entity.id.clone(), entities.len());
                     if !is_known_type(&entity.ty) {
                         warnings.push(located(
                             number,
@@ -239,7 +250,7 @@ pub fn import(
         }
     }
     for (number, line) in references {
-        if let Err(message) = apply_reference(line, &mut entities, &mut warnings, number) {
+        if let Err(message) = apply_reference(line, &mut entities, &by_id, &mut warnings, number) {
             errors.push(located(number, message));
         }
     }
@@ -362,6 +373,7 @@ fn read_entity(
 fn apply_reference(
     line: &str,
     entities: &mut [Entity],
+    by_id: &HashMap<String, usize>,
     warnings: &mut Vec<ImportMessage>,
     number: usize,
 ) -> Result<(), String> {
@@ -371,7 +383,7 @@ fn apply_reference(
     let rest = fields.next();
     let words: Vec<&str> = body.split(' ').filter(|w| !w.is_empty()).collect();
     let target = words.get(1).copied().unwrap_or_default();
-    let Some(entity) = entities.iter_mut().find(|e| e.id == target) else {
+    let Some(entity) = by_id.get(target).and_then(|&i| entities.get_mut(i)) else {
         return Err(format!(
             "`{id}` refers to `{target}`, which is not a text-bound annotation here"
         ));

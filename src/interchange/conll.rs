@@ -11,15 +11,22 @@
 use crate::analysis::FileAnalysis;
 use crate::text::TextRange;
 
-use super::{ExportOptions, PlainSpan, spans_in};
+use super::{ExportOptions, FileMentions, PlainSpan, spans_in};
 
 /// The CoNLL text of one analysed file.
 pub fn export(analysis: &FileAnalysis, options: ExportOptions) -> String {
+    let mentions = FileMentions::new(analysis);
     let mut out = String::new();
     for (index, article) in analysis.articles.iter().enumerate() {
         out.push_str("-DOCSTART-\tO\n\n");
         let text = article.plain.text.trim_end();
-        let spans = outermost(spans_in(analysis, Some(index), &article.plain, options));
+        let spans = outermost(spans_in(
+            analysis,
+            &mentions,
+            Some(index),
+            &article.plain,
+            options,
+        ));
         write_article(text, &spans, &mut out);
     }
     out

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::analysis::FileAnalysis;
 
-use super::{CharIndex, ExportOptions, SpanSource, spans_in};
+use super::{CharIndex, ExportOptions, FileMentions, SpanSource, spans_in};
 
 /// One article.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -39,6 +39,7 @@ pub fn records(
     analysis: &FileAnalysis,
     options: ExportOptions,
 ) -> Vec<ArticleRecord> {
+    let mentions = FileMentions::new(analysis);
     analysis
         .syntax
         .articles
@@ -54,7 +55,7 @@ pub fn records(
                 .map_or(0, |t| article.plain.to_plain(t.end).min(body.len()));
             let chars = CharIndex::new(body);
             // A span reaching into the trimmed blanks ends with the text.
-            let spans = spans_in(analysis, Some(index), &article.plain, options)
+            let spans = spans_in(analysis, &mentions, Some(index), &article.plain, options)
                 .into_iter()
                 .map(|span| SpanRecord {
                     start: chars.to_char(span.range.start.min(body.len())),

@@ -11,10 +11,12 @@ pub mod brat;
 pub mod conll;
 pub mod jsonl;
 
+use std::collections::HashMap;
+
 use crate::analysis::FileAnalysis;
 use crate::syntax::{PlainText, TagSyntax};
 use crate::text::TextRange;
-use crate::workspace::{self, MentionSource};
+use crate::workspace::{self, MentionSource, WorkspaceMention};
 
 /// Whether a span comes from the analyst's tag or from the recognisers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -136,11 +138,47 @@ fn tag_attributes(tag: &TagSyntax) -> Vec<(String, Option<String>)> {
         .collect()
 }
 
-/// The spans of one article in the coordinates of `plain` (the article's or the whole
-/// file's plain text): its tags, and with `include_recognized` the recognised mentions
-/// no tag covers. Sorted by start, outer spans first.
+/// The merged mentions of a file (tags and recognised mentions, as `accord entities`
+/// lists them), grouped for the exports: computed once per file, so that exporting a
+/// file of many articles stays linear.
+pub struct FileMentions {
+    /// The key the workspace gives each tag span: its `ref`, else the recogniser's key.
+    tag_keys: HashMap<TextRange, String>,
+    /// Recognised mentions no tag covers, by article.
+    recognized: Vec<Vec<WorkspaceMention>>,
+}
+
+impl FileMentions {
+    pub fn new(analysis: &FileAnalysis) -> FileMentions {
+        let mut tag_keys = HashMap::new();
+        let mut recognized: Vec<Vec<WorkspaceMention>> = vec![Vec::new(); analysis.articles.len()];
+        for mention in workspace::file_mentions(analysis) {
+            match mention.source {
+                MentionSource::Tag => {
+                    if let Some(key) = mention.key {
+                        tag_keys.entry(mention.range).or_insert(key);
+                    }
+                }
+                MentionSource::Recognized => {
+                    if let Some(list) = recognized.get_mut(mention.article) {
+                        list.push(mention);
+                    }
+                }
+            }
+        }
+        FileMentions {
+            tag_keys,
+            recognized,
+        }
+    }
+}
+
+/// The spans of one article (or of the whole file) in the coordinates of `plain` (the
+/// article's or the file's plain text): its tags, and with `include_recognized` the
+/// recognised mentions no tag covers. Sorted by start, outer spans first.
 pub fn spans_in(
     analysis: &FileAnalysis,
+    mentions: &FileMentions,
     article: Option<usize>,
     plain: &PlainText,
     options: ExportOptions,
@@ -149,22 +187,20 @@ pub fn spans_in(
         let start = plain.to_plain(range.start);
         TextRange::new(start, plain.to_plain(range.end).max(start))
     };
+    let tags = match article.and_then(|a| analysis.syntax.articles.get(a)) {
+        Some(article_syntax) => analysis
+            .syntax
+            .tags
+            .get(article_syntax.tags.clone())
+            .unwrap_or_default(),
+        None => &analysis.syntax.tags[..],
+    };
     let mut spans: Vec<PlainSpan> = Vec::new();
-    let tags = analysis
-        .syntax
-        .tags
-        .iter()
-        .filter(|tag| article.is_none_or(|a| tag.article == a))
-        .filter(|tag| tag.type_range.is_some());
-    // The workspace's merge gives a tag without `ref` the recogniser's key for its span.
-    let mentions = workspace::file_mentions(analysis);
-    for tag in tags {
-        let key = tag.value_of("ref").map(str::to_owned).or_else(|| {
-            mentions
-                .iter()
-                .find(|m| m.source == MentionSource::Tag && m.range == tag.span)
-                .and_then(|m| m.key.clone())
-        });
+    for tag in tags.iter().filter(|tag| tag.type_range.is_some()) {
+        let key = tag
+            .value_of("ref")
+            .map(str::to_owned)
+            .or_else(|| mentions.tag_keys.get(&tag.span).cloned());
         spans.push(PlainSpan {
             range: to_plain(tag.span),
             ty: tag.type_name.clone(),
@@ -175,17 +211,16 @@ pub fn spans_in(
         });
     }
     if options.include_recognized {
-        for mention in mentions {
-            if mention.source != MentionSource::Recognized
-                || article.is_some_and(|a| mention.article != a)
-            {
-                continue;
-            }
+        let recognized: Vec<&WorkspaceMention> = match article {
+            Some(a) => mentions.recognized.get(a).into_iter().flatten().collect(),
+            None => mentions.recognized.iter().flatten().collect(),
+        };
+        for mention in recognized {
             spans.push(PlainSpan {
                 range: to_plain(mention.range),
-                ty: mention.ty,
-                key: mention.key,
-                value: mention.value,
+                ty: mention.ty.clone(),
+                key: mention.key.clone(),
+                value: mention.value.clone(),
                 attributes: Vec::new(),
                 source: SpanSource::Recognized,
             });
