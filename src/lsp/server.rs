@@ -6,6 +6,7 @@
 //! in which they arrived. Features run on a snapshot inside `catch_unwind`, so a bug in
 //! one answers that request with an error and the server keeps serving.
 
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -255,38 +256,47 @@ async fn publish_for_uri(client: &Client, state: &State, uri: &Uri) {
         .await;
 }
 
-async fn publish_all(client: &Client, state: &State) {
-    let pull = state.support().pull_diagnostics;
-    let batches: Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> = {
+async fn publish_all(client: &Client, state: &Arc<State>) {
+    let state_for_work = state.clone();
+    // Diagnostics of a whole workspace take a while: computed on the blocking pool, in
+    // parallel, from a snapshot, so requests and edits are served meanwhile.
+    let work = tokio::task::spawn_blocking(move || {
+        let state = &*state_for_work;
+        let pull = state.support().pull_diagnostics;
         let snapshot = state.snapshot();
-        let core = state.core();
+        let versions: HashMap<Uri, i32> = state
+            .core()
+            .documents
+            .iter()
+            .map(|(uri, doc)| (uri.clone(), doc.version))
+            .collect();
         let view = View {
             snap: &snapshot.snap,
             encoding: snapshot.encoding,
             open: &snapshot.open,
         };
+        let files: Vec<&Arc<FileSnapshot>> = snapshot.snap.files().collect();
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            let mut batches = Vec::new();
-            for file in snapshot.snap.files() {
-                let is_open = snapshot.open.contains_key(&file.path);
-                if is_open && pull {
-                    continue;
-                }
-                let diagnostics = file_diagnostics(state, &snapshot.snap, file.id);
-                if diagnostics.is_empty() && !is_open {
-                    continue;
-                }
-                let Some(uri) = view.uri(&file.path) else {
-                    continue;
-                };
-                let version = core.documents.get(&uri).map(|doc| doc.version);
-                let items = diagnostics
-                    .iter()
-                    .map(|d| view.diagnostic(file, d))
-                    .collect();
-                batches.push((uri, items, version));
-            }
-            batches
+            files
+                .par_iter()
+                .filter_map(|file| {
+                    let is_open = snapshot.open.contains_key(&file.path);
+                    if is_open && pull {
+                        return None;
+                    }
+                    let diagnostics = file_diagnostics(state, &snapshot.snap, file.id);
+                    if diagnostics.is_empty() && !is_open {
+                        return None;
+                    }
+                    let uri = view.uri(&file.path)?;
+                    let version = versions.get(&uri).copied();
+                    let items = diagnostics
+                        .iter()
+                        .map(|d| view.diagnostic(file, d))
+                        .collect();
+                    Some((uri, items, version))
+                })
+                .collect::<Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)>>()
         }));
         match result {
             Ok(batches) => batches,
@@ -295,7 +305,8 @@ async fn publish_all(client: &Client, state: &State) {
                 Vec::new()
             }
         }
-    };
+    });
+    let batches = work.await.unwrap_or_default();
     for (uri, diagnostics, version) in batches {
         client.publish_diagnostics(uri, diagnostics, version).await;
     }
