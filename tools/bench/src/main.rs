@@ -73,6 +73,7 @@ struct Report {
     analyze_mb_s_1_thread: Option<f64>,
     analyze_mb_s_threads: Option<f64>,
     recognize_mb_s_1_thread: Option<f64>,
+    recognize_mb_s_threads: Option<f64>,
     recognize_dates_mb_s_1_thread: Option<f64>,
     peak_rss_mb: Option<f64>,
 }
@@ -309,6 +310,22 @@ fn measure(args: &Args, source: String, files: &[CorpusFile], pool: &rayon::Thre
             .sum();
         std::hint::black_box(mentions);
     });
+    let recognize_n = throughput(args, Stage::Recognize, plain_total, || {
+        pool.install(|| {
+            let mentions: usize = prepared
+                .par_iter()
+                .map(|(text, title, date)| {
+                    let article = ArticleText {
+                        text,
+                        title: *title,
+                        date: *date,
+                    };
+                    recognizer.recognize(&article, &lexicon).mentions.len()
+                })
+                .sum();
+            std::hint::black_box(mentions);
+        })
+    });
     let recognize_dates_1 = throughput(args, Stage::Dates, plain_total, || {
         let mentions: usize = prepared
             .iter()
@@ -338,6 +355,7 @@ fn measure(args: &Args, source: String, files: &[CorpusFile], pool: &rayon::Thre
         analyze_mb_s_1_thread: analyze_1,
         analyze_mb_s_threads: analyze_n,
         recognize_mb_s_1_thread: recognize_1,
+        recognize_mb_s_threads: recognize_n,
         recognize_dates_mb_s_1_thread: recognize_dates_1,
         peak_rss_mb: peak_rss_mb(),
     }
@@ -381,6 +399,10 @@ fn print_table(report: &Report) {
         (
             "recognize only, plain text, 1 thread".to_owned(),
             report.recognize_mb_s_1_thread,
+        ),
+        (
+            format!("recognize only, plain text, {threads} threads"),
+            report.recognize_mb_s_threads,
         ),
         (
             "dates only, plain text, 1 thread".to_owned(),
