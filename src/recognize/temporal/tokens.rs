@@ -90,11 +90,22 @@ pub(crate) fn next_tok(text: &str, pos: usize) -> Option<Tok<'_>> {
     let kind = kind_of(first);
     let mut end = start + first.len_utf8();
     if kind != Kind::Punct {
-        for (i, c) in chars {
+        // Most runs are ASCII: read those a byte at a time and decode characters only
+        // where a non-ASCII byte starts one.
+        let bytes = text.as_bytes();
+        while let Some(&b) = bytes.get(end) {
+            let c = if b < 0x80 {
+                char::from(b)
+            } else {
+                match text.get(end..).and_then(|s| s.chars().next()) {
+                    Some(c) => c,
+                    None => break,
+                }
+            };
             if kind_of(c) != kind {
                 break;
             }
-            end = pos + i + c.len_utf8();
+            end += c.len_utf8();
         }
     }
     Some(Tok {
@@ -123,11 +134,22 @@ pub(crate) fn prev_tok(text: &str, pos: usize) -> Option<Tok<'_>> {
     let kind = kind_of(last);
     let mut start = last_start;
     if kind != Kind::Punct {
-        for (i, c) in chars {
+        // As in `next_tok`, ASCII bytes are read directly and only the rest decoded.
+        let bytes = head.as_bytes();
+        while start > 0 {
+            let b = bytes[start - 1];
+            let c = if b < 0x80 {
+                char::from(b)
+            } else {
+                match head[..start].chars().next_back() {
+                    Some(c) => c,
+                    None => break,
+                }
+            };
             if kind_of(c) != kind {
                 break;
             }
-            start = i;
+            start -= c.len_utf8();
         }
     }
     Some(Tok {
