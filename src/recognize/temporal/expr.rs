@@ -1,8 +1,6 @@
 //! The parsed, still underspecified form of a temporal expression, as the rules emit
 //! it and before the resolver anchors it to the article date.
 
-use std::fmt::Write as _;
-
 use crate::recognize::Granularity;
 
 /// How a point with an open year or weekday is to be anchored.
@@ -139,13 +137,16 @@ impl Point {
         fn offset(out: &mut String, base: &str, n: i32) {
             out.push_str(base);
             if n != 0 {
-                let _ = write!(out, "{n:+}");
+                if n > 0 {
+                    out.push('+');
+                }
+                push_padded(out, n, 1);
             }
         }
         fn year(out: &mut String, y: YearRef) {
             match y {
                 YearRef::Abs(y) => {
-                    let _ = write!(out, "{y:04}");
+                    push_padded(out, y, 4);
                 }
                 YearRef::Rel(n) => offset(out, "THIS_YEAR", n),
                 YearRef::Open(_) => out.push_str("XXXX"),
@@ -154,14 +155,15 @@ impl Point {
         match self {
             Point::Year(y) => year(out, y),
             Point::Decade(d) => {
-                let _ = write!(out, "{d:03}");
+                push_padded(out, d, 3);
             }
             Point::Century(c) => {
-                let _ = write!(out, "{c:02}");
+                push_padded(out, c, 2);
             }
             Point::Month(y, m) => {
                 year(out, y);
-                let _ = write!(out, "-{m:02}");
+                out.push('-');
+                push_padded(out, m, 2);
             }
             Point::Day {
                 year: y,
@@ -170,15 +172,20 @@ impl Point {
                 ..
             } => {
                 year(out, y);
-                let _ = write!(out, "-{month:02}-{day:02}");
+                out.push('-');
+                push_padded(out, month, 2);
+                out.push('-');
+                push_padded(out, day, 2);
             }
             Point::Half(y, h) => {
                 year(out, y);
-                let _ = write!(out, "-H{h}");
+                out.push_str("-H");
+                push_padded(out, h, 1);
             }
             Point::Quarter(y, q) => {
                 year(out, y);
-                let _ = write!(out, "-Q{q}");
+                out.push_str("-Q");
+                push_padded(out, q, 1);
             }
             Point::Season(y, s) => {
                 year(out, y);
@@ -195,7 +202,8 @@ impl Point {
                     Hint::Next => "NEXT_",
                     Hint::This => "THIS_",
                 });
-                let _ = write!(out, "WEEKDAY-{}", w + 1);
+                out.push_str("WEEKDAY-");
+                push_padded(out, w + 1, 1);
             }
         }
     }
@@ -231,7 +239,8 @@ impl Expr {
     /// The value before resolution, with `X` and `THIS_…` for what the text leaves
     /// open (HeidelTime style).
     pub fn underspecified(self) -> String {
-        let mut out = String::new();
+        // Room for the longest value, a range of two days, so that it seldom regrows.
+        let mut out = String::with_capacity(24);
         match self {
             Expr::Single(point, pod) => {
                 point.write_underspecified(&mut out);
@@ -246,5 +255,52 @@ impl Expr {
             }
         }
         out
+    }
+}
+
+/// Appends `n` as `format!("{n:0width$}")` would, without the formatting machinery,
+/// which dominated the cost of writing values.
+pub(crate) fn push_padded(out: &mut String, n: impl Into<i64>, width: usize) {
+    let n: i64 = n.into();
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    let mut rest = n.unsigned_abs();
+    loop {
+        digits[len] = b'0' + (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    // As with `{:0width$}`, a minus sign counts towards the width.
+    let mut shown = len;
+    if n < 0 {
+        out.push('-');
+        shown += 1;
+    }
+    for _ in shown..width {
+        out.push('0');
+    }
+    for &digit in digits[..len].iter().rev() {
+        out.push(char::from(digit));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_padded;
+
+    #[test]
+    fn padded_numbers_read_as_the_formatter_writes_them() {
+        for n in [
+            0i64, 1, 7, 9, 10, 99, 100, 999, 2025, 12345, -1, -5, -42, -999, -2025,
+        ] {
+            for width in 0..6 {
+                let mut out = String::from("x");
+                push_padded(&mut out, n, width);
+                assert_eq!(out, format!("x{n:0width$}"), "{n} in {width}");
+            }
+        }
     }
 }

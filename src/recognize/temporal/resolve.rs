@@ -1,9 +1,7 @@
 //! The resolver: anchors underspecified expressions to the article date, choosing the
 //! occurrence of an open month, day or weekday by the tense of its sentence.
 
-use std::fmt::Write as _;
-
-use super::expr::{Expr, Hint, Point, YearRef};
+use super::expr::{Expr, Hint, Point, YearRef, push_padded};
 use super::timex::{
     civil_from_days, day_number, days_in_month, is_valid_day, iso_week, weekday_of,
 };
@@ -51,7 +49,8 @@ struct Resolved {
 /// Resolves `expr` against the article date; `None` when it needs a date and there is
 /// none.
 pub(crate) fn resolve(expr: Expr, anchor: Option<Anchor>, tense: Tense) -> Option<String> {
-    let mut out = String::new();
+    // Room for the longest value, a range of two days, so that it seldom regrows.
+    let mut out = String::with_capacity(24);
     match expr {
         Expr::Single(point, pod) => {
             resolve_point(point, anchor, tense, None, &mut out)?;
@@ -200,7 +199,11 @@ fn year_of(
 
 fn write_day(out: &mut String, days: i64) {
     let (y, m, d) = civil_from_days(days);
-    let _ = write!(out, "{y:04}-{m:02}-{d:02}");
+    push_padded(out, y, 4);
+    out.push('-');
+    push_padded(out, m, 2);
+    out.push('-');
+    push_padded(out, d, 2);
 }
 
 fn resolve_point(
@@ -213,20 +216,22 @@ fn resolve_point(
     let first_day = match point {
         Point::Year(y) => {
             let y = year_of(point, y, anchor, tense, floor)?;
-            let _ = write!(out, "{y:04}");
+            push_padded(out, y, 4);
             day_number(y, 1, 1)
         }
         Point::Decade(d) => {
-            let _ = write!(out, "{d:03}");
+            push_padded(out, d, 3);
             day_number(d * 10, 1, 1)
         }
         Point::Century(c) => {
-            let _ = write!(out, "{c:02}");
+            push_padded(out, c, 2);
             day_number(c * 100, 1, 1)
         }
         Point::Month(y, m) => {
             let y = year_of(point, y, anchor, tense, floor)?;
-            let _ = write!(out, "{y:04}-{m:02}");
+            push_padded(out, y, 4);
+            out.push('-');
+            push_padded(out, m, 2);
             day_number(y, m, 1)
         }
         Point::Day {
@@ -236,28 +241,40 @@ fn resolve_point(
             if !is_valid_day(y, month, day) {
                 return None;
             }
-            let _ = write!(out, "{y:04}-{month:02}-{day:02}");
+            push_padded(out, y, 4);
+            out.push('-');
+            push_padded(out, month, 2);
+            out.push('-');
+            push_padded(out, day, 2);
             day_number(y, month, day)
         }
         Point::Half(y, h) => {
             let y = year_of(point, y, anchor, tense, floor)?;
-            let _ = write!(out, "{y:04}-H{h}");
+            push_padded(out, y, 4);
+            out.push_str("-H");
+            push_padded(out, h, 1);
             day_number(y, 6 * h - 5, 1)
         }
         Point::Quarter(y, q) => {
             let y = year_of(point, y, anchor, tense, floor)?;
-            let _ = write!(out, "{y:04}-Q{q}");
+            push_padded(out, y, 4);
+            out.push_str("-Q");
+            push_padded(out, q, 1);
             day_number(y, 3 * q - 2, 1)
         }
         Point::Season(y, s) => {
             let y = year_of(point, y, anchor, tense, floor)?;
-            let _ = write!(out, "{y:04}-{}", s.code());
+            push_padded(out, y, 4);
+            out.push('-');
+            out.push_str(s.code());
             day_number(y, s.first_month(), 1)
         }
         Point::Week(n) => {
             let day = anchor?.days + 7 * i64::from(n);
             let (y, w) = iso_week(day);
-            let _ = write!(out, "{y:04}-W{w:02}");
+            push_padded(out, y, 4);
+            out.push_str("-W");
+            push_padded(out, w, 2);
             day - i64::from(weekday_of(day))
         }
         Point::RelMonth(n) => {
@@ -265,7 +282,9 @@ fn resolve_point(
             let index = i64::from(a.year) * 12 + i64::from(a.month) - 1 + i64::from(n);
             let y = index.div_euclid(12) as i32;
             let m = index.rem_euclid(12) as u32 + 1;
-            let _ = write!(out, "{y:04}-{m:02}");
+            push_padded(out, y, 4);
+            out.push('-');
+            push_padded(out, m, 2);
             day_number(y, m, 1)
         }
         Point::RelDay(n) => {
