@@ -189,7 +189,14 @@ pub fn find_cued_names(
     names.sort_unstable();
     names.dedup();
     for name in names {
-        for (start, _) in text.match_indices(name) {
+        // `memmem` finds the matches `match_indices` does, many times faster, except
+        // for an empty name, which `match_indices` matches at characters, not bytes.
+        let starts: Vec<usize> = if name.is_empty() {
+            text.match_indices(name).map(|(start, _)| start).collect()
+        } else {
+            memchr::memmem::find_iter(text.as_bytes(), name.as_bytes()).collect()
+        };
+        for start in starts {
             let range = TextRange::new(start, start + name.len());
             if is_word_boundary(text, range.start, range.end)
                 && !known.people.iter().any(|p| p.intersects(range))

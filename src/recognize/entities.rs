@@ -180,7 +180,8 @@ impl EntityRecognizer {
 /// when a caller leaves one in the text.
 fn date_markers(text: &str) -> Vec<TextRange> {
     let mut found = Vec::new();
-    for (start, _) in text.match_indices("date") {
+    // `memmem` finds the same non-overlapping matches as `match_indices`, many times faster.
+    for start in memchr::memmem::find_iter(text.as_bytes(), "date") {
         let rest = text.as_bytes().get(start + 4..).unwrap_or(&[]);
         let mut end = start + 4;
         if let Some(&b) = rest.first()
@@ -322,7 +323,7 @@ fn is_in_venue(text: &str, tokens: &[Token], range: TextRange) -> bool {
 /// for North Korea in articles that name it.
 fn place_rules(text: &str, tokens: &[Token]) -> Vec<Candidate> {
     let mut found = Vec::new();
-    let names_north_korea = text.contains("North Korea");
+    let names_north_korea = memchr::memmem::find(text.as_bytes(), b"North Korea").is_some();
     for (index, token) in tokens.iter().enumerate() {
         if !token.is_word() {
             continue;
@@ -499,7 +500,8 @@ fn add_acronym_mentions(
         {
             continue;
         }
-        for (start, _) in text.match_indices(acronym.short.as_str()) {
+        // The short form is not empty, so `memmem` yields the matches `match_indices` would.
+        for start in memchr::memmem::find_iter(text.as_bytes(), acronym.short.as_bytes()) {
             let end = start + acronym.short.len();
             if !is_word_boundary(text, start, end) {
                 continue;
