@@ -91,6 +91,35 @@ fn is_abbreviation_period(text: &str, at: usize) -> bool {
     next_is_capital || before_prev == Some('.')
 }
 
+/// The first byte at or after `at` that is a period or not ASCII, or the end. Eight
+/// bytes are tested at a time, as most text has neither; a word that may hold one is
+/// then searched byte by byte.
+fn plain_ascii_end(bytes: &[u8], mut at: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        // A byte of `word ^ periods` is zero where `word` has a period.
+        let periods = word ^ (ONES * u64::from(b'.'));
+        let may_have_period = periods.wrapping_sub(ONES) & !periods & HIGH_BITS != 0;
+        if (word & HIGH_BITS != 0 || may_have_period)
+            && let Some(offset) = chunk.iter().position(|&b| b >= 0x80 || b == b'.')
+        {
+            return at + offset;
+        }
+        at += 8;
+    }
+    while let Some(&byte) = bytes.get(at) {
+        if byte >= 0x80 || byte == b'.' {
+            break;
+        }
+        at += 1;
+    }
+    at
+}
+
 /// Normalises `original` into `out`, replacing its previous content.
 pub fn normalize_into(original: &str, out: &mut NormalizedText) {
     out.text.clear();
@@ -105,7 +134,7 @@ pub fn normalize_into(original: &str, out: &mut NormalizedText) {
     while at < bytes.len() {
         let byte = bytes[at];
         if byte < 0x80 && byte != b'.' {
-            at += 1;
+            at = plain_ascii_end(bytes, at + 1);
             continue;
         }
         copy_unchanged(original, copy_from, at, out);
@@ -200,8 +229,12 @@ pub fn slug(name: &str) -> String {
         if c == '.' || c == '\'' || c == '\u{2019}' {
             continue;
         }
+        // No ASCII character but `&` folds; skipping the table for them is most of
+        // the speed of this loop.
         let piece: Option<&str> = if c == '&' {
             Some("and")
+        } else if c.is_ascii() {
+            None
         } else {
             fold_diacritic(c)
         };
@@ -230,6 +263,31 @@ pub fn slug(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_ascii_runs_end_where_a_byte_by_byte_search_ends() {
+        let texts = [
+            "",
+            "plain",
+            "exactly 8",
+            "sixteen letters!",
+            "a longer run of plain text before the U.S. and after it",
+            "no period here but a dash – later on in the run",
+            "/-/-/-/-/-/-/-/-/-/-/-/-.",
+            "Korea’s exports",
+            "........",
+        ];
+        for text in texts {
+            let bytes = text.as_bytes();
+            for at in 0..=bytes.len() {
+                let expected = bytes[at..]
+                    .iter()
+                    .position(|&b| b >= 0x80 || b == b'.')
+                    .map_or(bytes.len(), |n| at + n);
+                assert_eq!(plain_ascii_end(bytes, at), expected, "{text:?} from {at}");
+            }
+        }
+    }
 
     #[test]
     fn surface_variants_normalise_alike() {
