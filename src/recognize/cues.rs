@@ -217,9 +217,20 @@ pub fn find_cued_names(
     found
 }
 
+/// Called for every token of the text, so the common cases are decided cheaply: a
+/// punctuation mark before its text is read, a word starting with an ASCII letter by
+/// that byte alone.
+#[inline]
 fn is_name_word(text: &str, token: &Token) -> bool {
+    if !token.is_word() {
+        return false;
+    }
     let word = token.text(text);
-    token.is_word() && is_capitalized(word) && word.chars().any(char::is_lowercase)
+    let capitalized = match word.as_bytes().first() {
+        Some(first) if first.is_ascii() => first.is_ascii_uppercase(),
+        _ => is_capitalized(word),
+    };
+    capitalized && word.chars().any(char::is_lowercase)
 }
 
 fn is_org_cue(text: &str, tokens: &[Token], first: usize, end: usize) -> bool {
