@@ -386,15 +386,18 @@ fn place_rules(text: &str, tokens: &[Token]) -> Vec<Candidate> {
 /// Regulation` and `Battery Regulation`, `Foreign Subsidies Regulation` and `EU Foreign
 /// Subsidies Regulation`. The key of the first form seen wins.
 fn share_keys_between_name_forms(text: &str, mentions: &mut [Mention]) {
-    let mut first_key: HashMap<(EntityType, String), String, FastHashBuilder> = HashMap::default();
+    // One map per type, so that a lookup borrows the slug instead of cloning it.
+    let mut first_key: [HashMap<String, String, FastHashBuilder>; 2] = Default::default();
     for mention in mentions.iter_mut() {
-        if !matches!(mention.ty, EntityType::Agreement | EntityType::Org) {
-            continue;
-        }
+        let by_form = match mention.ty {
+            EntityType::Agreement => &mut first_key[0],
+            EntityType::Org => &mut first_key[1],
+            _ => continue,
+        };
         let surface = text
             .get(mention.range.start..mention.range.end)
             .unwrap_or("");
-        let Some(key) = mention.key.clone() else {
+        let Some(key) = mention.key.as_ref() else {
             continue;
         };
         // Forms are compared by their last words: a place prefix is what varies.
@@ -402,22 +405,27 @@ fn share_keys_between_name_forms(text: &str, mentions: &mut [Mention]) {
             .split_once(' ')
             .map(|(_, rest)| rest)
             .unwrap_or(surface);
-        let forms = [slug(surface), slug(tail)];
-        let found = first_key
-            .get(&(mention.ty, forms[0].clone()))
+        let whole = slug(surface);
+        // A one-word name is its own tail.
+        let last_words = if tail.len() == surface.len() {
+            whole.clone()
+        } else {
+            slug(tail)
+        };
+        let found = by_form
+            .get(&whole)
             .or_else(|| {
                 tail.contains(' ')
-                    .then(|| first_key.get(&(mention.ty, forms[1].clone())))
+                    .then(|| by_form.get(&last_words))
                     .flatten()
             })
             .cloned();
         match found {
             Some(shared) => mention.key = Some(shared),
             None => {
-                for f in forms {
-                    first_key
-                        .entry((mention.ty, f))
-                        .or_insert_with(|| key.clone());
+                let key = key.clone();
+                for form in [whole, last_words] {
+                    by_form.entry(form).or_insert_with(|| key.clone());
                 }
             }
         }
