@@ -296,33 +296,21 @@ fn measure(args: &Args, source: String, files: &[CorpusFile], pool: &rayon::Thre
     let lexicon = Lexicon::default();
     // Built here, outside the timed stages, from the same knowledge base.
     let recognizer = Recognizer::new(&defaults.kb);
+    let recognize_one = |(text, title, date): &(String, TextRange, Option<_>)| {
+        let article = ArticleText {
+            text,
+            title: *title,
+            date: *date,
+        };
+        recognizer.recognize(&article, &lexicon).mentions.len()
+    };
     let recognize_1 = throughput(args, Stage::Recognize, plain_total, || {
-        let mentions: usize = prepared
-            .iter()
-            .map(|(text, title, date)| {
-                let article = ArticleText {
-                    text,
-                    title: *title,
-                    date: *date,
-                };
-                recognizer.recognize(&article, &lexicon).mentions.len()
-            })
-            .sum();
+        let mentions: usize = prepared.iter().map(recognize_one).sum();
         std::hint::black_box(mentions);
     });
     let recognize_n = throughput(args, Stage::Recognize, plain_total, || {
         pool.install(|| {
-            let mentions: usize = prepared
-                .par_iter()
-                .map(|(text, title, date)| {
-                    let article = ArticleText {
-                        text,
-                        title: *title,
-                        date: *date,
-                    };
-                    recognizer.recognize(&article, &lexicon).mentions.len()
-                })
-                .sum();
+            let mentions: usize = prepared.par_iter().map(recognize_one).sum();
             std::hint::black_box(mentions);
         })
     });
