@@ -197,3 +197,25 @@ impl Diagnostic {
         self
     }
 }
+
+/// Severities chosen per code, by the configuration or an editor; `None` turns a code off.
+pub type SeverityOverrides = std::collections::HashMap<DiagnosticCode, Option<Severity>>;
+
+/// Applies chosen severities: drops diagnostics whose code is off and sets the severity
+/// of the others. A check may raise its own severity (an unknown ref in a closed
+/// knowledge base is an error); only a chosen severity overrides it.
+pub fn apply_severities(
+    overrides: &SeverityOverrides,
+    diagnostics: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    if overrides.is_empty() {
+        return diagnostics;
+    }
+    diagnostics
+        .into_iter()
+        .filter_map(|diagnostic| match overrides.get(&diagnostic.code) {
+            Some(chosen) => Some(diagnostic.with_severity((*chosen)?)),
+            None => Some(diagnostic),
+        })
+        .collect()
+}

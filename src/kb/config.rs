@@ -145,18 +145,9 @@ impl Config {
         }
     }
 
-    /// Applies the configured severities: drops diagnostics whose code is off and sets
-    /// the severity of the others.
+    /// Applies the configured severities, see [`crate::diagnostic::apply_severities`].
     pub fn apply_severities(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        // A check may raise its own severity (an unknown ref in a closed knowledge
-        // base is an error); only a configured severity overrides it.
-        diagnostics
-            .into_iter()
-            .filter_map(|diagnostic| match self.severities.get(&diagnostic.code) {
-                Some(configured) => Some(diagnostic.with_severity((*configured)?)),
-                None => Some(diagnostic),
-            })
-            .collect()
+        crate::diagnostic::apply_severities(&self.severities, diagnostics)
     }
 
     /// Whether the include globs select `path` and no exclude glob removes it. `path` is

@@ -35,6 +35,9 @@ const DIAGNOSTICS_DELAY: Duration = Duration::from_millis(100);
 pub const SHOW_ENTITY_INDEX: &str = "accord.showEntityIndex";
 pub const REINDEX: &str = "accord.reindex";
 
+/// Semantic tokens sent for a document, with their result id.
+type TokenResult = (String, Vec<lsp::SemanticToken>);
+
 pub struct Server {
     client: Client,
     state: Arc<State>,
@@ -755,17 +758,9 @@ impl LanguageServer for Server {
         params: lsp::SemanticTokensParams,
     ) -> Result<Option<lsp::SemanticTokensResult>> {
         let uri = params.text_document.uri;
-        let tokens = self.with_file("semanticTokens/full", &uri, |view, file| {
-            let tokens = ide::semantic_tokens(view.snap, file.id, None);
-            Some(semantic::encode(&tokens, &view.line_map(file)))
-        })?;
-        let Some(tokens) = tokens else {
+        let Some(((result_id, tokens), _)) = self.full_tokens("semanticTokens/full", uri)? else {
             return Ok(None);
         };
-        let result_id = self.state.next_result_id();
-        self.state
-            .token_results
-            .insert(uri, (result_id.clone(), tokens.clone()));
         Ok(Some(lsp::SemanticTokensResult::Tokens(
             lsp::SemanticTokens {
                 result_id: Some(result_id),
@@ -779,18 +774,11 @@ impl LanguageServer for Server {
         params: lsp::SemanticTokensDeltaParams,
     ) -> Result<Option<lsp::SemanticTokensFullDeltaResult>> {
         let uri = params.text_document.uri;
-        let tokens = self.with_file("semanticTokens/full/delta", &uri, |view, file| {
-            let tokens = ide::semantic_tokens(view.snap, file.id, None);
-            Some(semantic::encode(&tokens, &view.line_map(file)))
-        })?;
-        let Some(tokens) = tokens else {
+        let Some(((result_id, tokens), previous)) =
+            self.full_tokens("semanticTokens/full/delta", uri)?
+        else {
             return Ok(None);
         };
-        let result_id = self.state.next_result_id();
-        let previous = self
-            .state
-            .token_results
-            .insert(uri, (result_id.clone(), tokens.clone()));
         match previous {
             Some((previous_id, previous_tokens)) if previous_id == params.previous_result_id => {
                 Ok(Some(lsp::SemanticTokensFullDeltaResult::TokensDelta(
@@ -1256,6 +1244,28 @@ impl LanguageServer for Server {
 }
 
 impl Server {
+    /// A document's semantic tokens under a new result id, kept for the next delta;
+    /// also returns the previous result, if any.
+    fn full_tokens(
+        &self,
+        feature: &'static str,
+        uri: Uri,
+    ) -> Result<Option<(TokenResult, Option<TokenResult>)>> {
+        let tokens = self.with_file(feature, &uri, |view, file| {
+            let tokens = ide::semantic_tokens(view.snap, file.id, None);
+            Some(semantic::encode(&tokens, &view.line_map(file)))
+        })?;
+        let Some(tokens) = tokens else {
+            return Ok(None);
+        };
+        let result_id = self.state.next_result_id();
+        let previous = self
+            .state
+            .token_results
+            .insert(uri, (result_id.clone(), tokens.clone()));
+        Ok(Some(((result_id, tokens), previous)))
+    }
+
     fn navigate(
         &self,
         feature: &'static str,

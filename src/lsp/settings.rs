@@ -120,16 +120,7 @@ impl ClientSettings {
 
     /// Applies the client's severities over what the core reported.
     pub fn apply_severities(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        if self.severities.is_empty() {
-            return diagnostics;
-        }
-        diagnostics
-            .into_iter()
-            .filter_map(|diagnostic| match self.severities.get(&diagnostic.code) {
-                Some(configured) => Some(diagnostic.with_severity((*configured)?)),
-                None => Some(diagnostic),
-            })
-            .collect()
+        crate::diagnostic::apply_severities(&self.severities, diagnostics)
     }
 
     /// Whether the client's globs add `path`, relative to `root`, as an article file.
