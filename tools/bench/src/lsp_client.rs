@@ -32,7 +32,15 @@ pub enum Failure {
     Error(String),
 }
 
-type Pending = Arc<Mutex<HashMap<i64, Sender<(Instant, Value)>>>>;
+/// Requests waiting for their response, by id; once the server's output closes no
+/// request waits any more.
+#[derive(Default)]
+struct Waiting {
+    by_id: HashMap<i64, Sender<(Instant, Value)>>,
+    closed: bool,
+}
+
+type Pending = Arc<Mutex<Waiting>>;
 
 pub struct LspClient {
     child: Child,
@@ -70,7 +78,9 @@ impl LspClient {
         std::thread::spawn(move || {
             read_messages(stdout, &reader_writer, &reader_pending, &events_in);
             // Waiters see their channel close instead of waiting out their timeout.
-            lock(&reader_pending).clear();
+            let mut waiting = lock(&reader_pending);
+            waiting.closed = true;
+            waiting.by_id.clear();
         });
         Ok(LspClient {
             child,
@@ -103,11 +113,17 @@ impl LspClient {
         let id = self.next_id;
         self.next_id += 1;
         let (sender, receiver) = mpsc::channel();
-        lock(&self.pending).insert(id, sender);
+        {
+            let mut waiting = lock(&self.pending);
+            if waiting.closed {
+                return (Err(Failure::Closed), Duration::ZERO);
+            }
+            waiting.by_id.insert(id, sender);
+        }
         let started = Instant::now();
         let message = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
         if !send(&self.writer, &message) {
-            lock(&self.pending).remove(&id);
+            lock(&self.pending).by_id.remove(&id);
             return (Err(Failure::Closed), started.elapsed());
         }
         match receiver.recv_timeout(timeout) {
@@ -119,14 +135,14 @@ impl LspClient {
                 }
             }
             Err(RecvTimeoutError::Timeout) => {
-                lock(&self.pending).remove(&id);
+                lock(&self.pending).by_id.remove(&id);
                 (Err(Failure::Timeout), started.elapsed())
             }
             Err(RecvTimeoutError::Disconnected) => (Err(Failure::Closed), started.elapsed()),
         }
     }
 
-    /// Waits until an event satisfies `wanted`, passing every event to it; `None` when
+    /// Waits until an event satisfies `wanted`, passing every event to it; fails when
     /// `deadline` passes or the server closes first.
     pub fn wait_for(
         &self,
@@ -244,12 +260,57 @@ fn read_messages(
                 let _ = events.send(Event { at, method, params });
             }
             (None, Some(id)) => {
-                let sender = id.as_i64().and_then(|id| lock(pending).remove(&id));
+                let sender = id.as_i64().and_then(|id| lock(pending).by_id.remove(&id));
                 if let Some(sender) = sender {
                     let _ = sender.send((at, message));
                 }
             }
             (None, None) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn log() -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("accord-bench-client-{}.log", std::process::id()))
+    }
+
+    /// `cat` echoes every message back: a request comes back as a request from the
+    /// "server", which the client answers, and that answer comes back as the response.
+    #[test]
+    fn requests_are_answered_and_routed_through_an_echo() {
+        let mut client = LspClient::spawn(Path::new("cat"), &[], &[], &log()).expect("cat");
+        let params = json!({"items": [{"section": "a"}, {"section": "b"}]});
+        let (answer, elapsed) =
+            client.request("workspace/configuration", params, Duration::from_secs(10));
+        assert_eq!(answer, Ok(json!([null, null])));
+        assert!(elapsed < Duration::from_secs(10));
+        let echoed = client
+            .wait_for(Instant::now() + Duration::from_secs(10), |_| true)
+            .expect("the echoed request");
+        assert_eq!(echoed.method, "workspace/configuration");
+        assert!(client.notify("$/progress", json!({"value": {"kind": "end"}})));
+        let progress = client
+            .wait_for(Instant::now() + Duration::from_secs(10), |event| {
+                event.params["value"]["kind"] == "end"
+            })
+            .expect("the echoed notification");
+        assert_eq!(progress.method, "$/progress");
+    }
+
+    #[test]
+    fn silence_times_out_and_an_exit_closes() {
+        let mut silent = LspClient::spawn(Path::new("sleep"), &["30"], &[], &log()).expect("sleep");
+        let (answer, _) = silent.request("hover", Value::Null, Duration::from_millis(200));
+        assert_eq!(answer, Err(Failure::Timeout));
+        let waited = silent.wait_for(Instant::now() + Duration::from_millis(100), |_| true);
+        assert_eq!(waited.err(), Some(Failure::Timeout));
+        let mut gone = LspClient::spawn(Path::new("true"), &[], &[], &log()).expect("true");
+        let (answer, _) = gone.request("hover", Value::Null, Duration::from_secs(10));
+        assert_eq!(answer, Err(Failure::Closed));
+        let _ = std::fs::remove_file(log());
     }
 }
