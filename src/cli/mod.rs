@@ -224,11 +224,12 @@ fn run_lsp() -> i32 {
         .build()
     {
         Ok(runtime) => {
-            runtime.block_on(crate::lsp::run_stdio());
+            let shut_down = runtime.block_on(crate::lsp::run_stdio());
             // Reading standard input blocks a thread that only closing the input ends;
             // waiting for it would keep the process alive after `exit`.
             runtime.shutdown_background();
-            0
+            // The protocol: exit status 1 when the client exits without shutting down.
+            if shut_down { 0 } else { 1 }
         }
         Err(error) => {
             eprintln!("accord lsp: cannot start the runtime: {error}");

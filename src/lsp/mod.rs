@@ -12,12 +12,15 @@ pub mod server;
 pub mod settings;
 pub mod state;
 pub mod to_proto;
+pub mod transport;
 
+use tower_lsp_server::jsonrpc;
 use tower_lsp_server::{LspService, Server};
 
 /// Serves the protocol on standard input and output until the client exits. Logs go to
-/// standard error, filtered by `ACCORD_LOG` (`info` by default).
-pub async fn run_stdio() {
+/// standard error, filtered by `ACCORD_LOG` (`info` by default). Returns whether the
+/// client asked to shut down first, as the protocol wants for exit status 0.
+pub async fn run_stdio() -> bool {
     let filter = tracing_subscriber::EnvFilter::try_from_env("ACCORD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
@@ -27,8 +30,24 @@ pub async fn run_stdio() {
         .try_init();
     let (service, socket) = LspService::build(server::Server::new)
         .custom_method("$/setTrace", server::Server::set_trace)
+        .custom_method(transport::NOT_JSON_METHOD, not_json)
+        .custom_method(transport::NOT_A_MESSAGE_METHOD, not_a_message)
         .finish();
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+    let (input, session) = transport::guard(std::io::stdin());
+    Server::new(input, tokio::io::stdout(), socket)
         .serve(service)
         .await;
+    session.shutdown_requested()
+}
+
+/// The answer to a frame that was not JSON (see `transport`).
+async fn not_json(_: &server::Server) -> jsonrpc::Result<()> {
+    tracing::warn!("a message from the client was not JSON");
+    Err(jsonrpc::Error::parse_error())
+}
+
+/// The answer to JSON that was no JSON-RPC message (see `transport`).
+async fn not_a_message(_: &server::Server) -> jsonrpc::Result<()> {
+    tracing::warn!("a message from the client was not a JSON-RPC message");
+    Err(jsonrpc::Error::invalid_request())
 }
