@@ -56,8 +56,11 @@ struct Args {
     #[arg(long, default_value_t = 2)]
     threads: usize,
     /// Print the figures as JSON instead of a table.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "markdown")]
     json: bool,
+    /// Print the table as Markdown, as the README shows it.
+    #[arg(long)]
+    markdown: bool,
     /// Run only this part, e.g. under a profiler.
     #[arg(long, value_enum)]
     only: Option<Stage>,
@@ -169,6 +172,8 @@ fn main() -> ExitCode {
                         return ExitCode::from(2);
                     }
                 }
+            } else if args.markdown {
+                print_markdown(&report);
             } else {
                 print_table(&report);
             }
@@ -482,7 +487,7 @@ fn editor_rows(editor: &EditorReport) -> Vec<Row> {
             editor.index_s,
         ),
         Target::None.row(
-            "  and publish the workspace's diagnostics".to_owned(),
+            "index and publish the workspace's diagnostics".to_owned(),
             seconds(editor.workspace_diagnostics_s),
             None,
         ),
@@ -503,7 +508,7 @@ fn editor_rows(editor: &EditorReport) -> Vec<Row> {
     ));
     if let Some(peak) = editor.peak_rss_mb {
         rows.push(Target::None.row(
-            "  server peak resident memory".to_owned(),
+            "server peak resident memory".to_owned(),
             format!("{peak:.0} MB"),
             None,
         ));
@@ -620,14 +625,34 @@ fn print_table(report: &Report) {
         "figure", "value", "target"
     );
     for row in &report.rows {
-        let met = match row.met {
-            Some(true) => "yes",
-            Some(false) => "NO",
-            None => "",
-        };
+        let met = met_label(row.met);
         println!(
             "{:<width$}  {:<value_width$}  {:<14}  {met}",
             row.figure, row.value, row.target
+        );
+    }
+}
+
+fn met_label(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "yes",
+        Some(false) => "NO",
+        None => "",
+    }
+}
+
+/// The rows as a Markdown table, `|` in cells escaped.
+fn print_markdown(report: &Report) {
+    let cell = |text: &str| text.replace('|', "\\|");
+    println!("| figure | measured | target | met |");
+    println!("|---|---|---|---|");
+    for row in &report.rows {
+        println!(
+            "| {} | {} | {} | {} |",
+            cell(row.figure.trim()),
+            cell(&row.value),
+            cell(&row.target),
+            met_label(row.met)
         );
     }
 }
