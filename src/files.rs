@@ -135,8 +135,25 @@ pub fn read_article_file(path: &Path, max_size: u64) -> Result<String, Box<FileP
     decode_utf8(bytes)
 }
 
-/// Turns bytes into text, or an `invalid-utf8` diagnostic at the first bad byte.
+/// A NUL byte this early marks a binary file, as git decides.
+const BINARY_PROBE_BYTES: usize = 8000;
+
+/// Turns bytes into text, or an `invalid-utf8` diagnostic at the first bad byte, or at
+/// an early NUL byte: NUL is valid UTF-8 but never article text, and a binary file
+/// analysed as text would give only misleading diagnostics.
 pub fn decode_utf8(bytes: Vec<u8>) -> Result<String, Box<FileProblem>> {
+    let probe = &bytes[..bytes.len().min(BINARY_PROBE_BYTES)];
+    // UTF-16 text is full of NUL bytes; it gets its own message below.
+    if let Some(at) = memchr::memchr(0, probe).filter(|_| !looks_like_utf16(&bytes)) {
+        return Err(Box::new(FileProblem {
+            diagnostic: Diagnostic::new(
+                DiagnosticCode::InvalidUtf8,
+                TextRange::empty(at),
+                format!("the file is binary, not text: a NUL byte at offset {at}"),
+            ),
+            text: Some(String::from_utf8_lossy(&bytes[..at]).into_owned()),
+        }));
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text),
         Err(error) => {

@@ -7,6 +7,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::diagnostic::{Diagnostic, DiagnosticCode, Severity};
@@ -216,25 +217,38 @@ fn write_snippet(
     // A range running onto later lines is underlined to the end of its first line.
     let end_in_line =
         (diagnostic.range.end.saturating_sub(line_range.start)).clamp(start_in_line, line.len());
-    let chars_before = line[..start_in_line].chars().count();
-    let marked = line[start_in_line..end_in_line].chars().count().max(1);
-    // Show a window around the range on very long lines.
-    let window_start = chars_before.saturating_sub(SNIPPET_WINDOW / 3);
-    let shown: String = line
+    // Everything is measured from the range outwards, so that a snippet costs the same
+    // on a line of fifty megabytes as on a short one.
+    let before = &line[..start_in_line];
+    let window_start = before
+        .char_indices()
+        .rev()
+        .nth(SNIPPET_WINDOW / 3 - 1)
+        .map_or(0, |(at, _)| at);
+    let chars_between = before[window_start..].chars().count();
+    let marked = line[start_in_line..end_in_line]
         .chars()
-        .skip(window_start)
         .take(SNIPPET_WINDOW)
+        .count()
+        .max(1);
+    let rest = &line[window_start..];
+    let window_end = rest
+        .char_indices()
+        .nth(SNIPPET_WINDOW)
+        .map_or(rest.len(), |(at, _)| at);
+    let shown: String = rest[..window_end]
+        .chars()
         .map(|c| if c == '\t' { ' ' } else { c })
         .collect();
     let shown_len = shown.chars().count();
     let prefix = if window_start > 0 { "…" } else { "" };
-    let suffix = if window_start + shown_len < line.chars().count() {
+    let suffix = if window_start + window_end < line.len() {
         "…"
     } else {
         ""
     };
-    let caret_offset = chars_before - window_start + prefix.chars().count();
-    let caret_len = marked.min(shown_len.saturating_sub(chars_before - window_start).max(1));
+    let caret_offset = chars_between + prefix.chars().count();
+    let caret_len = marked.min(shown_len.saturating_sub(chars_between).max(1));
     let line_no = (start.line + 1).to_string();
     let gutter = " ".repeat(line_no.len());
     let bar = palette.paint("1;34", "|");
@@ -258,55 +272,104 @@ fn write_snippet(
     );
 }
 
-fn position_json(line: usize, column: usize) -> Value {
-    json!({"line": line, "column": column})
+/// The JSON report's shapes. Fields are in alphabetical order, the order of the
+/// report's contract; serialising these directly, rather than through `Value` maps,
+/// keeps a report of a million diagnostics to a few hundred bytes each.
+#[derive(Serialize)]
+struct JsonPosition {
+    column: usize,
+    line: usize,
+}
+
+#[derive(Serialize)]
+struct JsonRange {
+    end: JsonPosition,
+    start: JsonPosition,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    end: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<Value>,
+    message: &'a str,
+    range: JsonRange,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    related: Option<Value>,
+    severity: &'a str,
+    start: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    path: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    errors: usize,
+    files: usize,
+    hints: usize,
+    infos: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    files: Vec<JsonFile<'a>>,
+    summary: JsonSummary,
 }
 
 /// The JSON format: every file with its diagnostics, byte ranges and 1-based positions.
 pub fn json_report(reports: &[FileReport]) -> String {
-    let files: Vec<Value> = reports
+    let files = reports
         .iter()
-        .map(|report| {
-            let diagnostics: Vec<Value> = report
+        .map(|report| JsonFile {
+            diagnostics: report
                 .diagnostics
                 .iter()
                 .map(|d| {
-                    let ((line, col), (end_line, end_col)) = report.positions(d);
-                    let mut value = json!({
-                        "code": d.code.as_str(),
-                        "severity": d.severity.as_str(),
-                        "message": d.message,
-                        "start": d.range.start,
-                        "end": d.range.end,
-                        "range": {
-                            "start": position_json(line, col),
-                            "end": position_json(end_line, end_col),
+                    let ((line, column), (end_line, end_column)) = report.positions(d);
+                    JsonDiagnostic {
+                        code: d.code.as_str(),
+                        end: d.range.end,
+                        // Through `Value`, so that nested keys are sorted as before.
+                        fix: d
+                            .fix
+                            .as_ref()
+                            .map(|fix| serde_json::to_value(fix).unwrap_or(Value::Null)),
+                        message: &d.message,
+                        range: JsonRange {
+                            end: JsonPosition {
+                                column: end_column,
+                                line: end_line,
+                            },
+                            start: JsonPosition { column, line },
                         },
-                    });
-                    if let Some(fix) = &d.fix {
-                        value["fix"] = serde_json::to_value(fix).unwrap_or(Value::Null);
+                        related: (!d.related.is_empty())
+                            .then(|| serde_json::to_value(&d.related).unwrap_or(Value::Null)),
+                        severity: d.severity.as_str(),
+                        start: d.range.start,
                     }
-                    if !d.related.is_empty() {
-                        value["related"] = serde_json::to_value(&d.related).unwrap_or(Value::Null);
-                    }
-                    value
                 })
-                .collect();
-            json!({"path": report.path, "diagnostics": diagnostics})
+                .collect(),
+            path: &report.path,
         })
         .collect();
     let summary = Summary::of(reports);
-    let value = json!({
-        "files": files,
-        "summary": {
-            "files": summary.files,
-            "errors": summary.errors,
-            "warnings": summary.warnings,
-            "infos": summary.infos,
-            "hints": summary.hints,
+    let report = JsonReport {
+        files,
+        summary: JsonSummary {
+            errors: summary.errors,
+            files: summary.files,
+            hints: summary.hints,
+            infos: summary.infos,
+            warnings: summary.warnings,
         },
-    });
-    let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
+    };
+    let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
     out.push('\n');
     out
 }
