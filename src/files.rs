@@ -143,8 +143,12 @@ const BINARY_PROBE_BYTES: usize = 8000;
 /// analysed as text would give only misleading diagnostics.
 pub fn decode_utf8(bytes: Vec<u8>) -> Result<String, Box<FileProblem>> {
     let probe = &bytes[..bytes.len().min(BINARY_PROBE_BYTES)];
-    // UTF-16 text is full of NUL bytes; it gets its own message below.
-    if let Some(at) = memchr::memchr(0, probe).filter(|_| !looks_like_utf16(&bytes)) {
+    // UTF-16 text is full of NUL bytes; it gets its own message below. So does a bad
+    // byte before the NUL: it comes first, and the text shown must be the file's own
+    // bytes, or the diagnostic's offset would fall inside a replacement character.
+    let binary_at = memchr::memchr(0, probe)
+        .filter(|&at| !looks_like_utf16(&bytes) && std::str::from_utf8(&bytes[..at]).is_ok());
+    if let Some(at) = binary_at {
         return Err(Box::new(FileProblem {
             diagnostic: Diagnostic::new(
                 DiagnosticCode::InvalidUtf8,
