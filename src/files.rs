@@ -207,3 +207,144 @@ fn io_problem(path: &Path, error: &std::io::Error) -> Box<FileProblem> {
         text: None,
     })
 }
+
+/// What a file looked like when it was read: enough to notice that someone changed it
+/// before a command writes over it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl FileStamp {
+    /// The stamp of a file as it is now; `None` when it does not exist.
+    pub fn of(path: &Path) -> Option<FileStamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(FileStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+}
+
+/// Writes `bytes` to `path` without ever leaving it half-written: a temporary file in
+/// the same folder (same file system, so the rename is atomic), synced, then renamed
+/// over the target. A file being replaced keeps its permissions. `expected` is the
+/// stamp of the file when its content was read (`None`: it must not exist); if the
+/// file changed since, nothing is written and the error says so.
+pub fn write_atomically(
+    path: &Path,
+    bytes: &[u8],
+    expected: Option<&FileStamp>,
+) -> Result<(), String> {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+
+    let changed = |now: Option<FileStamp>| match (expected, now) {
+        (None, Some(_)) => Some(format!(
+            "{} appeared while it was being written",
+            path.display()
+        )),
+        (Some(_), None) => Some(format!("{} was deleted since it was read", path.display())),
+        (Some(then), Some(now)) if *then != now => Some(format!(
+            "{} changed since it was read; it was left as it is",
+            path.display()
+        )),
+        _ => None,
+    };
+    if let Some(problem) = changed(FileStamp::of(path)) {
+        return Err(problem);
+    }
+    let folder = match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(folder)
+        .map_err(|error| format!("cannot create {}: {error}", folder.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = folder.join(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
+    let written = std::fs::File::create_new(&temporary).and_then(|mut file| {
+        file.write_all(bytes)?;
+        if let Some(permissions) = permissions {
+            file.set_permissions(permissions)?;
+        }
+        file.sync_all()
+    });
+    let result = written
+        .map_err(|error| format!("cannot write {}: {error}", path.display()))
+        .and_then(|()| {
+            // The last moment to notice a change by someone else.
+            match changed(FileStamp::of(path)) {
+                Some(problem) => Err(problem),
+                None => std::fs::rename(&temporary, path)
+                    .map_err(|error| format!("cannot write {}: {error}", path.display())),
+            }
+        });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn atomic_writes_replace_keep_permissions_and_leave_no_temporary_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("a.article");
+        write_atomically(&path, b"first\r\n", None).expect("a new file");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+        let stamp = FileStamp::of(&path);
+        write_atomically(&path, b"second\r\n", stamp.as_ref()).expect("replaced");
+        assert_eq!(std::fs::read(&path).expect("read"), b"second\r\n");
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+        assert_eq!(entries(dir.path()), ["a.article"]);
+    }
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_not_overwritten() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("a.article");
+        std::fs::write(&path, "as read\n").expect("write");
+        let stamp = FileStamp::of(&path);
+        // Someone else saves the file: a different length, so even a coarse clock
+        // cannot hide the change.
+        std::fs::write(&path, "changed by the editor\n").expect("write");
+        let error = write_atomically(&path, b"ours\n", stamp.as_ref()).expect_err("refused");
+        assert!(error.contains("changed since it was read"), "{error}");
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "changed by the editor\n"
+        );
+        // A file that must be new is not written over one that appeared.
+        let error = write_atomically(&path, b"ours\n", None).expect_err("refused");
+        assert!(error.contains("appeared"), "{error}");
+        std::fs::remove_file(&path).expect("delete");
+        let error = write_atomically(&path, b"ours\n", stamp.as_ref()).expect_err("refused");
+        assert!(error.contains("deleted"), "{error}");
+        assert_eq!(entries(dir.path()), Vec::<String>::new());
+    }
+}

@@ -500,3 +500,24 @@ fn a_knowledge_base_of_a_hundred_thousand_entries_loads() {
         "{found:?}"
     );
 }
+
+#[test]
+fn human_snippets_on_one_long_line_stay_linear() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut text = String::from("A title and a long line. ");
+    while text.len() < 2 * MB as usize {
+        text.push_str("Talks on [tariffs]{plcae} went on – café and more text here. ");
+    }
+    std::fs::write(dir.path().join("line.article"), &text).expect("write");
+    let run = run_bounded(
+        dir.path(),
+        &["check", "line.article", "--color", "never"],
+        Duration::from_secs(60),
+        400 * MB,
+    );
+    let out = String::from_utf8_lossy(&run.output.stdout);
+    // Every snippet is a window of the line, not the line.
+    let longest = out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(longest < 200, "a snippet line of {longest} characters");
+    assert!(out.matches("unknown-type").count() > 30_000);
+}

@@ -5,10 +5,10 @@
 //! reports problems with their `.ann` line, and writes each article file atomically,
 //! never over an existing file unless asked to.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::analysis::AnalyzerCache;
+use crate::files::{FileStamp, write_atomically};
 use crate::interchange::brat;
 
 use super::check::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
@@ -123,33 +123,15 @@ fn find_ann_files(folder: &Path, found: &mut Vec<PathBuf>) {
     }
 }
 
-/// Writes a file atomically: a temporary file in the same folder, then a rename. An
-/// existing file is an error unless `force` is set.
+/// Writes a file atomically (see [`write_atomically`]). An existing file is an error
+/// unless `force` is set; a forced write still refuses a file that changes meanwhile.
 pub fn write_new(path: &Path, bytes: &[u8], force: bool) -> Result<(), String> {
-    if !force && path.exists() {
+    let existing = FileStamp::of(path);
+    if existing.is_some() && !force {
         return Err(format!(
             "{} exists (use --force to replace it)",
             path.display()
         ));
     }
-    let folder = match path.parent() {
-        Some(folder) if !folder.as_os_str().is_empty() => folder,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(folder)
-        .map_err(|error| format!("cannot create {}: {error}", folder.display()))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = std::fs::File::create(&temporary).and_then(|mut file| {
-        file.write_all(bytes)?;
-        file.sync_all()
-    });
-    let renamed = written.and_then(|()| std::fs::rename(&temporary, path));
-    renamed.map_err(|error| {
-        let _ = std::fs::remove_file(&temporary);
-        format!("cannot write {}: {error}", path.display())
-    })
+    write_atomically(path, bytes, existing.as_ref())
 }

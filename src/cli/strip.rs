@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::files::read_article_file;
+use crate::files::{FileStamp, read_article_file, write_atomically};
 use crate::syntax;
 
 use super::check::{EXIT_CLEAN, EXIT_ERROR};
@@ -17,20 +17,27 @@ pub fn run(path: &Path, output: Option<&Path>) -> i32 {
     };
     let plain = strip_text(&text);
     let written = match output {
-        Some(output) => std::fs::write(output, plain.as_bytes()),
+        // The output is written whole or not at all, and not over a file that changes
+        // meanwhile.
+        Some(output) => write_atomically(output, plain.as_bytes(), FileStamp::of(output).as_ref()),
         None => {
             use std::io::Write;
             let mut stdout = std::io::stdout().lock();
-            stdout
+            match stdout
                 .write_all(plain.as_bytes())
                 .and_then(|()| stdout.flush())
+            {
+                Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(format!("cannot write the plain text: {error}"))
+                }
+                _ => Ok(()),
+            }
         }
     };
     match written {
         Ok(()) => EXIT_CLEAN,
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => EXIT_CLEAN,
         Err(error) => {
-            eprintln!("error: cannot write the plain text: {error}");
+            eprintln!("error: {error}");
             EXIT_ERROR
         }
     }
