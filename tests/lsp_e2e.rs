@@ -1,184 +1,12 @@
 //! End-to-end tests of `accord lsp`: the real binary over standard input and output with
 //! Content-Length framing, as an editor drives it.
 
-use std::io::{BufRead, BufReader, Write};
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::{Duration, Instant};
 
+use common::{Client, position, range, uri, wait_for_indexing};
 use serde_json::{Value, json};
-
-const TIMEOUT: Duration = Duration::from_secs(60);
-
-/// A minimal editor: sends requests and notifications, answers the server's own
-/// requests with `null`, and keeps every notification it receives.
-struct Client {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    messages: Receiver<Value>,
-    next_id: i64,
-    notifications: Vec<Value>,
-    server_requests: Vec<String>,
-}
-
-impl Client {
-    fn start() -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
-            .arg("lsp")
-            .env("ACCORD_LOG", "accord=debug,warn")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start accord lsp");
-        let stdout = child.stdout.take().expect("stdout");
-        let (sender, messages) = channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_message(&mut reader) {
-                if sender.send(message).is_err() {
-                    break;
-                }
-            }
-        });
-        Client {
-            stdin: child.stdin.take(),
-            child,
-            messages,
-            next_id: 1,
-            notifications: Vec::new(),
-            server_requests: Vec::new(),
-        }
-    }
-
-    fn send(&mut self, message: &Value) {
-        let body = serde_json::to_string(message).expect("serialise");
-        let stdin = self.stdin.as_mut().expect("stdin open");
-        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
-        stdin.flush().expect("flush");
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    /// Sends a request and returns its response (with `result` or `error`).
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let message = self.receive(deadline, method);
-            if message.get("method").is_none() && message["id"] == json!(id) {
-                return message;
-            }
-        }
-    }
-
-    /// The result of a request that must succeed.
-    fn call(&mut self, method: &str, params: Value) -> Value {
-        let response = self.request(method, params);
-        assert!(
-            response.get("error").is_none(),
-            "{method} failed: {response}"
-        );
-        response["result"].clone()
-    }
-
-    /// Receives one message, answering server requests and keeping notifications.
-    fn receive(&mut self, deadline: Instant, waiting_for: &str) -> Value {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let message = match self.messages.recv_timeout(left) {
-            Ok(message) => message,
-            Err(RecvTimeoutError::Timeout) => panic!("timed out waiting for {waiting_for}"),
-            Err(RecvTimeoutError::Disconnected) => {
-                panic!("server closed while waiting for {waiting_for}")
-            }
-        };
-        if let Some(method) = message.get("method").and_then(Value::as_str) {
-            if message.get("id").is_some() {
-                self.server_requests.push(method.to_owned());
-                let id = message["id"].clone();
-                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
-            } else {
-                self.notifications.push(message.clone());
-            }
-        }
-        message
-    }
-
-    /// Waits for a notification matching `accept`, among those already received first.
-    fn wait_for(&mut self, what: &str, accept: impl Fn(&Value) -> bool) -> Value {
-        if let Some(found) = self.notifications.iter().find(|n| accept(n)) {
-            return found.clone();
-        }
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let message = self.receive(deadline, what);
-            if message.get("id").is_none() && accept(&message) {
-                return message;
-            }
-        }
-    }
-
-    /// Waits for the diagnostics of `uri` at `version`.
-    fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
-        let message = self.wait_for("publishDiagnostics", |n| {
-            n["method"] == "textDocument/publishDiagnostics"
-                && n["params"]["uri"] == uri
-                && n["params"]["version"] == version
-        });
-        message["params"]["diagnostics"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    fn shutdown(mut self) {
-        let response = self.request("shutdown", Value::Null);
-        assert!(response.get("error").is_none(), "{response}");
-        self.notify("exit", Value::Null);
-        drop(self.stdin.take());
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                assert!(status.success(), "exit status {status}");
-                return;
-            }
-            assert!(Instant::now() < deadline, "server did not exit");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Client {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(value) = line.strip_prefix("Content-Length: ") {
-            length = value.parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
-}
 
 /// A copy of the example workspace in a temporary folder.
 fn example_workspace() -> tempfile::TempDir {
@@ -199,11 +27,6 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).expect("copy");
         }
     }
-}
-
-fn uri(path: &Path) -> String {
-    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    format!("file://{}", path.display())
 }
 
 fn initialize(client: &mut Client, root: &Path, encodings: &[&str], pull: bool) -> Value {
@@ -249,31 +72,10 @@ fn initialize_with(
     result
 }
 
-/// Waits until indexing reports its end; returns how many files it indexed.
-fn wait_for_indexing(client: &mut Client) -> usize {
-    let end = client.wait_for("indexing to end", |n| {
-        n["method"] == "$/progress" && n["params"]["value"]["kind"] == "end"
-    });
-    let message = end["params"]["value"]["message"].as_str().unwrap_or("");
-    message
-        .split_whitespace()
-        .next()
-        .and_then(|count| count.parse().ok())
-        .unwrap_or_else(|| panic!("no file count in {end}"))
-}
-
 /// The text of a document with an en dash, an accented letter and an emoji on the
 /// line that is edited, and a tag after them.
 const DOCUMENT: &str =
     "Talks \u{1F600} café – in [Seoul]{place}\nOfficials met on Monday.\ndate2025-12-10\n";
-
-fn position(line: u32, character: u32) -> Value {
-    json!({"line": line, "character": character})
-}
-
-fn range(start: (u32, u32), end: (u32, u32)) -> Value {
-    json!({"start": position(start.0, start.1), "end": position(end.0, end.1)})
-}
 
 fn unknown_type_range(diagnostics: &[Value]) -> Option<Value> {
     diagnostics
