@@ -24,7 +24,7 @@ pub enum WideEncoding {
 }
 
 /// A non-ASCII character on a line, with the running totals needed to convert columns.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct WideChar {
     /// Byte offset of the character from the start of its line.
     offset: u32,
@@ -36,7 +36,7 @@ struct WideChar {
     utf16_saved_before: u32,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineIndex {
     /// Byte offset of the start of every line; the first is 0.
     line_starts: Vec<u32>,
@@ -92,6 +92,71 @@ impl LineIndex {
             wide_ranges,
             wide_chars,
             len: text.len() as u32,
+        }
+    }
+
+    /// The index of `new_text`, which is this index's text with `edit` replaced by
+    /// `inserted` bytes: only the lines the edit touches are scanned again. Tables
+    /// hold columns relative to their line, so later lines just move.
+    pub fn edited(
+        &self,
+        edit: std::ops::Range<usize>,
+        inserted: usize,
+        new_text: &str,
+    ) -> LineIndex {
+        let old_len = self.len as usize;
+        let delta = new_text.len() as i64 - old_len as i64;
+        let first = self.line_col(edit.start).line as usize;
+        let last = self.line_col(edit.end).line as usize;
+        let region_start = self.line_starts[first] as usize;
+        // The old text after the edit is unchanged: the line break that ended the
+        // edit's last line ends the scanned region in the new text too.
+        let reaches_end = last + 1 >= self.line_starts.len();
+        let region_end = if reaches_end {
+            new_text.len()
+        } else {
+            (self.line_starts[last + 1] as i64 + delta) as usize
+        };
+        debug_assert!(region_end >= region_start + inserted.min(region_end - region_start));
+        let region = LineIndex::new(&new_text[region_start..region_end]);
+        // A region ending in a line break has an empty last line: the next line, which
+        // the old tables already hold.
+        let region_lines = if reaches_end {
+            region.line_starts.len()
+        } else {
+            region.line_starts.len() - 1
+        };
+        let wide_before = self.wide_ranges[first].start;
+        let mut line_starts = Vec::with_capacity(self.line_starts.len() + region_lines);
+        let mut wide_ranges = Vec::with_capacity(self.wide_ranges.len() + region_lines);
+        line_starts.extend_from_slice(&self.line_starts[..first]);
+        wide_ranges.extend_from_slice(&self.wide_ranges[..first]);
+        let mut wide_chars = Vec::with_capacity(self.wide_chars.len() + region.wide_chars.len());
+        wide_chars.extend_from_slice(&self.wide_chars[..wide_before as usize]);
+        for line in 0..region_lines {
+            line_starts.push(region.line_starts[line] + region_start as u32);
+            let range = &region.wide_ranges[line];
+            wide_ranges.push(range.start + wide_before..range.end + wide_before);
+        }
+        wide_chars.extend_from_slice(
+            &region.wide_chars[..region.wide_ranges[region_lines - 1].end as usize],
+        );
+        if !reaches_end {
+            let old_after = self.wide_ranges[last + 1].start;
+            let new_after = wide_chars.len() as u32;
+            for line in last + 1..self.line_starts.len() {
+                line_starts.push((self.line_starts[line] as i64 + delta) as u32);
+                let range = &self.wide_ranges[line];
+                wide_ranges
+                    .push(range.start - old_after + new_after..range.end - old_after + new_after);
+            }
+            wide_chars.extend_from_slice(&self.wide_chars[old_after as usize..]);
+        }
+        LineIndex {
+            line_starts,
+            wide_ranges,
+            wide_chars,
+            len: new_text.len() as u32,
         }
     }
 
@@ -228,6 +293,30 @@ fn utf8_len(first_byte: u8) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_edited_index_equals_a_new_one() {
+        let pieces = ["", "a", "\n", "é\n", "😀", "\n\n한", "\r\n", "xy\nz"];
+        let texts = ["", "a", "one\ntwo\n", "é😀\nb\n\nc", "\n\n\n", "ab\r\ncé\n"];
+        for text in texts {
+            let index = LineIndex::new(text);
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for (i, &start) in boundaries.iter().enumerate() {
+                for &end in &boundaries[i..] {
+                    for piece in pieces {
+                        let new_text = format!("{}{piece}{}", &text[..start], &text[end..]);
+                        assert_eq!(
+                            index.edited(start..end, piece.len(), &new_text),
+                            LineIndex::new(&new_text),
+                            "{text:?}: {start}..{end} replaced by {piece:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     /// Checks every byte boundary of `text` against a naive computation.
     fn check_against_naive(text: &str) {
