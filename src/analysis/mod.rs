@@ -24,8 +24,9 @@ use crate::text::TextRange;
 pub struct ArticleAnalysis {
     /// The article's text from its title to its date marker, tags stripped.
     pub plain: PlainText,
-    /// What the recognisers found, in plain offsets (map with `plain`).
-    pub recognized: Recognized,
+    /// What the recognisers found, in plain offsets (map with `plain`). Shared: an
+    /// edit elsewhere in the file moves the article but keeps what was found in it.
+    pub recognized: Arc<Recognized>,
 }
 
 /// The analysis of one file.
@@ -35,6 +36,9 @@ pub struct FileAnalysis {
     pub articles: Vec<ArticleAnalysis>,
     /// Every diagnostic, with the configured severities, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// What validation found, before the configured severities, sorted by position:
+    /// an edit validates only its articles again and keeps the rest of this.
+    pub checks: Vec<Diagnostic>,
 }
 
 /// How much recognition an analysis runs.
@@ -146,28 +150,80 @@ impl Analyzer {
         file_syntax: FileSyntax,
         articles: Vec<ArticleAnalysis>,
     ) -> FileAnalysis {
-        let mut diagnostics = file_syntax.diagnostics.clone();
+        let mut checks = Vec::new();
         validate::validate(
             &validate::Input {
                 syntax: &file_syntax,
                 articles: &articles,
                 analyzer: self,
             },
-            &mut diagnostics,
+            &mut checks,
         );
+        sort_diagnostics(&mut checks);
+        self.assemble_checked(file_syntax, articles, checks)
+    }
+
+    /// Validates the articles `articles` of a file (and their tags) and no others.
+    /// The diagnostics come sorted by position.
+    pub fn validate_articles(
+        &self,
+        file_syntax: &FileSyntax,
+        analyses: &[ArticleAnalysis],
+        articles: std::ops::Range<usize>,
+    ) -> Vec<Diagnostic> {
+        let tags = match (
+            file_syntax.articles.get(articles.start),
+            articles
+                .end
+                .checked_sub(1)
+                .and_then(|i| file_syntax.articles.get(i)),
+        ) {
+            (Some(first), Some(last)) if !articles.is_empty() => first.tags.start..last.tags.end,
+            _ => 0..0,
+        };
+        let mut checks = Vec::new();
+        validate::validate_part(
+            &validate::Input {
+                syntax: file_syntax,
+                articles: analyses,
+                analyzer: self,
+            },
+            tags,
+            articles,
+            &mut checks,
+        );
+        sort_diagnostics(&mut checks);
+        checks
+    }
+
+    /// A file's analysis from its syntax, its articles and what validation found.
+    pub fn assemble_checked(
+        &self,
+        file_syntax: FileSyntax,
+        articles: Vec<ArticleAnalysis>,
+        checks: Vec<Diagnostic>,
+    ) -> FileAnalysis {
         let mut diagnostics: Vec<Diagnostic> = self
             .config
-            .apply_severities(diagnostics)
+            .apply_severities(
+                file_syntax
+                    .diagnostics
+                    .iter()
+                    .chain(&checks)
+                    .cloned()
+                    .collect(),
+            )
             .into_iter()
             .filter(|d| {
                 d.code != crate::DiagnosticCode::NoncanonicalDate || self.config.strict_date_marker
             })
             .collect();
-        diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+        sort_diagnostics(&mut diagnostics);
         FileAnalysis {
             syntax: file_syntax,
             articles,
             diagnostics,
+            checks,
         }
     }
 
@@ -198,7 +254,10 @@ impl Analyzer {
             },
             Depth::Full => self.recognizer().recognize(&article_text, lexicon),
         };
-        ArticleAnalysis { plain, recognized }
+        ArticleAnalysis {
+            plain,
+            recognized: Arc::new(recognized),
+        }
     }
 
     /// The diagnostics of a file, as `accord check` reports them.
@@ -206,6 +265,11 @@ impl Analyzer {
         self.analyze_with(text, &Lexicon::default(), Depth::Dates)
             .diagnostics
     }
+}
+
+/// Orders diagnostics by position; the sort is stable, so ties keep their order.
+fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
 }
 
 /// Finds and loads the project of each file once: files share the analyzer of their

@@ -19,10 +19,31 @@ pub(super) struct Input<'a> {
 }
 
 pub(super) fn validate(input: &Input<'_>, out: &mut Vec<Diagnostic>) {
-    for tag in &input.syntax.tags {
+    validate_part(
+        input,
+        0..input.syntax.tags.len(),
+        0..input.syntax.articles.len(),
+        out,
+    );
+}
+
+/// Validates some tags and articles of a file: what an edit of those articles needs.
+pub(super) fn validate_part(
+    input: &Input<'_>,
+    tags: std::ops::Range<usize>,
+    articles: std::ops::Range<usize>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for tag in input.syntax.tags.get(tags).unwrap_or_default() {
         check_tag(input, tag, out);
     }
-    for (article_syntax, article) in input.syntax.articles.iter().zip(input.articles) {
+    let article_syntax = input
+        .syntax
+        .articles
+        .get(articles.clone())
+        .unwrap_or_default();
+    let article_analysis = input.articles.get(articles).unwrap_or_default();
+    for (article_syntax, article) in article_syntax.iter().zip(article_analysis) {
         if article_syntax.date().is_some() {
             continue;
         }

@@ -166,14 +166,14 @@ pub fn file_entities(path: &str, text: &str, analysis: &FileAnalysis) -> FileEnt
             let (line, column) = index.human_line_col(m.range.start);
             MentionJson {
                 article: m.article,
-                ty: m.ty,
-                text: m.text,
+                ty: m.ty.to_string(),
+                text: m.text.to_string(),
                 start: m.range.start,
                 end: m.range.end,
                 line,
                 column,
-                key: m.key,
-                value: m.value,
+                key: m.key.as_deref().map(str::to_owned),
+                value: m.value.as_deref().map(str::to_owned),
                 source: match m.source {
                     MentionSource::Tag => "tag",
                     MentionSource::Recognized => "recognized",

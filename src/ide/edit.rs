@@ -179,7 +179,7 @@ fn entity_keys(
         let is_type = snap
             .mentions_of(key)
             .first()
-            .is_some_and(|(_, m)| m.ty == ty);
+            .is_some_and(|(_, m)| &*m.ty == ty);
         if is_type && !ranked.keys().any(|(_, k)| k == key) {
             ranked.insert((1, key.to_owned()), None);
         }

@@ -184,8 +184,8 @@ pub fn hover(snap: &WorkspaceSnapshot, pos: FilePosition) -> Option<Hover> {
     let (range, ty, text, key, value, file, mention) = match &target {
         Target::Mention { file, mention, tag } => (
             tag.map_or(mention.range, |t| t.range),
-            mention.ty.as_str(),
-            Some(mention.text.as_str()),
+            &*mention.ty,
+            Some(&*mention.text),
             mention.key.as_deref(),
             mention.value.as_deref(),
             Some(*file),
@@ -230,7 +230,7 @@ pub fn hover(snap: &WorkspaceSnapshot, pos: FilePosition) -> Option<Hover> {
         if let Some((_, _, def)) = acronym_definition(snap, file, mention) {
             let _ = write!(md, "\nAcronym of: {}\n", def.long);
         }
-        if mention.ty == "date" {
+        if &*mention.ty == "date" {
             match (value, date_info(file, mention)) {
                 (Some(value), Some(info)) => {
                     let _ = write!(md, "\nDate: `{value}` ({})\n", info.granularity.as_str());

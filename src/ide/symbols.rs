@@ -141,7 +141,7 @@ pub fn inlay_hints(
     for mention in file.mentions.iter().filter(|m| m.range.intersects(range)) {
         // A tag already shows its value; hints explain what is not written.
         let is_tag = mention.source == crate::workspace::MentionSource::Tag;
-        if config.date_values && mention.ty == "date" && !is_tag {
+        if config.date_values && &*mention.ty == "date" && !is_tag {
             if let Some(value) = &mention.value {
                 hints.push(InlayHint {
                     offset: mention.range.end,
@@ -181,7 +181,7 @@ pub fn code_lenses(snap: &WorkspaceSnapshot, file: FileId) -> Vec<CodeLens> {
     let mut seen = BTreeSet::new();
     for mention in &file.mentions {
         let Some(key) = &mention.key else { continue };
-        if !seen.insert((mention.article, key.as_str())) {
+        if !seen.insert((mention.article, &**key)) {
             continue;
         }
         lenses.push(lens(snap, key, mention.range));
@@ -277,14 +277,14 @@ pub fn entity_index(snap: &WorkspaceSnapshot) -> Vec<EntitySummary> {
             // The most frequent type among mentions names the entity when no entry does.
             let mut types: BTreeMap<&str, usize> = BTreeMap::new();
             for (_, m) in &mentions {
-                *types.entry(m.ty.as_str()).or_default() += 1;
+                *types.entry(&*m.ty).or_default() += 1;
             }
             let ty = entry.map_or_else(
                 || {
                     types
                         .iter()
                         .max_by_key(|(_, n)| **n)
-                        .map_or(first.ty.clone(), |(t, _)| (*t).to_owned())
+                        .map_or(first.ty.to_string(), |(t, _)| (*t).to_owned())
                 },
                 |e| e.ty.clone(),
             );

@@ -156,7 +156,7 @@ impl FileMentions {
             match mention.source {
                 MentionSource::Tag => {
                     if let Some(key) = mention.key {
-                        tag_keys.entry(mention.range).or_insert(key);
+                        tag_keys.entry(mention.range).or_insert(key.to_string());
                     }
                 }
                 MentionSource::Recognized => {
@@ -218,9 +218,9 @@ pub fn spans_in(
         for mention in recognized {
             spans.push(PlainSpan {
                 range: to_plain(mention.range),
-                ty: mention.ty.clone(),
-                key: mention.key.clone(),
-                value: mention.value.clone(),
+                ty: mention.ty.to_string(),
+                key: mention.key.as_deref().map(str::to_owned),
+                value: mention.value.as_deref().map(str::to_owned),
                 attributes: Vec::new(),
                 source: SpanSource::Recognized,
             });

@@ -11,7 +11,6 @@ use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
 
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
@@ -28,9 +27,6 @@ use super::from_proto::{self, PositionEncoding};
 use super::semantic;
 use super::state::{ClientSupport, Snapshot, State, analyzer_for_roots, read_text};
 use super::to_proto::{self, View};
-
-/// How long diagnostics wait for more typing before they are published.
-const DIAGNOSTICS_DELAY: Duration = Duration::from_millis(100);
 
 pub const SHOW_ENTITY_INDEX: &str = "accord.showEntityIndex";
 pub const REINDEX: &str = "accord.reindex";
@@ -102,14 +98,16 @@ impl Server {
         }
     }
 
-    /// Publishes a document's diagnostics after a short quiet period, unless another
-    /// change came in meanwhile.
+    /// Publishes a document's diagnostics, unless another change came in meanwhile.
+    /// The change is already analysed (only the articles it touched), so there is no
+    /// reason to wait: changes queued behind this one get their turn first, and only
+    /// the last of a burst publishes.
     fn schedule_diagnostics(&self, uri: Uri) {
         let generation = self.state.bump_generation(&uri);
         let state = self.state.clone();
         let client = self.client.clone();
         tokio::spawn(async move {
-            tokio::time::sleep(DIAGNOSTICS_DELAY).await;
+            tokio::task::yield_now().await;
             if state.generation(&uri) != generation {
                 return;
             }

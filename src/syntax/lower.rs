@@ -143,6 +143,23 @@ struct Lowering<'a> {
     malformed_tags: std::collections::HashSet<usize>,
 }
 
+/// The diagnostic of a separator that follows another with nothing but blank lines
+/// between them.
+pub(super) fn empty_article(
+    text: &str,
+    previous: TextRange,
+    separator: TextRange,
+) -> Option<Diagnostic> {
+    let between = text.get(previous.end..separator.start)?;
+    between.trim().is_empty().then(|| {
+        Diagnostic::new(
+            DiagnosticCode::MissingTitle,
+            separator,
+            "empty article: two separators with no title between them",
+        )
+    })
+}
+
 /// Builds the owned model of a parsed file and its syntax diagnostics.
 pub fn lower(text: &str, tree: &Tree) -> FileSyntax {
     let mut lowering = Lowering {
@@ -176,6 +193,7 @@ pub fn lower(text: &str, tree: &Tree) -> FileSyntax {
         }
     }
     lowering.drop_malformed_tags();
+    lowering.assign_tags();
     lowering.finish_articles();
     lowering
         .file
@@ -475,6 +493,12 @@ impl<'a> Lowering<'a> {
             new_index[old] = Some(self.file.tags.len());
             self.file.tags.push(tag);
         }
+    }
+
+    /// Gives every article the tags that name it. A tag that error recovery left
+    /// outside its article's node still belongs to the article it was found in, whether
+    /// or not other tags of the file were malformed.
+    fn assign_tags(&mut self) {
         for (index, article) in self.file.articles.iter_mut().enumerate() {
             let start = self.file.tags.partition_point(|t| t.article < index);
             let end = self.file.tags.partition_point(|t| t.article <= index);
@@ -487,14 +511,7 @@ impl<'a> Lowering<'a> {
         let mut diagnostics = Vec::new();
         // Two separators with nothing but blank lines between them leave an empty article.
         for pair in self.file.separators.windows(2) {
-            let between = &self.text[pair[0].end..pair[1].start];
-            if between.trim().is_empty() {
-                diagnostics.push(Diagnostic::new(
-                    DiagnosticCode::MissingTitle,
-                    pair[1],
-                    "empty article: two separators with no title between them",
-                ));
-            }
+            diagnostics.extend(empty_article(self.text, pair[0], pair[1]));
         }
         for article in &mut self.file.articles {
             // A first line that is only a date marker is a marker, not a title.

@@ -5,12 +5,14 @@
 //! line, which lowering turns into diagnostics.
 
 mod lower;
+mod reparse;
 mod strip;
 mod views;
 
 pub use lower::{
     ArticleSyntax, AttributeSyntax, DateMarker, FileSyntax, TagSyntax, lower, parse_date_marker,
 };
+pub use reparse::{Reparsed, Window, move_diagnostic, reparse, splice_diagnostics};
 pub use strip::{PlainText, strip_file, strip_range};
 pub use views::{Article, ArticleDate, Attribute, Body, SourceFile, Tag, Title};
 

@@ -66,6 +66,21 @@ impl PlainText {
         }
     }
 
+    /// The same plain text, for annotated text that moved by `delta` bytes.
+    pub fn moved(&self, delta: isize) -> PlainText {
+        PlainText {
+            text: self.text.clone(),
+            segments: self
+                .segments
+                .iter()
+                .map(|s| Segment {
+                    annotated: s.annotated.saturating_add_signed(delta),
+                    ..*s
+                })
+                .collect(),
+        }
+    }
+
     fn end_annotated(&self) -> usize {
         self.segments.last().map_or(0, |s| s.annotated + s.len)
     }

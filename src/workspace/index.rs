@@ -4,7 +4,7 @@
 //! `Workspace` is the mutable state a server keeps behind a lock; `WorkspaceSnapshot`
 //! is an immutable view that editor features read without locking.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -24,6 +24,9 @@ use super::{WorkspaceMention, file_mentions, learned_forms};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
+
+/// Entity key to the files that mention it and how often.
+type KeyFiles = HashMap<Arc<str>, BTreeMap<FileId, u32>>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FileKind {
@@ -77,12 +80,9 @@ impl FileSnapshot {
     }
 }
 
-/// What the workspace keeps per file besides its snapshot: the syntax tree for
-/// incremental parsing and the forms the file teaches.
+/// What the workspace keeps per file besides its snapshot: the forms the file teaches.
 struct FileState {
     snapshot: Arc<FileSnapshot>,
-    /// Kept for incremental reparsing of the next edit.
-    tree: Option<tree_sitter::Tree>,
     learned: Vec<LearnedForm>,
     /// The lexicon the articles were recognised with: their recognition can be reused
     /// only while it is still the workspace's.
@@ -98,9 +98,10 @@ pub struct Workspace {
     states: BTreeMap<FileId, FileState>,
     files: Arc<BTreeMap<FileId, Arc<FileSnapshot>>>,
     lexicon: Arc<Lexicon>,
-    /// Entity key to the files that mention it; copy-on-write, so snapshots read it
-    /// without locks while the workspace changes.
-    key_files: Arc<HashMap<String, BTreeSet<FileId>>>,
+    /// Entity key to the files that mention it, with how many times; copy-on-write, so
+    /// snapshots read it without locks while the workspace changes. The counts let an
+    /// edit update only the keys of the mentions it replaced.
+    key_files: Arc<KeyFiles>,
     /// How many articles recognition has run on, to observe what edits cost.
     recognitions: Arc<AtomicUsize>,
 }
@@ -110,7 +111,7 @@ pub struct Workspace {
 pub struct WorkspaceSnapshot {
     pub analyzer: Arc<Analyzer>,
     files: Arc<BTreeMap<FileId, Arc<FileSnapshot>>>,
-    key_files: Arc<HashMap<String, BTreeSet<FileId>>>,
+    key_files: Arc<KeyFiles>,
     ids: Arc<HashMap<PathBuf, FileId>>,
     pub lexicon: Arc<Lexicon>,
 }
@@ -134,7 +135,7 @@ impl WorkspaceSnapshot {
         self.key_files
             .get(key)
             .into_iter()
-            .flatten()
+            .flat_map(BTreeMap::keys)
             .filter_map(|id| self.files.get(id))
     }
 
@@ -152,7 +153,7 @@ impl WorkspaceSnapshot {
 
     /// Every entity key mentioned in the workspace, sorted.
     pub fn keys(&self) -> Vec<&str> {
-        let mut keys: Vec<&str> = self.key_files.keys().map(String::as_str).collect();
+        let mut keys: Vec<&str> = self.key_files.keys().map(|key| &**key).collect();
         keys.sort_unstable();
         keys
     }
@@ -209,7 +210,7 @@ impl AnalysisContext {
             .into_par_iter()
             .map(|(id, path, text)| PreparedFile {
                 id,
-                state: self.build_state(id, &path, text, None, None, false),
+                state: self.build_state(id, &path, text, None),
             })
             .collect()
     }
@@ -222,21 +223,12 @@ impl AnalysisContext {
         path: &Path,
         text: Arc<str>,
         previous: Option<&FileState>,
-        edit: Option<&tree_sitter::InputEdit>,
-        keep_tree: bool,
     ) -> FileState {
         let kind = FileKind::of_path(path);
         let line_index = Arc::new(LineIndex::new(&text));
         match kind {
             FileKind::Article => {
-                let tree = match (previous.and_then(|p| p.tree.as_ref()), edit) {
-                    (Some(old_tree), Some(edit)) => {
-                        let mut old_tree = old_tree.clone();
-                        old_tree.edit(edit);
-                        crate::syntax::parse_incremental(&text, Some(&old_tree))
-                    }
-                    _ => crate::syntax::parse(&text),
-                };
+                let tree = crate::syntax::parse(&text);
                 let syntax = crate::syntax::lower(&text, &tree);
                 let reusable = previous
                     .filter(|p| {
@@ -247,8 +239,7 @@ impl AnalysisContext {
                     .and_then(|p| p.snapshot.analysis.as_deref());
                 let articles = self.analyze_articles(&text, &syntax, reusable);
                 let analysis = self.analyzer.assemble(syntax, articles);
-                let tree = keep_tree.then_some(tree);
-                let mut state = article_state(id, path, text, line_index, analysis, tree);
+                let mut state = article_state(id, path, text, line_index, analysis);
                 state.lexicon = Some(self.lexicon.clone());
                 state
             }
@@ -266,7 +257,6 @@ impl AnalysisContext {
                         mentions: Vec::new(),
                         entries: Vec::new(),
                     }),
-                    tree: None,
                     learned: Vec::new(),
                     lexicon: None,
                 }
@@ -290,7 +280,6 @@ impl AnalysisContext {
                         mentions: Vec::new(),
                         entries,
                     }),
-                    tree: None,
                     learned: Vec::new(),
                     lexicon: None,
                 }
@@ -307,22 +296,41 @@ impl AnalysisContext {
         syntax: &FileSyntax,
         previous: Option<&FileAnalysis>,
     ) -> Vec<ArticleAnalysis> {
+        let (old_syntax, old_articles) = match previous {
+            Some(previous) => (&previous.syntax.articles[..], &previous.articles[..]),
+            None => (&[][..], &[][..]),
+        };
+        self.analyze_article_range(
+            text,
+            syntax,
+            0..syntax.articles.len(),
+            old_syntax,
+            old_articles,
+        )
+    }
+
+    /// Strips and recognises the articles `range` of a file, reusing the recognition
+    /// of one of the old articles when it has the same plain text, title and date.
+    fn analyze_article_range(
+        &self,
+        text: &str,
+        syntax: &FileSyntax,
+        range: std::ops::Range<usize>,
+        old_syntax: &[ArticleSyntax],
+        old_articles: &[ArticleAnalysis],
+    ) -> Vec<ArticleAnalysis> {
         let mut old_by_text: HashMap<&str, Vec<OldArticle<'_>>> = HashMap::new();
-        if let Some(previous) = previous {
-            for (article_syntax, article) in previous.syntax.articles.iter().zip(&previous.articles)
-            {
-                old_by_text
-                    .entry(article.plain.text.as_str())
-                    .or_default()
-                    .push(OldArticle {
-                        title_end: title_end(article_syntax, &article.plain),
-                        date: article_syntax.date(),
-                        analysis: article,
-                    });
-            }
+        for (article_syntax, article) in old_syntax.iter().zip(old_articles) {
+            old_by_text
+                .entry(article.plain.text.as_str())
+                .or_default()
+                .push(OldArticle {
+                    title_end: title_end(article_syntax, &article.plain),
+                    date: article_syntax.date(),
+                    analysis: article,
+                });
         }
-        syntax
-            .articles
+        syntax.articles[range]
             .iter()
             .map(|article| {
                 let start = article.title.map_or(article.range.start, |t| t.start);
@@ -339,19 +347,153 @@ impl AnalysisContext {
                     Some(old) => old.analysis.recognized.clone(),
                     None => {
                         self.recognitions.fetch_add(1, Ordering::Relaxed);
-                        self.analyzer.recognizer().recognize(
+                        Arc::new(self.analyzer.recognizer().recognize(
                             &ArticleText {
                                 text: &plain.text,
                                 title,
                                 date,
                             },
                             &self.lexicon,
-                        )
+                        ))
                     }
                 };
                 ArticleAnalysis { plain, recognized }
             })
             .collect()
+    }
+}
+
+/// A file analysed again in the window of articles an edit touched.
+struct EditedFile {
+    state: FileState,
+    /// The mentions of the articles the edit replaced.
+    removed_mentions: Vec<WorkspaceMention>,
+    /// Where the window's new mentions lie in the new snapshot's mentions.
+    added_mentions: std::ops::Range<usize>,
+    /// Whether what the file teaches the recognisers changed.
+    learned_changed: bool,
+}
+
+impl AnalysisContext {
+    /// Analyses an edited article file again in the window of articles the edit
+    /// touches, and moves the rest of its analysis. `None` when the file is not an
+    /// analysed article file or was analysed with another lexicon: then it is
+    /// analysed whole.
+    fn edit_article_file(
+        &self,
+        old: &FileState,
+        edit: TextRange,
+        inserted: usize,
+        text: Arc<str>,
+    ) -> Option<EditedFile> {
+        let snapshot = &old.snapshot;
+        let analysis = snapshot.analysis.as_deref()?;
+        let current = old
+            .lexicon
+            .as_ref()
+            .is_some_and(|l| Arc::ptr_eq(l, &self.lexicon));
+        if snapshot.kind != FileKind::Article || !current {
+            return None;
+        }
+        let reparsed =
+            crate::syntax::reparse(&snapshot.text, &analysis.syntax, edit, &text, inserted)?;
+        let delta = reparsed.delta;
+        let old_range = reparsed.old_articles.clone();
+        let new_range = reparsed.new_articles.clone();
+        let syntax = reparsed.syntax;
+
+        let window = self.analyze_article_range(
+            &text,
+            &syntax,
+            new_range.clone(),
+            &analysis.syntax.articles[old_range.clone()],
+            &analysis.articles[old_range.clone()],
+        );
+        let mut articles = Vec::with_capacity(syntax.articles.len());
+        articles.extend_from_slice(&analysis.articles[..old_range.start]);
+        articles.extend(window);
+        articles.extend(
+            analysis.articles[old_range.end..]
+                .iter()
+                .map(|a| ArticleAnalysis {
+                    plain: a.plain.moved(delta),
+                    recognized: a.recognized.clone(),
+                }),
+        );
+        let window_checks = self
+            .analyzer
+            .validate_articles(&syntax, &articles, new_range.clone());
+        let checks = crate::syntax::splice_diagnostics(
+            &analysis.checks,
+            &window_checks,
+            reparsed.old_window,
+            0,
+            delta,
+        );
+        let new_analysis = self.analyzer.assemble_checked(syntax, articles, checks);
+
+        // Mentions come article by article.
+        let old_mentions = &snapshot.mentions;
+        let before = old_mentions.partition_point(|m| m.article < old_range.start);
+        let inside = old_mentions[before..].partition_point(|m| m.article < old_range.end);
+        let article_delta = new_range.len() as isize - old_range.len() as isize;
+        let mut mentions = Vec::with_capacity(old_mentions.len());
+        mentions.extend_from_slice(&old_mentions[..before]);
+        let added_start = mentions.len();
+        for index in new_range.clone() {
+            super::article_mentions(&new_analysis, index, &mut mentions);
+        }
+        let added_mentions = added_start..mentions.len();
+        mentions.extend(old_mentions[before + inside..].iter().map(|m| {
+            let mut m = m.clone();
+            m.range = TextRange::new(
+                m.range.start.saturating_add_signed(delta),
+                m.range.end.saturating_add_signed(delta),
+            );
+            m.article = m.article.saturating_add_signed(article_delta);
+            m
+        }));
+        let removed_mentions = old_mentions[before..before + inside].to_vec();
+
+        let old_forms = old_range
+            .clone()
+            .flat_map(|i| super::article_forms(analysis, i));
+        let new_forms = new_range
+            .clone()
+            .flat_map(|i| super::article_forms(&new_analysis, i));
+        let learned_changed = !old_forms.eq(new_forms);
+        let learned = if learned_changed {
+            learned_forms(&new_analysis)
+        } else {
+            old.learned.clone()
+        };
+
+        let line_index = Arc::new(snapshot.line_index.edited(
+            edit.start..edit.end,
+            inserted,
+            &text,
+        ));
+        let diagnostics = new_analysis.diagnostics.clone();
+        Some(EditedFile {
+            state: FileState {
+                snapshot: Arc::new(FileSnapshot {
+                    id: snapshot.id,
+                    path: snapshot.path.clone(),
+                    kind: FileKind::Article,
+                    text,
+                    line_index,
+                    analysis: Some(Arc::new(new_analysis)),
+                    diagnostics,
+                    mentions,
+                    entries: Vec::new(),
+                }),
+                learned,
+                lexicon: Some(self.lexicon.clone()),
+            },
+            removed_mentions,
+            added_mentions,
+            learned_changed,
+        })
     }
 }
 
@@ -402,9 +544,7 @@ impl Workspace {
     pub fn set_file_text(&mut self, path: &Path, text: Arc<str>) -> FileId {
         let id = self.intern(path);
         let previous = self.states.get(&id);
-        let state = self
-            .context()
-            .build_state(id, path, text, previous, None, true);
+        let state = self.context().build_state(id, path, text, previous);
         self.install(id, state);
         self.refresh_lexicon();
         id
@@ -443,10 +583,14 @@ impl Workspace {
 
     /// Like `set_file_text`, told which byte range of the current text `new_text`
     /// replaces. `None` when the file is unknown or the range is not on char boundaries.
+    ///
+    /// An article file is analysed again only in the window of articles the edit
+    /// touches; the rest of its analysis moves by the edit's length difference.
     pub fn apply_edit(&mut self, id: FileId, range: TextRange, new_text: &str) -> Option<()> {
         let old = self.states.get(&id)?;
         let old_text = &old.snapshot.text;
         if range.start > range.end
+            || range.end > old_text.len()
             || !old_text.is_char_boundary(range.start)
             || !old_text.is_char_boundary(range.end)
         {
@@ -456,21 +600,34 @@ impl Workspace {
         text.push_str(&old_text[..range.start]);
         text.push_str(new_text);
         text.push_str(&old_text[range.end..]);
-        let edit = tree_sitter::InputEdit {
-            start_byte: range.start,
-            old_end_byte: range.end,
-            new_end_byte: range.start + new_text.len(),
-            start_position: point_at(old_text, range.start),
-            old_end_position: point_at(old_text, range.end),
-            new_end_position: point_at(&text, range.start + new_text.len()),
-        };
-        let path = old.snapshot.path.clone();
-        let state =
-            self.context()
-                .build_state(id, &path, Arc::from(text), Some(old), Some(&edit), true);
-        self.install(id, state);
-        self.refresh_lexicon();
+        let text: Arc<str> = Arc::from(text);
+        let context = self.context();
+        match context.edit_article_file(old, range, new_text.len(), text.clone()) {
+            Some(edited) => self.install_edited(id, edited),
+            None => {
+                let path = old.snapshot.path.clone();
+                let state = context.build_state(id, &path, text, Some(old));
+                self.install(id, state);
+                self.refresh_lexicon();
+            }
+        }
         Some(())
+    }
+
+    /// Installs an edited file: only the keys of the mentions the edit replaced are
+    /// counted again, and the lexicon is rebuilt only if what the file teaches changed.
+    fn install_edited(&mut self, id: FileId, edited: EditedFile) {
+        self.uncount_keys(id, &edited.removed_mentions);
+        let added = &edited.state.snapshot.mentions[edited.added_mentions.clone()];
+        // `count_keys` borrows self mutably; the added mentions live in the new state.
+        let added: Vec<WorkspaceMention> =
+            added.iter().filter(|m| m.key.is_some()).cloned().collect();
+        self.count_keys(id, &added);
+        Arc::make_mut(&mut self.files).insert(id, edited.state.snapshot.clone());
+        self.states.insert(id, edited.state);
+        if edited.learned_changed {
+            self.refresh_lexicon();
+        }
     }
 
     pub fn remove_file(&mut self, path: &Path) {
@@ -514,20 +671,44 @@ impl Workspace {
     }
 
     fn index(&mut self, file: &FileSnapshot) {
-        let key_files = Arc::make_mut(&mut self.key_files);
-        for key in file.mentions.iter().filter_map(|m| m.key.as_ref()) {
-            key_files.entry(key.clone()).or_default().insert(file.id);
-        }
+        self.count_keys(file.id, &file.mentions);
     }
 
     fn unindex(&mut self, file: &FileSnapshot) {
+        self.uncount_keys(file.id, &file.mentions);
+    }
+
+    fn count_keys(&mut self, id: FileId, mentions: &[WorkspaceMention]) {
+        if mentions.iter().all(|m| m.key.is_none()) {
+            return;
+        }
         let key_files = Arc::make_mut(&mut self.key_files);
-        for key in file.mentions.iter().filter_map(|m| m.key.as_ref()) {
-            if let Some(files) = key_files.get_mut(key) {
-                files.remove(&file.id);
-                if files.is_empty() {
-                    key_files.remove(key);
+        for key in mentions.iter().filter_map(|m| m.key.as_ref()) {
+            *key_files
+                .entry(key.clone())
+                .or_default()
+                .entry(id)
+                .or_default() += 1;
+        }
+    }
+
+    fn uncount_keys(&mut self, id: FileId, mentions: &[WorkspaceMention]) {
+        if mentions.iter().all(|m| m.key.is_none()) {
+            return;
+        }
+        let key_files = Arc::make_mut(&mut self.key_files);
+        for key in mentions.iter().filter_map(|m| m.key.as_ref()) {
+            let Some(files) = key_files.get_mut(key) else {
+                continue;
+            };
+            if let Some(count) = files.get_mut(&id) {
+                *count -= 1;
+                if *count == 0 {
+                    files.remove(&id);
                 }
+            }
+            if files.is_empty() {
+                key_files.remove(key);
             }
         }
     }
@@ -539,15 +720,8 @@ impl Workspace {
             .par_iter()
             .map(|(&id, state)| {
                 let snapshot = &state.snapshot;
-                let keep_tree = state.tree.is_some();
-                let new_state = context.build_state(
-                    id,
-                    &snapshot.path,
-                    snapshot.text.clone(),
-                    None,
-                    None,
-                    keep_tree,
-                );
+                let new_state =
+                    context.build_state(id, &snapshot.path, snapshot.text.clone(), None);
                 (id, new_state)
             })
             .collect();
@@ -615,7 +789,7 @@ impl Workspace {
                         );
                         ArticleAnalysis {
                             plain: article.plain.clone(),
-                            recognized,
+                            recognized: Arc::new(recognized),
                         }
                     })
                     .collect();
@@ -630,7 +804,6 @@ impl Workspace {
                     snapshot.text.clone(),
                     snapshot.line_index.clone(),
                     analysis,
-                    state.tree.clone(),
                 );
                 new_state.lexicon = Some(context.lexicon.clone());
                 Some((id, Some(new_state)))
@@ -724,21 +897,12 @@ fn title_end(article: &ArticleSyntax, plain: &PlainText) -> usize {
         .map_or(0, |t| plain.to_plain(t.end).min(plain.text.len()))
 }
 
-/// The tree-sitter point of a byte offset: its row and byte column.
-fn point_at(text: &str, offset: usize) -> tree_sitter::Point {
-    let before = text.as_bytes().get(..offset).unwrap_or(text.as_bytes());
-    let row = memchr::memchr_iter(b'\n', before).count();
-    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-    tree_sitter::Point::new(row, before.len() - line_start)
-}
-
 fn article_state(
     id: FileId,
     path: &Path,
     text: Arc<str>,
     line_index: Arc<LineIndex>,
     analysis: FileAnalysis,
-    tree: Option<tree_sitter::Tree>,
 ) -> FileState {
     let mentions = file_mentions(&analysis);
     let learned = learned_forms(&analysis);
@@ -755,7 +919,6 @@ fn article_state(
             mentions,
             entries: Vec::new(),
         }),
-        tree,
         learned,
         lexicon: None,
     }

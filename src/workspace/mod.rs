@@ -4,6 +4,7 @@
 pub mod index;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use crate::analysis::FileAnalysis;
 use crate::recognize::{EntityType, LearnedForm};
@@ -19,17 +20,18 @@ pub enum MentionSource {
     Recognized,
 }
 
-/// A mention in file offsets.
+/// A mention in file offsets. The strings are shared, so that moving the mentions of
+/// a file after an edit copies no text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WorkspaceMention {
     pub article: usize,
-    pub ty: String,
+    pub ty: Arc<str>,
     /// The mention's plain text (tags inside it stripped).
-    pub text: String,
+    pub text: Arc<str>,
     /// The annotated text of the mention: for a tag, its span between `[` and `]`.
     pub range: TextRange,
-    pub key: Option<String>,
-    pub value: Option<String>,
+    pub key: Option<Arc<str>>,
+    pub value: Option<Arc<str>>,
     pub source: MentionSource,
 }
 
@@ -37,61 +39,66 @@ pub struct WorkspaceMention {
 /// (a tag overrides the recogniser on its span).
 pub fn file_mentions(analysis: &FileAnalysis) -> Vec<WorkspaceMention> {
     let mut mentions = Vec::new();
-    for (index, (article_syntax, article)) in analysis
-        .syntax
-        .articles
-        .iter()
-        .zip(&analysis.articles)
-        .enumerate()
-    {
-        let tags = &analysis.syntax.tags[article_syntax.tags.clone()];
-        for tag in tags {
-            if tag.type_range.is_none() {
-                continue;
-            }
-            let plain_span = TextRange::new(
-                article.plain.to_plain(tag.span.start),
-                article.plain.to_plain(tag.span.end),
-            );
-            let recognized_key = || {
-                article
-                    .recognized
-                    .mentions
-                    .iter()
-                    .find(|m| m.range == plain_span)
-                    .and_then(|m| m.key.clone())
-            };
-            mentions.push(WorkspaceMention {
-                article: index,
-                ty: tag.type_name.clone(),
-                text: article.plain.text[plain_span.start..plain_span.end].to_owned(),
-                range: tag.span,
-                key: tag
-                    .value_of("ref")
-                    .map(str::to_owned)
-                    .or_else(recognized_key),
-                value: tag.value_of("value").map(str::to_owned),
-                source: MentionSource::Tag,
-            });
-        }
-        for mention in &article.recognized.mentions {
-            let range = article.plain.to_annotated(mention.range);
-            if tags.iter().any(|tag| tag.range.intersects(range)) {
-                continue;
-            }
-            mentions.push(WorkspaceMention {
-                article: index,
-                ty: mention.ty.as_str().to_owned(),
-                text: article.plain.text[mention.range.start..mention.range.end].to_owned(),
-                range,
-                key: mention.key.clone(),
-                value: mention.value.clone(),
-                source: MentionSource::Recognized,
-            });
-        }
+    for index in 0..analysis.articles.len() {
+        article_mentions(analysis, index, &mut mentions);
     }
-    mentions.sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end)));
     mentions
+}
+
+/// The mentions of one article of a file, in file order, appended to `out`. Articles
+/// do not overlap, so a file's mentions are its articles' one after another.
+pub fn article_mentions(analysis: &FileAnalysis, index: usize, out: &mut Vec<WorkspaceMention>) {
+    let (Some(article_syntax), Some(article)) = (
+        analysis.syntax.articles.get(index),
+        analysis.articles.get(index),
+    ) else {
+        return;
+    };
+    let first = out.len();
+    let mentions = out;
+    let tags = &analysis.syntax.tags[article_syntax.tags.clone()];
+    for tag in tags {
+        if tag.type_range.is_none() {
+            continue;
+        }
+        let plain_span = TextRange::new(
+            article.plain.to_plain(tag.span.start),
+            article.plain.to_plain(tag.span.end),
+        );
+        let recognized_key = || {
+            article
+                .recognized
+                .mentions
+                .iter()
+                .find(|m| m.range == plain_span)
+                .and_then(|m| m.key.as_deref().map(Arc::from))
+        };
+        mentions.push(WorkspaceMention {
+            article: index,
+            ty: Arc::from(tag.type_name.as_str()),
+            text: Arc::from(&article.plain.text[plain_span.start..plain_span.end]),
+            range: tag.span,
+            key: tag.value_of("ref").map(Arc::from).or_else(recognized_key),
+            value: tag.value_of("value").map(Arc::from),
+            source: MentionSource::Tag,
+        });
+    }
+    for mention in &article.recognized.mentions {
+        let range = article.plain.to_annotated(mention.range);
+        if tags.iter().any(|tag| tag.range.intersects(range)) {
+            continue;
+        }
+        mentions.push(WorkspaceMention {
+            article: index,
+            ty: Arc::from(mention.ty.as_str()),
+            text: Arc::from(&article.plain.text[mention.range.start..mention.range.end]),
+            range,
+            key: mention.key.as_deref().map(Arc::from),
+            value: mention.value.as_deref().map(Arc::from),
+            source: MentionSource::Recognized,
+        });
+    }
+    mentions[first..].sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end)));
 }
 
 /// What a file teaches the recognisers elsewhere: its tagged spans of entity types,
@@ -99,37 +106,49 @@ pub fn file_mentions(analysis: &FileAnalysis) -> Vec<WorkspaceMention> {
 pub fn learned_forms(analysis: &FileAnalysis) -> Vec<LearnedForm> {
     let mut seen = HashSet::new();
     let mut forms = Vec::new();
-    for (article_syntax, article) in analysis.syntax.articles.iter().zip(&analysis.articles) {
-        for tag in &analysis.syntax.tags[article_syntax.tags.clone()] {
-            let Some(ty) = EntityType::from_name(&tag.type_name).filter(|t| t.is_keyed()) else {
-                continue;
-            };
-            let start = article.plain.to_plain(tag.span.start);
-            let end = article.plain.to_plain(tag.span.end);
-            let surface = article.plain.text[start..end].trim();
-            if surface.is_empty() {
-                continue;
-            }
-            let form = LearnedForm {
-                surface: surface.to_owned(),
-                ty,
-                key: tag.value_of("ref").map(str::to_owned),
-            };
+    for index in 0..analysis.articles.len() {
+        for form in article_forms(analysis, index) {
             if seen.insert(form.clone()) {
                 forms.push(form);
             }
         }
-        for acronym in &article.recognized.acronyms {
-            let Some(ty) = acronym.ty else { continue };
-            let form = LearnedForm {
-                surface: acronym.short.clone(),
-                ty,
-                key: acronym.key.clone(),
-            };
-            if seen.insert(form.clone()) {
-                forms.push(form);
-            }
+    }
+    forms
+}
+
+/// What one article teaches, in order, repeats included: an edit that leaves these
+/// unchanged leaves the file's forms unchanged.
+pub fn article_forms(analysis: &FileAnalysis, index: usize) -> Vec<LearnedForm> {
+    let mut forms = Vec::new();
+    let (Some(article_syntax), Some(article)) = (
+        analysis.syntax.articles.get(index),
+        analysis.articles.get(index),
+    ) else {
+        return forms;
+    };
+    for tag in &analysis.syntax.tags[article_syntax.tags.clone()] {
+        let Some(ty) = EntityType::from_name(&tag.type_name).filter(|t| t.is_keyed()) else {
+            continue;
+        };
+        let start = article.plain.to_plain(tag.span.start);
+        let end = article.plain.to_plain(tag.span.end);
+        let surface = article.plain.text[start..end].trim();
+        if surface.is_empty() {
+            continue;
         }
+        forms.push(LearnedForm {
+            surface: surface.to_owned(),
+            ty,
+            key: tag.value_of("ref").map(str::to_owned),
+        });
+    }
+    for acronym in &article.recognized.acronyms {
+        let Some(ty) = acronym.ty else { continue };
+        forms.push(LearnedForm {
+            surface: acronym.short.clone(),
+            ty,
+            key: acronym.key.clone(),
+        });
     }
     forms
 }

@@ -90,16 +90,92 @@ fn assert_same_analysis(incremental: &FileAnalysis, fresh: &FileAnalysis, contex
         incremental.diagnostics, fresh.diagnostics,
         "diagnostics differ after {context}"
     );
+    assert_eq!(
+        incremental.checks, fresh.checks,
+        "checks differ after {context}"
+    );
+}
+
+/// Everything a file snapshot derives from its text equals a fresh derivation, and
+/// the key index lists exactly the files whose mentions carry each key.
+fn assert_same_snapshot(snap: &crate::workspace::WorkspaceSnapshot, context: &str) {
+    let mut expected: std::collections::BTreeMap<&str, Vec<crate::workspace::FileId>> =
+        Default::default();
+    for file in snap.files() {
+        assert_eq!(
+            *file.line_index,
+            crate::text::LineIndex::new(&file.text),
+            "line index differs after {context}"
+        );
+        if let Some(analysis) = file.analysis.as_deref() {
+            assert_eq!(
+                file.mentions,
+                crate::workspace::file_mentions(analysis),
+                "mentions differ after {context}"
+            );
+        }
+        for key in file.mentions.iter().filter_map(|m| m.key.as_deref()) {
+            let files = expected.entry(key).or_default();
+            if files.last() != Some(&file.id) {
+                files.push(file.id);
+            }
+        }
+    }
+    let keys: Vec<&str> = expected.keys().copied().collect();
+    assert_eq!(snap.keys(), keys, "indexed keys differ after {context}");
+    for (key, files) in expected {
+        let indexed: Vec<_> = snap.files_mentioning(key).map(|f| f.id).collect();
+        assert_eq!(indexed, files, "files of `{key}` differ after {context}");
+    }
+}
+
+/// Steps of the random edit tests; more for a longer search:
+/// `ACCORD_EDIT_STEPS=5000 cargo test random_edits`.
+fn edit_steps(default: usize) -> usize {
+    std::env::var("ACCORD_EDIT_STEPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
 }
 
 #[test]
 fn random_edits_match_a_fresh_analysis() {
+    check_random_edits(FIRST, 0x5eed, edit_steps(150));
+}
+
+#[test]
+fn random_edits_of_example_and_seed_files_match_a_fresh_analysis() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths: Vec<_> = ["examples", "examples/broken", "../shared/seeds"]
+        .iter()
+        .flat_map(|folder| {
+            std::fs::read_dir(root.join(folder))
+                .unwrap_or_else(|e| panic!("{folder}: {e}"))
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+        })
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| ext == "article" || ext == "txt")
+        })
+        .collect();
+    paths.sort();
+    assert!(paths.len() > 10, "the examples and seeds are there");
+    for (seed, path) in paths.iter().enumerate() {
+        let text = std::fs::read_to_string(path).expect("example files are UTF-8");
+        check_random_edits(&text, seed as u64 + 1, edit_steps(150) / 5);
+    }
+}
+
+/// Applies random edits to `initial` beside a second file and checks after each that
+/// both files' analyses, mentions, line indexes and the key index equal a fresh
+/// analysis of the same text.
+fn check_random_edits(initial: &str, seed: u64, steps: usize) {
     let analyzer = Arc::new(Analyzer::with_defaults());
     let mut workspace = Workspace::new(analyzer.clone());
-    let first = workspace.set_file_text(Path::new("/ws/first.article"), Arc::from(FIRST));
+    let first = workspace.set_file_text(Path::new("/ws/first.article"), Arc::from(initial));
     let second = workspace.set_file_text(Path::new("/ws/second.article"), Arc::from(SECOND));
-    let mut rng = Lcg(0x5eed);
-    for step in 0..150 {
+    let mut rng = Lcg(seed);
+    for step in 0..steps {
         let snap = workspace.snapshot();
         let text = snap.file(first).expect("the file is open").text.clone();
         let start = char_boundary_at_or_before(&text, rng.next(text.len() + 1));
@@ -122,6 +198,7 @@ fn random_edits_match_a_fresh_analysis() {
         let fresh = analyzer.analyze_with(&other.text, &snap.lexicon, Depth::Full);
         let other_analysis = other.analysis.as_deref().expect("articles are analysed");
         assert_same_analysis(other_analysis, &fresh, &format!("{context} (other file)"));
+        assert_same_snapshot(&snap, &context);
     }
 }
 
