@@ -117,7 +117,8 @@ impl LineIndex {
         } else {
             (self.line_starts[last + 1] as i64 + delta) as usize
         };
-        debug_assert!(region_end >= region_start + inserted.min(region_end - region_start));
+        // The region holds the inserted text.
+        debug_assert!(region_end - region_start >= inserted);
         let region = LineIndex::new(&new_text[region_start..region_end]);
         // A region ending in a line break has an empty last line: the next line, which
         // the old tables already hold.

@@ -618,11 +618,10 @@ impl Workspace {
     /// counted again, and the lexicon is rebuilt only if what the file teaches changed.
     fn install_edited(&mut self, id: FileId, edited: EditedFile) {
         self.uncount_keys(id, &edited.removed_mentions);
-        let added = &edited.state.snapshot.mentions[edited.added_mentions.clone()];
-        // `count_keys` borrows self mutably; the added mentions live in the new state.
-        let added: Vec<WorkspaceMention> =
-            added.iter().filter(|m| m.key.is_some()).cloned().collect();
-        self.count_keys(id, &added);
+        self.count_keys(
+            id,
+            &edited.state.snapshot.mentions[edited.added_mentions.clone()],
+        );
         Arc::make_mut(&mut self.files).insert(id, edited.state.snapshot.clone());
         self.states.insert(id, edited.state);
         if edited.learned_changed {
