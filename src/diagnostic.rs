@@ -85,6 +85,7 @@ diagnostic_codes! {
     InvalidUtf8 = "invalid-utf8", Error, "The file is not valid UTF-8 text.";
     IoError = "io-error", Error, "The file or folder could not be read.";
     FileTooLarge = "file-too-large", Error, "The file is larger than the configured limit and was not analysed.";
+    TooManyFiles = "too-many-files", Error, "A folder holds more files than the configured limit; the rest were not read.";
     // Article structure.
     MissingTitle = "missing-title", Error, "An article has no title line.";
     MissingDate = "missing-date", Warning, "An article has no `dateYYYY-MM-DD` marker, so relative dates cannot be resolved.";
@@ -112,7 +113,7 @@ diagnostic_codes! {
     ConfigSyntax = "config-syntax", Error, "The configuration or knowledge-base file is not valid TOML.";
     ConfigInvalid = "config-invalid", Error, "A configuration or knowledge-base setting has the wrong shape or value.";
     DuplicateKey = "duplicate-key", Error, "Two knowledge-base entries share a key.";
-    PathOutsideWorkspace = "path-outside-workspace", Error, "A configured path points outside the workspace and was refused.";
+    PathOutsideWorkspace = "path-outside-workspace", Error, "A configured path or a symbolic link points outside the workspace and was refused.";
 }
 
 impl Serialize for DiagnosticCode {

@@ -13,25 +13,75 @@ use crate::text::TextRange;
 #[derive(Clone, Debug)]
 pub struct FileSource {
     pub path: PathBuf,
-    /// Why the path could not be listed (missing, a directory loop, no permission).
-    pub error: Option<String>,
+    /// Why the path could not be listed (missing, a directory loop, no permission, a
+    /// link out of the folder, too many files).
+    pub error: Option<WalkError>,
+}
+
+/// Why a path of a folder walk was not taken, as a diagnostic code and a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WalkError {
+    pub code: DiagnosticCode,
+    pub message: String,
+}
+
+impl WalkError {
+    fn new(code: DiagnosticCode, message: String) -> WalkError {
+        WalkError { code, message }
+    }
+
+    /// The error as a diagnostic at the start of its path.
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        Diagnostic::new(self.code, TextRange::empty(0), self.message.clone())
+    }
+}
+
+impl std::fmt::Display for WalkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// How far a folder walk may go.
+#[derive(Clone, Copy)]
+pub struct WalkLimits<'a> {
+    /// The most files taken from one walked folder (`max-files` of the configuration
+    /// that applies there); the walk of that folder stops there and says so.
+    pub max_files: &'a (dyn Fn(&Path) -> usize + Sync),
+    /// Folders whose files may be read. `None`: any, as the command line does for the
+    /// folders it is given. `Some`: a symbolic link that leads outside all of them is
+    /// not followed, as the server does for its workspace folders.
+    pub inside: Option<&'a [PathBuf]>,
+}
+
+impl WalkLimits<'_> {
+    /// No limit on the count and links followed anywhere.
+    pub const UNLIMITED: WalkLimits<'static> = WalkLimits {
+        max_files: &|_| usize::MAX,
+        inside: None,
+    };
 }
 
 /// Expands `paths`: files are taken as they are, whatever their name; folders are
 /// walked for the files `accepts` (by the configuration: `*.article` and the globs it
-/// adds), respecting `.gitignore`. Symbolic links are followed and loops reported.
+/// adds), respecting `.gitignore`, within `limits`. Symbolic links are followed (unless
+/// they leave the allowed folders) and loops reported.
 pub fn collect_files(
     paths: &[PathBuf],
     accepts: &(dyn Fn(&Path) -> bool + Sync),
+    limits: WalkLimits<'_>,
 ) -> Vec<FileSource> {
     let mut sources = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
             Err(error) => sources.push(FileSource {
                 path: path.clone(),
-                error: Some(format!("cannot read {}: {error}", path.display())),
+                error: Some(WalkError::new(
+                    DiagnosticCode::IoError,
+                    format!("cannot read {}: {error}", path.display()),
+                )),
             }),
-            Ok(meta) if meta.is_dir() => walk_folder(path, accepts, &mut sources),
+            Ok(meta) if meta.is_dir() => walk_folder(path, accepts, limits, &mut sources),
             Ok(_) => sources.push(FileSource {
                 path: path.clone(),
                 error: None,
@@ -41,21 +91,69 @@ pub fn collect_files(
     sources
 }
 
+/// Whether `path`, resolved, lies inside one of `folders` (resolved already).
+pub fn resolves_inside(path: &Path, folders: &[PathBuf]) -> bool {
+    match std::fs::canonicalize(path) {
+        Ok(resolved) => folders.iter().any(|folder| resolved.starts_with(folder)),
+        // What cannot be resolved cannot be read either; the read reports it.
+        Err(_) => true,
+    }
+}
+
 fn walk_folder(
     root: &Path,
     accepts: &(dyn Fn(&Path) -> bool + Sync),
+    limits: WalkLimits<'_>,
     sources: &mut Vec<FileSource>,
 ) {
-    let walker = ignore::WalkBuilder::new(root)
+    use std::sync::{Arc, Mutex};
+
+    let max_files = (limits.max_files)(root);
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
         .follow_links(true)
         // `.gitignore` applies in any folder, not only inside a git checkout.
-        .require_git(false)
-        .build();
-    for entry in walker {
+        .require_git(false);
+    // Links are judged before they are entered, so nothing outside is even listed.
+    let refused: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
+    if let Some(inside) = limits.inside {
+        let inside: Vec<PathBuf> = inside
+            .iter()
+            .map(|folder| std::fs::canonicalize(folder).unwrap_or_else(|_| folder.clone()))
+            .collect();
+        let refused = refused.clone();
+        builder.filter_entry(move |entry| {
+            if entry.path_is_symlink() && !resolves_inside(entry.path(), &inside) {
+                refused
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(entry.path().to_path_buf());
+                return false;
+            }
+            true
+        });
+    }
+    let mut taken = 0;
+    for entry in builder.build() {
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
                 if is_file && accepts(entry.path()) {
+                    if taken == max_files {
+                        sources.push(FileSource {
+                            path: root.to_path_buf(),
+                            error: Some(WalkError::new(
+                                DiagnosticCode::TooManyFiles,
+                                format!(
+                                    "{} holds more than {max_files} files to read, the limit \
+                                     (`max-files` in accord.toml); the rest were not read",
+                                    root.display()
+                                ),
+                            )),
+                        });
+                        break;
+                    }
+                    taken += 1;
                     sources.push(FileSource {
                         path: entry.into_path(),
                         error: None,
@@ -66,10 +164,29 @@ fn walk_folder(
                 let path = error_path(&error).unwrap_or_else(|| root.to_path_buf());
                 sources.push(FileSource {
                     path,
-                    error: Some(describe_walk_error(&error)),
+                    error: Some(WalkError::new(
+                        DiagnosticCode::IoError,
+                        describe_walk_error(&error),
+                    )),
                 });
             }
         }
+    }
+    let refused = std::mem::take(&mut *refused.lock().unwrap_or_else(|e| e.into_inner()));
+    for path in refused {
+        let target = std::fs::canonicalize(&path)
+            .map(|target| target.display().to_string())
+            .unwrap_or_default();
+        sources.push(FileSource {
+            error: Some(WalkError::new(
+                DiagnosticCode::PathOutsideWorkspace,
+                format!(
+                    "{} links to {target}, outside the workspace folders; it was not read",
+                    path.display()
+                ),
+            )),
+            path,
+        });
     }
 }
 

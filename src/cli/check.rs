@@ -5,12 +5,11 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diagnostic, DiagnosticCode, Severity};
-use crate::text::TextRange;
+use crate::diagnostic::{DiagnosticCode, Severity};
 
 use super::render::{self, FileReport, Format};
 use crate::analysis::AnalyzerCache;
-use crate::files::{FileSource, collect_files, read_article_file};
+use crate::files::{FileSource, FileStamp, read_article_file};
 
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
@@ -24,28 +23,54 @@ pub const EXIT_CLEAN: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
 
-/// Runs the check and returns the rendered report and the exit status.
-pub fn run(options: &CheckOptions) -> (String, i32) {
+/// A file as `check` analysed it: where it is, how it looked when it was read, and
+/// what was found in it.
+pub struct CheckedFile {
+    pub path: PathBuf,
+    /// Taken just before the file was read; `None` for configuration and
+    /// knowledge-base files, which the project loader read.
+    pub stamp: Option<FileStamp>,
+    pub report: FileReport,
+}
+
+/// Finds the files under `paths` and analyses them in parallel, with the configuration
+/// and knowledge-base files that have problems: what `check` reports and `fix` repairs.
+pub fn analyse_paths(paths: &[PathBuf]) -> Vec<CheckedFile> {
     let analyzers = AnalyzerCache::default();
-    let sources = collect_files(&options.paths, &|path| analyzers.accepts(path));
-    let mut io_failure = false;
-    let mut reports: Vec<FileReport> = sources
+    let sources = super::list_files(&analyzers, paths);
+    let mut files: Vec<CheckedFile> = sources
         .into_par_iter()
-        .map(|source| check_source(&analyzers, source))
+        .map(|source| CheckedFile {
+            path: source.path.clone(),
+            stamp: FileStamp::of(&source.path),
+            report: check_source(&analyzers, source),
+        })
         .collect();
     // Configuration and knowledge-base files with problems are reported like articles.
     for (path, text, diagnostics) in analyzers.config_problems() {
-        reports.push(FileReport::new(
-            render::display_path(&path),
-            Some(text),
-            diagnostics,
-        ));
+        files.push(CheckedFile {
+            report: FileReport::new(render::display_path(&path), Some(text), diagnostics),
+            path,
+            stamp: None,
+        });
     }
+    files
+}
+
+/// Runs the check and returns the rendered report and the exit status.
+pub fn run(options: &CheckOptions) -> (String, i32) {
+    let mut io_failure = false;
+    let mut reports: Vec<FileReport> = analyse_paths(&options.paths)
+        .into_iter()
+        .map(|file| file.report)
+        .collect();
     for report in &mut reports {
         io_failure |= report.diagnostics.iter().any(|d| {
             matches!(
                 d.code,
-                DiagnosticCode::IoError | DiagnosticCode::InvalidUtf8
+                DiagnosticCode::IoError
+                    | DiagnosticCode::InvalidUtf8
+                    | DiagnosticCode::TooManyFiles
             )
         });
         report
@@ -71,15 +96,7 @@ pub fn run(options: &CheckOptions) -> (String, i32) {
 fn check_source(analyzers: &AnalyzerCache, source: FileSource) -> FileReport {
     let shown = render::display_path(&source.path);
     match source.error {
-        Some(message) => FileReport::new(
-            shown,
-            None,
-            vec![Diagnostic::new(
-                DiagnosticCode::IoError,
-                TextRange::empty(0),
-                message,
-            )],
-        ),
+        Some(error) => FileReport::new(shown, None, vec![error.to_diagnostic()]),
         None => {
             let analyzer = analyzers.for_file(&source.path);
             match read_article_file(&source.path, analyzer.max_file_size()) {

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analysis::{AnalyzerCache, Depth, FileAnalysis};
-use crate::files::{collect_files, read_article_file};
+use crate::files::read_article_file;
 use crate::recognize::{LearnedForm, Lexicon};
 use crate::text::LineIndex;
 use crate::workspace::{self, MentionSource, WorkspaceMention};
@@ -66,7 +66,7 @@ pub struct AcronymJson {
 
 pub fn run(paths: &[PathBuf], format: Format) -> (String, i32) {
     let analyzers = AnalyzerCache::default();
-    let sources = collect_files(paths, &|path| analyzers.accepts(path));
+    let sources = super::list_files(&analyzers, paths);
     let mut status = EXIT_CLEAN;
     // Files that cannot be read are reported on standard error and left out.
     let texts: Vec<(PathBuf, String)> = sources

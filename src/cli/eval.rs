@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Analyzer, AnalyzerCache};
-use crate::files::{collect_files, read_article_file};
+use crate::files::read_article_file;
 use crate::recognize::EntityType;
 
 use super::check::{EXIT_CLEAN, EXIT_ERROR};
@@ -101,7 +101,7 @@ type Key = (String, usize, usize, usize, String);
 
 pub fn run(paths: &[PathBuf], format: Format, acronyms: Option<&Path>) -> (String, i32) {
     let analyzers = AnalyzerCache::default();
-    let sources = collect_files(paths, &|path| analyzers.accepts(path));
+    let sources = super::list_files(&analyzers, paths);
     let mut files = Vec::new();
     for source in sources {
         if let Some(error) = source.error {

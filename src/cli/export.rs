@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::analysis::{AnalyzerCache, Depth, FileAnalysis};
-use crate::files::{collect_files, read_article_file};
+use crate::files::read_article_file;
 use crate::interchange::{self, ExportOptions};
 use crate::recognize::{LearnedForm, Lexicon};
 use crate::workspace;
@@ -99,7 +99,7 @@ fn analyse(paths: &[PathBuf], analyzers: &AnalyzerCache) -> (Vec<Analysed>, i32)
     let mut inputs: Vec<(PathBuf, PathBuf, String)> = Vec::new();
     for root in paths {
         let root_is_dir = root.is_dir();
-        for source in collect_files(std::slice::from_ref(root), &|p| analyzers.accepts(p)) {
+        for source in super::list_files(analyzers, std::slice::from_ref(root)) {
             if let Some(error) = source.error {
                 eprintln!("error: {error}");
                 status = EXIT_ERROR;

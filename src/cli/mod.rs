@@ -1,4 +1,5 @@
-//! The command line: `accord check`, `entities`, `strip`, `eval`, `export`, `import`.
+//! The command line: `accord check`, `fix`, `entities`, `strip`, `eval`, `export`,
+//! `import`.
 //!
 //! Each command is a thin client of the core: it reads files, calls the analysis, and
 //! renders what comes back.
@@ -7,6 +8,7 @@ pub mod check;
 pub mod entities;
 pub mod eval;
 pub mod export;
+pub mod fix;
 pub mod import;
 pub mod render;
 pub mod strip;
@@ -48,6 +50,23 @@ pub enum Command {
         /// When to colour human output.
         #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
         color: ColorArg,
+    },
+    /// Apply the fixes `check` offers: print them as a diff, or write them with --write.
+    Fix {
+        /// Files and folders, found as `check` finds them.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// Write the fixes into the files (atomically, keeping permissions, BOM and
+        /// line endings) instead of printing a diff.
+        #[arg(long)]
+        write: bool,
+        /// Apply only fixes of diagnostics with this code; repeatable.
+        #[arg(long = "code", value_name = "CODE", value_parser = fix::parse_code)]
+        codes: Vec<crate::diagnostic::DiagnosticCode>,
+        /// Fix only diagnostics at or above this severity: `warning` by default, as
+        /// `check` reports; every severity when --code names codes.
+        #[arg(long, value_enum)]
+        min_severity: Option<SeverityArg>,
     },
     /// List every mention, recognised or tagged, with its key and value.
     Entities {
@@ -174,6 +193,26 @@ pub fn main() -> i32 {
             print_out(&output);
             status
         }
+        Command::Fix {
+            paths,
+            write,
+            codes,
+            min_severity,
+        } => {
+            let min_severity = min_severity.map_or_else(
+                || fix::FixOptions::default_min_severity(&codes),
+                Severity::from,
+            );
+            let outcome = fix::run(&fix::FixOptions {
+                paths,
+                write,
+                codes,
+                min_severity,
+            });
+            print_out(&outcome.stdout);
+            eprint!("{}", outcome.stderr);
+            outcome.status
+        }
         Command::Entities { paths, format } => {
             let (output, status) = entities::run(&paths, format);
             print_out(&output);
@@ -243,4 +282,27 @@ fn print_out(text: &str) {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
+}
+
+/// The files a command reads for `paths`: files as named, folders walked for the
+/// article files their configuration accepts, at most its `max-files` per folder.
+pub(crate) fn list_files(
+    analyzers: &crate::analysis::AnalyzerCache,
+    paths: &[PathBuf],
+) -> Vec<crate::files::FileSource> {
+    let max_files = |folder: &std::path::Path| {
+        // The configuration of a folder is the one its files would find.
+        analyzers
+            .for_file(&folder.join(crate::kb::config::CONFIG_FILE_NAME))
+            .config
+            .max_files
+    };
+    crate::files::collect_files(
+        paths,
+        &|path| analyzers.accepts(path),
+        crate::files::WalkLimits {
+            max_files: &max_files,
+            inside: None,
+        },
+    )
 }

@@ -353,10 +353,13 @@ async fn index_workspace(client: &Client, state: &Arc<State>) {
             })
         }));
         match result {
-            Ok(count) => count,
+            Ok(indexed) => indexed,
             Err(payload) => {
                 tracing::error!("indexing panicked: {}", panic_message(&payload));
-                0
+                Indexed {
+                    files: 0,
+                    problems: Vec::new(),
+                }
             }
         }
     });
@@ -368,9 +371,14 @@ async fn index_workspace(client: &Client, state: &Arc<State>) {
                 .await;
         }
     }
-    let count = worker.await.unwrap_or(0);
+    let indexed = worker.await.unwrap_or(Indexed {
+        files: 0,
+        problems: Vec::new(),
+    });
+    let count = indexed.files;
     let entities = state.core().workspace.entity_count();
     tracing::info!("indexed {count} files, {entities} entities");
+    report_walk_problems(client, &indexed.problems).await;
     if let Some(progress) = progress {
         progress
             .finish_with_message(format!("{count} files, {entities} entities"))
@@ -378,8 +386,44 @@ async fn index_workspace(client: &Client, state: &Arc<State>) {
     }
 }
 
-/// Reads every file of the roots into the workspace; returns how many were read.
-fn index_files(state: &State, roots: &[PathBuf], report: &dyn Fn(usize, usize)) -> usize {
+/// Tells the user what indexing left out: every problem goes to the log, and the ones
+/// that mean files the user may expect are missing (a limit, a link leading out of
+/// the workspace) to a message, the first few by name.
+async fn report_walk_problems(client: &Client, problems: &[crate::files::WalkError]) {
+    use crate::diagnostic::DiagnosticCode;
+
+    for problem in problems {
+        tracing::warn!("{}: {}", problem.code.as_str(), problem.message);
+    }
+    let shown: Vec<&crate::files::WalkError> = problems
+        .iter()
+        .filter(|problem| {
+            matches!(
+                problem.code,
+                DiagnosticCode::TooManyFiles | DiagnosticCode::PathOutsideWorkspace
+            )
+        })
+        .collect();
+    const NAMED: usize = 3;
+    if shown.is_empty() {
+        return;
+    }
+    let mut message = shown
+        .iter()
+        .take(NAMED)
+        .map(|problem| problem.message.as_str())
+        .collect::<Vec<_>>()
+        .join("; ");
+    if shown.len() > NAMED {
+        message.push_str(&format!(" (and {} more in the log)", shown.len() - NAMED));
+    }
+    client
+        .show_message(lsp::MessageType::WARNING, format!("accord: {message}"))
+        .await;
+}
+
+/// Reads every file of the roots into the workspace.
+fn index_files(state: &State, roots: &[PathBuf], report: &dyn Fn(usize, usize)) -> Indexed {
     let analyzer = analyzer_for_roots(roots);
     state.core().workspace.set_analyzer(analyzer.clone());
     let cache = crate::analysis::AnalyzerCache::default();
@@ -394,9 +438,22 @@ fn index_files(state: &State, roots: &[PathBuf], report: &dyn Fn(usize, usize)) 
         .filter_map(|entry| entry.source.as_ref().map(|s| normalize(s.path.clone())))
         .collect();
     let is_kb = |path: &std::path::Path| kb_files.contains(&normalize(path.to_path_buf()));
-    let mut sources = crate::files::collect_files(roots, &|path| {
-        accepts(path) && (FileKind::of_path(path) != FileKind::KnowledgeBase || is_kb(path))
-    });
+    let max_files = analyzer.config.max_files;
+    let mut sources = crate::files::collect_files(
+        roots,
+        &|path| {
+            accepts(path) && (FileKind::of_path(path) != FileKind::KnowledgeBase || is_kb(path))
+        },
+        crate::files::WalkLimits {
+            max_files: &|_| max_files,
+            // The server reads only inside the workspace folders, whatever links say.
+            inside: Some(roots),
+        },
+    );
+    let problems: Vec<crate::files::WalkError> = sources
+        .iter()
+        .filter_map(|source| source.error.clone())
+        .collect();
     sources.retain(|source| source.error.is_none());
     let total = sources.len();
     report(0, total);
@@ -463,7 +520,16 @@ fn index_files(state: &State, roots: &[PathBuf], report: &dyn Fn(usize, usize)) 
         report(done, total);
     }
     state.core().workspace.refresh();
-    total
+    Indexed {
+        files: total,
+        problems,
+    }
+}
+
+/// What indexing read, and what it left out and why.
+struct Indexed {
+    files: usize,
+    problems: Vec<crate::files::WalkError>,
 }
 
 /// Files analysed per batch while indexing: enough to keep every core busy, few
@@ -724,6 +790,12 @@ impl LanguageServer for Server {
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
         let mut reload = false;
+        let roots: Vec<PathBuf> = self
+            .state
+            .roots()
+            .iter()
+            .map(|root| std::fs::canonicalize(root).unwrap_or_else(|_| root.clone()))
+            .collect();
         {
             let mut core = self.state.core();
             for change in params.changes {
@@ -731,6 +803,13 @@ impl LanguageServer for Server {
                     continue;
                 };
                 let path = normalize(path);
+                if !crate::files::resolves_inside(&path, &roots) {
+                    tracing::warn!(
+                        "{}: outside the workspace folders; not read",
+                        path.display()
+                    );
+                    continue;
+                }
                 if FileKind::of_path(&path) != FileKind::Article {
                     reload = true;
                 }
