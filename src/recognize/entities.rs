@@ -66,7 +66,9 @@ impl EntityRecognizer {
         let text = article.text;
         let normalized = NormalizedText::new(text);
         let tokens = tokenize(text);
-        let mut candidates = Vec::new();
+        // Candidates are large and an article yields hundreds: growing the vector step
+        // by step copied them several times over.
+        let mut candidates = Vec::with_capacity(dates.len() + amounts.len() + tokens.len() / 4);
 
         // Learned forms and the knowledge base.
         if let Some(learned) = lexicon.gazetteer() {

@@ -231,6 +231,7 @@ impl WordSet {
         }
     }
 
+    #[inline]
     pub fn contains(&self, word: &str) -> bool {
         let index = self.index.get_or_init(|| WordIndex::new(self.words));
         let Some(&first) = word.as_bytes().first() else {
