@@ -5,7 +5,7 @@ use super::expr::{Expr, Hint, Point, YearRef, push_padded};
 use super::timex::{
     civil_from_days, day_number, days_in_month, is_valid_day, iso_week, weekday_of,
 };
-use super::tokens::{Kind, Tok, next_tok, prev_tok};
+use super::tokens::{FoldedWords, Kind, Tok, next_tok, prev_tok};
 use crate::text::TextRange;
 
 /// What the sentence around an expression says about when it happens.
@@ -340,6 +340,7 @@ const ABBREVIATIONS: &[&str] = &[
     "vs", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "gen", "lt", "col", "prof", "approx", "etc",
 ];
+static ABBREVIATIONS_SET: FoldedWords = FoldedWords::new(ABBREVIATIONS);
 
 /// Whether the punctuation token `tok` ends a sentence (or a clause that tense does not
 /// cross).
@@ -349,7 +350,7 @@ fn ends_sentence(text: &str, tok: &Tok<'_>) -> bool {
         "." => match prev_tok(text, tok.start) {
             // `U.S.` and initials are not sentence ends; neither are titles like `Mr.`.
             Some(p) if p.kind == Kind::Word => {
-                p.text.chars().count() > 1 && !p.is_any(ABBREVIATIONS)
+                p.text.chars().count() > 1 && !p.is_in(&ABBREVIATIONS_SET)
             }
             _ => true,
         },
@@ -381,6 +382,7 @@ const FUTURE_WORDS: &[&str] = &[
     "soon",
     "forthcoming",
 ];
+static FUTURE_WORDS_SET: FoldedWords = FoldedWords::new(FUTURE_WORDS);
 
 const PAST_WORDS: &[&str] = &[
     "was",
@@ -394,6 +396,7 @@ const PAST_WORDS: &[&str] = &[
     "yesterday",
     "since",
 ];
+static PAST_WORDS_SET: FoldedWords = FoldedWords::new(PAST_WORDS);
 
 const IRREGULAR_PAST: &[&str] = &[
     "said", "held", "met", "took", "made", "came", "went", "began", "gave", "told", "saw", "won",
@@ -403,6 +406,7 @@ const IRREGULAR_PAST: &[&str] = &[
     "taken", "given", "seen", "done", "begun", "spoken", "written", "chosen", "shown", "known",
     "grown", "risen", "fallen",
 ];
+static IRREGULAR_PAST_SET: FoldedWords = FoldedWords::new(IRREGULAR_PAST);
 
 /// Words ending in `-ed` that are not past verbs, or are too often adjectives.
 const NOT_PAST_ED: &[&str] = &[
@@ -437,9 +441,10 @@ const NOT_PAST_ED: &[&str] = &[
     "balanced",
     "diversified",
 ];
+static NOT_PAST_ED_SET: FoldedWords = FoldedWords::new(NOT_PAST_ED);
 
 fn is_past_form(tok: &Tok<'_>) -> bool {
-    if tok.is_any(IRREGULAR_PAST) {
+    if tok.is_in(&IRREGULAR_PAST_SET) {
         return true;
     }
     let bytes = tok.text.as_bytes();
@@ -450,7 +455,7 @@ fn is_past_form(tok: &Tok<'_>) -> bool {
     bytes.len() >= 4
         && ends_with("ed")
         && (!ends_with("eed") || tok.is_any(&["agreed", "freed", "guaranteed"]))
-        && !tok.is_any(NOT_PAST_ED)
+        && !tok.is_in(&NOT_PAST_ED_SET)
 }
 
 /// The tense a word signals, looking at the one or two words before it for passive and
@@ -459,10 +464,10 @@ fn word_tense(text: &str, tok: &Tok<'_>) -> Option<Tense> {
     if tok.kind != Kind::Word {
         return None;
     }
-    if tok.is_any(FUTURE_WORDS) {
+    if tok.is_in(&FUTURE_WORDS_SET) {
         return Some(Tense::Future);
     }
-    if tok.is_any(PAST_WORDS) {
+    if tok.is_in(&PAST_WORDS_SET) {
         return Some(Tense::Past);
     }
     if !is_past_form(tok) {
@@ -517,12 +522,14 @@ const PROPOSAL_WORDS: &[&str] = &[
     "offered",
     "offer",
 ];
+static PROPOSAL_WORDS_SET: FoldedWords = FoldedWords::new(PROPOSAL_WORDS);
 
 /// Words after `to` that make it a preposition, not the mark of an infinitive.
 const NOUN_STARTERS: &[&str] = &[
     "the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "those", "be",
     "date",
 ];
+static NOUN_STARTERS_SET: FoldedWords = FoldedWords::new(NOUN_STARTERS);
 
 /// A clause that a proposal word may govern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -542,7 +549,7 @@ fn opens_complement(text: &str, tok: &Tok<'_>) -> Complement {
     }
     let infinitive = tok.is("to")
         && next_tok(text, tok.end).is_some_and(|verb| {
-            verb.kind == Kind::Word && !verb.is_capitalized() && !verb.is_any(NOUN_STARTERS)
+            verb.kind == Kind::Word && !verb.is_capitalized() && !verb.is_in(&NOUN_STARTERS_SET)
         });
     if infinitive {
         Complement::Infinitive
@@ -568,7 +575,7 @@ pub(crate) fn sentence_tense(text: &str, range: TextRange) -> Tense {
         if tok.kind == Kind::Punct && ends_sentence(text, &tok) {
             break;
         }
-        if complement != Complement::None && tok.is_any(PROPOSAL_WORDS) {
+        if complement != Complement::None && tok.is_in(&PROPOSAL_WORDS_SET) {
             // What was proposed points forward. An infinitive has no tense of its own,
             // so no later word changes that (`a plan to … was unveiled`). In `proposed in
             // October to …` the expression dates the proposing and this is not reached.

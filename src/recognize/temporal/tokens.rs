@@ -31,6 +31,12 @@ impl<'a> Tok<'a> {
         self.kind == Kind::Word && words.iter().any(|w| self.text.eq_ignore_ascii_case(w))
     }
 
+    /// Whether this is a word of `words`, ignoring ASCII case; the same as
+    /// [`Tok::is_any`] over its list, at the cost of a few comparisons.
+    pub fn is_in(&self, words: &FoldedWords) -> bool {
+        self.kind == Kind::Word && words.contains(self.text)
+    }
+
     pub fn is_punct(&self, c: char) -> bool {
         self.kind == Kind::Punct && self.text.starts_with(c)
     }
@@ -50,6 +56,49 @@ impl<'a> Tok<'a> {
             return None;
         }
         self.text.parse().ok()
+    }
+}
+
+/// A list of words compared ignoring ASCII case, grouped by length and first letter so
+/// that a lookup compares a word with a few of them instead of every one. Two words
+/// equal ignoring ASCII case have the same length and first letter, so a lookup finds
+/// what a scan of the whole list finds.
+pub(crate) struct FoldedWords {
+    words: &'static [&'static str],
+    groups: std::sync::OnceLock<Vec<Vec<&'static str>>>,
+}
+
+/// Words this long or longer are not grouped.
+const GROUPED_LEN: usize = 16;
+
+impl FoldedWords {
+    pub const fn new(words: &'static [&'static str]) -> FoldedWords {
+        FoldedWords {
+            words,
+            groups: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn group_of(word: &str) -> Option<usize> {
+        let first = *word.as_bytes().first()?;
+        (word.len() < GROUPED_LEN && first.is_ascii_alphabetic())
+            .then(|| word.len() * 26 + usize::from(first.to_ascii_lowercase() - b'a'))
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        let Some(group) = FoldedWords::group_of(word) else {
+            return self.words.iter().any(|w| w.eq_ignore_ascii_case(word));
+        };
+        let groups = self.groups.get_or_init(|| {
+            let mut groups = vec![Vec::new(); GROUPED_LEN * 26];
+            for &listed in self.words {
+                if let Some(group) = FoldedWords::group_of(listed) {
+                    groups[group].push(listed);
+                }
+            }
+            groups
+        });
+        groups[group].iter().any(|w| w.eq_ignore_ascii_case(word))
     }
 }
 
@@ -183,6 +232,36 @@ pub(crate) fn char_at(text: &str, pos: usize) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folded_words_find_what_a_scan_of_the_list_finds() {
+        static WORDS: FoldedWords =
+            FoldedWords::new(&["will", "ll", "Shall", "a-very-long-word-indeed", "2nd", "é"]);
+        let probes = [
+            "will",
+            "WILL",
+            "Will",
+            "wil",
+            "willl",
+            "ll",
+            "LL",
+            "shall",
+            "SHALL",
+            "",
+            "2nd",
+            "2ND",
+            "A-VERY-LONG-WORD-INDEED",
+            "a-very-long-word-indee",
+            "é",
+            "É",
+            "wíll",
+        ];
+        for probe in probes {
+            let scanned = WORDS.words.iter().any(|w| w.eq_ignore_ascii_case(probe));
+            assert_eq!(WORDS.contains(probe), scanned, "{probe:?}");
+        }
+        assert!(WORDS.contains("Will") && !WORDS.contains("É"));
+    }
 
     #[test]
     fn reads_tokens_both_ways_within_a_line() {
