@@ -329,3 +329,35 @@ fn a_read_only_folder_is_a_clear_error_and_its_file_stays_untouched() {
         Some("b.article: 1 fix applied")
     );
 }
+
+#[test]
+fn a_knowledge_base_file_gets_its_fix_too() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("kb")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("accord.toml"),
+        "[knowledge-base]\npaths = [\"kb/*.toml\"]\n",
+    )
+    .expect("write");
+    let kb = dir.path().join("kb/events.toml");
+    let text =
+        "[[entity]]\r\nkey = \"Port Talks\"\r\ntype = \"event\"\r\nname = \"Port Talks\"\r\n";
+    std::fs::write(&kb, text).expect("write");
+    std::fs::write(
+        dir.path().join("a.article"),
+        "Port Talks Resume\nNegotiators met. date2025-03-06\n",
+    )
+    .expect("write");
+    let output = accord(dir.path(), &["fix", "--write"]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(
+        stdout(&output),
+        "kb/events.toml: 1 fix applied\napplied 1 fix in 1 file\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&kb).expect("read"),
+        text.replacen("Port Talks", "port-talks", 1)
+    );
+    let output = accord(dir.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+}
