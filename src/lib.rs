@@ -6,6 +6,7 @@
 //! protocol layer converts to editor positions.
 
 pub mod analysis;
+pub mod cancel;
 pub mod cli;
 pub mod diagnostic;
 pub mod files;

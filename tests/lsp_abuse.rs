@@ -304,8 +304,9 @@ fn cancelled_requests_are_answered_once_and_the_server_keeps_serving() {
     }
     // Cancelling a request that was already answered, or never sent, is harmless.
     client.notify("$/cancelRequest", json!({"id": 999_999}));
-    // Features compute without yielding, so a request that has started finishes; each
-    // request is answered exactly once, with its result or as cancelled.
+    // A request that finished before its cancellation was read keeps its result; each
+    // request is answered exactly once, with its result or as cancelled. (That a
+    // running feature stops is tested in process: `lsp::server` and `ide` tests.)
     for id in &ids {
         let response = client.response(*id, "a cancelled request");
         match response.get("error") {

@@ -85,6 +85,7 @@ pub fn semantic_tokens(
     let text = &*file.text;
     let mut tokens = Vec::new();
     for token in canvas.painted.into_values() {
+        crate::cancel::check();
         if let Some(range) = range
             && !token.range.intersects(range)
         {

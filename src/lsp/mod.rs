@@ -17,6 +17,9 @@ pub mod transport;
 use tower_lsp_server::jsonrpc;
 use tower_lsp_server::{LspService, Server};
 
+/// Requests and notifications handled at the same time.
+const MAX_REQUESTS_IN_FLIGHT: usize = 32;
+
 /// Serves the protocol on standard input and output until the client exits. Logs go to
 /// standard error, filtered by `ACCORD_LOG` (`info` by default). Returns whether the
 /// client asked to shut down first, as the protocol wants for exit status 0.
@@ -34,7 +37,11 @@ pub async fn run_stdio() -> bool {
         .custom_method(transport::NOT_A_MESSAGE_METHOD, not_a_message)
         .finish();
     let (input, session) = transport::guard(std::io::stdin());
+    // Features run off the protocol's task, so requests in flight cost a waiting
+    // future each; a higher limit than the library's 4 lets a change or a cancellation
+    // behind slow requests be read and applied at once.
     Server::new(input, tokio::io::stdout(), socket)
+        .concurrency_level(MAX_REQUESTS_IN_FLIGHT)
         .serve(service)
         .await;
     session.shutdown_requested()

@@ -18,6 +18,7 @@ use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::ls_types::Uri;
 use tower_lsp_server::{Client, LanguageServer};
 
+use crate::cancel::{CancelFlag, Cancelled};
 use crate::ide;
 use crate::text::WideEncoding;
 use crate::workspace::{FileId, FileKind, FileSnapshot};
@@ -33,6 +34,16 @@ pub const REINDEX: &str = "accord.reindex";
 
 /// Semantic tokens sent for a document, with their result id.
 type TokenResult = (String, Vec<lsp::SemanticToken>);
+
+/// Cancels a feature when its request's future is dropped: tower-lsp drops it when the
+/// client sends `$/cancelRequest`. After the answer, setting the flag changes nothing.
+struct CancelOnDrop(CancelFlag);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
+}
 
 pub struct Server {
     client: Client,
@@ -55,35 +66,52 @@ impl Server {
 
     /// Runs a feature on a snapshot and the file of `uri`. Unknown documents give
     /// `Ok(None)`; a panic gives an internal error.
-    fn with_file<T>(
+    async fn with_file<T: Send + 'static>(
         &self,
         feature: &'static str,
         uri: &Uri,
-        f: impl FnOnce(&View, &Arc<FileSnapshot>) -> Option<T>,
+        f: impl FnOnce(&View, &Arc<FileSnapshot>) -> Option<T> + Send + 'static,
     ) -> Result<Option<T>> {
         let snapshot = self.state.snapshot();
         let Some(file) = file_of(&snapshot, uri) else {
             tracing::debug!("{feature}: unknown document {}", uri.as_str());
             return Ok(None);
         };
-        self.catching(feature, &snapshot, |view| f(view, &file))
+        self.catching(feature, snapshot, move |view| f(view, &file))
+            .await
     }
 
-    fn catching<T>(
+    /// Runs a feature on a snapshot, off the protocol's task so that the server goes on
+    /// reading messages meanwhile. A cancelled request drops this future, which sets
+    /// the feature's cancel flag: the feature stops at its next check. A panic gives an
+    /// internal error.
+    async fn catching<T: Send + 'static>(
         &self,
         feature: &'static str,
-        snapshot: &Snapshot,
-        f: impl FnOnce(&View) -> Option<T>,
+        snapshot: Snapshot,
+        f: impl FnOnce(&View) -> Option<T> + Send + 'static,
     ) -> Result<Option<T>> {
-        let view = View {
-            snap: &snapshot.snap,
-            encoding: snapshot.encoding,
-            open: &snapshot.open,
-        };
-        match std::panic::catch_unwind(AssertUnwindSafe(|| f(&view))) {
-            Ok(result) => Ok(result),
-            Err(payload) => {
-                let message = panic_message(&payload);
+        let flag = CancelFlag::default();
+        let _cancel_when_dropped = CancelOnDrop(flag.clone());
+        let work = tokio::task::spawn_blocking(move || {
+            let view = View {
+                snap: &snapshot.snap,
+                encoding: snapshot.encoding,
+                open: &snapshot.open,
+            };
+            crate::cancel::run(&flag, || f(&view))
+        });
+        match work.await {
+            Ok(Ok(result)) => Ok(result),
+            Ok(Err(Cancelled)) => {
+                tracing::debug!("{feature} cancelled");
+                Err(Error::request_cancelled())
+            }
+            Err(error) => {
+                let message = match error.try_into_panic() {
+                    Ok(payload) => panic_message(&payload),
+                    Err(error) => error.to_string(),
+                };
                 if !self.state.panicked.swap(true, Ordering::Relaxed) {
                     tracing::error!("{feature} panicked: {message}");
                 } else {
@@ -835,7 +863,8 @@ impl LanguageServer for Server {
         params: lsp::SemanticTokensParams,
     ) -> Result<Option<lsp::SemanticTokensResult>> {
         let uri = params.text_document.uri;
-        let Some(((result_id, tokens), _)) = self.full_tokens("semanticTokens/full", uri)? else {
+        let Some(((result_id, tokens), _)) = self.full_tokens("semanticTokens/full", uri).await?
+        else {
             return Ok(None);
         };
         Ok(Some(lsp::SemanticTokensResult::Tokens(
@@ -852,7 +881,7 @@ impl LanguageServer for Server {
     ) -> Result<Option<lsp::SemanticTokensFullDeltaResult>> {
         let uri = params.text_document.uri;
         let Some(((result_id, tokens), previous)) =
-            self.full_tokens("semanticTokens/full/delta", uri)?
+            self.full_tokens("semanticTokens/full/delta", uri).await?
         else {
             return Ok(None);
         };
@@ -880,16 +909,18 @@ impl LanguageServer for Server {
         params: lsp::SemanticTokensRangeParams,
     ) -> Result<Option<lsp::SemanticTokensRangeResult>> {
         let range = params.range;
-        let tokens = self.with_file(
-            "semanticTokens/range",
-            &params.text_document.uri,
-            |view, file| {
-                let map = view.line_map(file);
-                let range = map.text_range(range)?;
-                let tokens = ide::semantic_tokens(view.snap, file.id, Some(range));
-                Some(semantic::encode(&tokens, &map))
-            },
-        )?;
+        let tokens = self
+            .with_file(
+                "semanticTokens/range",
+                &params.text_document.uri,
+                move |view, file| {
+                    let map = view.line_map(file);
+                    let range = map.text_range(range)?;
+                    let tokens = ide::semantic_tokens(view.snap, file.id, Some(range));
+                    Some(semantic::encode(&tokens, &map))
+                },
+            )
+            .await?;
         Ok(tokens.map(|data| {
             lsp::SemanticTokensRangeResult::Tokens(lsp::SemanticTokens {
                 result_id: None,
@@ -900,7 +931,7 @@ impl LanguageServer for Server {
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
         let position = params.text_document_position_params;
-        self.with_file("hover", &position.text_document.uri, |view, file| {
+        self.with_file("hover", &position.text_document.uri, move |view, file| {
             let map = view.line_map(file);
             let offset = map.offset(position.position);
             let hover = ide::hover(
@@ -918,6 +949,7 @@ impl LanguageServer for Server {
                 range: Some(map.range(hover.range)),
             })
         })
+        .await
     }
 
     async fn goto_definition(
@@ -926,6 +958,7 @@ impl LanguageServer for Server {
     ) -> Result<Option<lsp::GotoDefinitionResponse>> {
         let position = params.text_document_position_params;
         self.navigate("definition", position, ide::goto_definition)
+            .await
     }
 
     async fn goto_declaration(
@@ -934,28 +967,34 @@ impl LanguageServer for Server {
     ) -> Result<Option<lsp::request::GotoDeclarationResponse>> {
         let position = params.text_document_position_params;
         self.navigate("declaration", position, ide::goto_declaration)
+            .await
     }
 
     async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
         let position = params.text_document_position;
         let include_declaration = params.context.include_declaration;
-        self.with_file("references", &position.text_document.uri, |view, file| {
-            let offset = view.line_map(file).offset(position.position);
-            let found = ide::references(
-                view.snap,
-                ide::FilePosition {
-                    file: file.id,
-                    offset,
-                },
-                include_declaration,
-            );
-            Some(
-                found
-                    .iter()
-                    .filter_map(|r| view.location(r.file, r.range))
-                    .collect(),
-            )
-        })
+        self.with_file(
+            "references",
+            &position.text_document.uri,
+            move |view, file| {
+                let offset = view.line_map(file).offset(position.position);
+                let found = ide::references(
+                    view.snap,
+                    ide::FilePosition {
+                        file: file.id,
+                        offset,
+                    },
+                    include_declaration,
+                );
+                Some(
+                    found
+                        .iter()
+                        .filter_map(|r| view.location(r.file, r.range))
+                        .collect(),
+                )
+            },
+        )
+        .await
     }
 
     async fn document_highlight(
@@ -966,7 +1005,7 @@ impl LanguageServer for Server {
         self.with_file(
             "documentHighlight",
             &position.text_document.uri,
-            |view, file| {
+            move |view, file| {
                 let map = view.line_map(file);
                 let offset = map.offset(position.position);
                 let ranges = ide::document_highlight(
@@ -987,6 +1026,7 @@ impl LanguageServer for Server {
                 )
             },
         )
+        .await
     }
 
     async fn symbol(
@@ -994,7 +1034,7 @@ impl LanguageServer for Server {
         params: lsp::WorkspaceSymbolParams,
     ) -> Result<Option<lsp::WorkspaceSymbolResponse>> {
         let snapshot = self.state.snapshot();
-        self.catching("workspace/symbol", &snapshot, |view| {
+        self.catching("workspace/symbol", snapshot, move |view| {
             let symbols = ide::workspace_symbols(view.snap, &params.query);
             #[allow(deprecated)]
             let symbols = symbols
@@ -1012,48 +1052,59 @@ impl LanguageServer for Server {
                 .collect();
             Some(lsp::WorkspaceSymbolResponse::Flat(symbols))
         })
+        .await
     }
 
     async fn document_symbol(
         &self,
         params: lsp::DocumentSymbolParams,
     ) -> Result<Option<lsp::DocumentSymbolResponse>> {
-        self.with_file("documentSymbol", &params.text_document.uri, |view, file| {
-            let map = view.line_map(file);
-            let symbols = ide::document_symbols(view.snap, file.id);
-            Some(lsp::DocumentSymbolResponse::Nested(
-                symbols
-                    .iter()
-                    .map(|symbol| to_proto::document_symbol(&map, symbol))
-                    .collect(),
-            ))
-        })
+        self.with_file(
+            "documentSymbol",
+            &params.text_document.uri,
+            move |view, file| {
+                let map = view.line_map(file);
+                let symbols = ide::document_symbols(view.snap, file.id);
+                Some(lsp::DocumentSymbolResponse::Nested(
+                    symbols
+                        .iter()
+                        .map(|symbol| to_proto::document_symbol(&map, symbol))
+                        .collect(),
+                ))
+            },
+        )
+        .await
     }
 
     async fn folding_range(
         &self,
         params: lsp::FoldingRangeParams,
     ) -> Result<Option<Vec<lsp::FoldingRange>>> {
-        self.with_file("foldingRange", &params.text_document.uri, |view, file| {
-            let map = view.line_map(file);
-            let ranges = ide::folding_ranges(view.snap, file.id);
-            Some(
-                ranges
-                    .into_iter()
-                    .filter_map(|range| {
-                        let range = map.range(range);
-                        (range.end.line > range.start.line).then_some(lsp::FoldingRange {
-                            start_line: range.start.line,
-                            start_character: None,
-                            end_line: range.end.line,
-                            end_character: None,
-                            kind: Some(lsp::FoldingRangeKind::Region),
-                            collapsed_text: None,
+        self.with_file(
+            "foldingRange",
+            &params.text_document.uri,
+            move |view, file| {
+                let map = view.line_map(file);
+                let ranges = ide::folding_ranges(view.snap, file.id);
+                Some(
+                    ranges
+                        .into_iter()
+                        .filter_map(|range| {
+                            let range = map.range(range);
+                            (range.end.line > range.start.line).then_some(lsp::FoldingRange {
+                                start_line: range.start.line,
+                                start_character: None,
+                                end_line: range.end.line,
+                                end_character: None,
+                                kind: Some(lsp::FoldingRangeKind::Region),
+                                collapsed_text: None,
+                            })
                         })
-                    })
-                    .collect(),
-            )
-        })
+                        .collect(),
+                )
+            },
+        )
+        .await
     }
 
     async fn inlay_hint(
@@ -1061,10 +1112,11 @@ impl LanguageServer for Server {
         params: lsp::InlayHintParams,
     ) -> Result<Option<Vec<lsp::InlayHint>>> {
         let range = params.range;
-        self.with_file("inlayHint", &params.text_document.uri, |view, file| {
+        let settings = self.state.settings().inlay.clone();
+        self.with_file("inlayHint", &params.text_document.uri, move |view, file| {
             let map = view.line_map(file);
             let range = map.text_range(range)?;
-            let hints = ide::inlay_hints(view.snap, file.id, range, &self.state.settings().inlay);
+            let hints = ide::inlay_hints(view.snap, file.id, range, &settings);
             Some(
                 hints
                     .into_iter()
@@ -1084,11 +1136,13 @@ impl LanguageServer for Server {
                     .collect(),
             )
         })
+        .await
     }
 
     async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
         let uri = params.text_document.uri;
-        self.with_file("codeLens", &uri, |view, file| {
+        let lens_uri = uri.clone();
+        self.with_file("codeLens", &lens_uri, move |view, file| {
             let map = view.line_map(file);
             let lenses = ide::code_lenses(view.snap, file.id);
             Some(
@@ -1118,24 +1172,28 @@ impl LanguageServer for Server {
                     .collect(),
             )
         })
+        .await
     }
 
     async fn diagnostic(
         &self,
         params: lsp::DocumentDiagnosticParams,
     ) -> Result<lsp::DocumentDiagnosticReportResult> {
-        let items = self.with_file(
-            "textDocument/diagnostic",
-            &params.text_document.uri,
-            |view, file| {
-                Some(
-                    file_diagnostics(&self.state, view.snap, file.id)
-                        .iter()
-                        .map(|d| view.diagnostic(file, d))
-                        .collect::<Vec<_>>(),
-                )
-            },
-        )?;
+        let state = self.state.clone();
+        let items = self
+            .with_file(
+                "textDocument/diagnostic",
+                &params.text_document.uri,
+                move |view, file| {
+                    Some(
+                        file_diagnostics(&state, view.snap, file.id)
+                            .iter()
+                            .map(|d| view.diagnostic(file, d))
+                            .collect::<Vec<_>>(),
+                    )
+                },
+            )
+            .await?;
         Ok(lsp::DocumentDiagnosticReportResult::Report(
             lsp::DocumentDiagnosticReport::Full(lsp::RelatedFullDocumentDiagnosticReport {
                 related_documents: None,
@@ -1152,37 +1210,42 @@ impl LanguageServer for Server {
         params: lsp::CompletionParams,
     ) -> Result<Option<lsp::CompletionResponse>> {
         let position = params.text_document_position;
-        self.with_file("completion", &position.text_document.uri, |view, file| {
-            let map = view.line_map(file);
-            let offset = map.offset(position.position);
-            let completions = ide::completions(
-                view.snap,
-                ide::FilePosition {
-                    file: file.id,
-                    offset,
-                },
-            );
-            let items = completions
-                .into_iter()
-                .map(|completion| lsp::CompletionItem {
-                    label: completion.label,
-                    kind: Some(to_proto::completion_kind(completion.kind)),
-                    detail: completion.detail,
-                    documentation: completion.documentation.map(|doc| {
-                        lsp::Documentation::MarkupContent(lsp::MarkupContent {
-                            kind: lsp::MarkupKind::Markdown,
-                            value: doc,
-                        })
-                    }),
-                    text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
-                        range: map.range(completion.replace),
-                        new_text: completion.insert,
-                    })),
-                    ..Default::default()
-                })
-                .collect();
-            Some(lsp::CompletionResponse::Array(items))
-        })
+        self.with_file(
+            "completion",
+            &position.text_document.uri,
+            move |view, file| {
+                let map = view.line_map(file);
+                let offset = map.offset(position.position);
+                let completions = ide::completions(
+                    view.snap,
+                    ide::FilePosition {
+                        file: file.id,
+                        offset,
+                    },
+                );
+                let items = completions
+                    .into_iter()
+                    .map(|completion| lsp::CompletionItem {
+                        label: completion.label,
+                        kind: Some(to_proto::completion_kind(completion.kind)),
+                        detail: completion.detail,
+                        documentation: completion.documentation.map(|doc| {
+                            lsp::Documentation::MarkupContent(lsp::MarkupContent {
+                                kind: lsp::MarkupKind::Markdown,
+                                value: doc,
+                            })
+                        }),
+                        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+                            range: map.range(completion.replace),
+                            new_text: completion.insert,
+                        })),
+                        ..Default::default()
+                    })
+                    .collect();
+                Some(lsp::CompletionResponse::Array(items))
+            },
+        )
+        .await
     }
 
     async fn code_action(
@@ -1190,99 +1253,112 @@ impl LanguageServer for Server {
         params: lsp::CodeActionParams,
     ) -> Result<Option<lsp::CodeActionResponse>> {
         let range = params.range;
-        self.with_file("codeAction", &params.text_document.uri, |view, file| {
-            let map = view.line_map(file);
-            let range = map.text_range(range)?;
-            let mut actions: Vec<lsp::CodeActionOrCommand> = Vec::new();
-            let mut titles = std::collections::HashSet::new();
-            // Fixes carried by the diagnostics under the cursor or selection.
-            for diagnostic in file_diagnostics(&self.state, view.snap, file.id) {
-                let Some(fix) = &diagnostic.fix else { continue };
-                if !(diagnostic.range.intersects(range)
-                    || diagnostic.range.touches(range.start)
-                    || range.touches(diagnostic.range.start))
-                {
-                    continue;
+        let state = self.state.clone();
+        self.with_file(
+            "codeAction",
+            &params.text_document.uri,
+            move |view, file| {
+                let map = view.line_map(file);
+                let range = map.text_range(range)?;
+                let mut actions: Vec<lsp::CodeActionOrCommand> = Vec::new();
+                let mut titles = std::collections::HashSet::new();
+                // Fixes carried by the diagnostics under the cursor or selection.
+                for diagnostic in file_diagnostics(&state, view.snap, file.id) {
+                    let Some(fix) = &diagnostic.fix else { continue };
+                    if !(diagnostic.range.intersects(range)
+                        || diagnostic.range.touches(range.start)
+                        || range.touches(diagnostic.range.start))
+                    {
+                        continue;
+                    }
+                    let Some(uri) = view.uri(&file.path) else {
+                        continue;
+                    };
+                    titles.insert(fix.title.clone());
+                    let edit = lsp::WorkspaceEdit {
+                        changes: Some(
+                            [(uri, view.text_edits(file, &fix.edits))]
+                                .into_iter()
+                                .collect(),
+                        ),
+                        ..Default::default()
+                    };
+                    actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                        title: fix.title.clone(),
+                        kind: Some(lsp::CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![view.diagnostic(file, &diagnostic)]),
+                        edit: Some(edit),
+                        is_preferred: Some(true),
+                        ..Default::default()
+                    }));
                 }
-                let Some(uri) = view.uri(&file.path) else {
-                    continue;
-                };
-                titles.insert(fix.title.clone());
-                let edit = lsp::WorkspaceEdit {
-                    changes: Some(
-                        [(uri, view.text_edits(file, &fix.edits))]
-                            .into_iter()
-                            .collect(),
-                    ),
-                    ..Default::default()
-                };
-                actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
-                    title: fix.title.clone(),
-                    kind: Some(lsp::CodeActionKind::QUICKFIX),
-                    diagnostics: Some(vec![view.diagnostic(file, &diagnostic)]),
-                    edit: Some(edit),
-                    is_preferred: Some(true),
-                    ..Default::default()
-                }));
-            }
-            let assists = ide::code_actions(
-                view.snap,
-                ide::FileRange {
-                    file: file.id,
-                    range,
-                },
-            );
-            for assist in assists {
-                if !titles.insert(assist.title.clone()) {
-                    continue;
+                let assists = ide::code_actions(
+                    view.snap,
+                    ide::FileRange {
+                        file: file.id,
+                        range,
+                    },
+                );
+                for assist in assists {
+                    if !titles.insert(assist.title.clone()) {
+                        continue;
+                    }
+                    actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                        title: assist.title,
+                        kind: Some(match assist.kind {
+                            ide::AssistKind::QuickFix => lsp::CodeActionKind::QUICKFIX,
+                            ide::AssistKind::Refactor => lsp::CodeActionKind::REFACTOR,
+                        }),
+                        edit: Some(view.workspace_edit(&assist.change)),
+                        ..Default::default()
+                    }));
                 }
-                actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
-                    title: assist.title,
-                    kind: Some(match assist.kind {
-                        ide::AssistKind::QuickFix => lsp::CodeActionKind::QUICKFIX,
-                        ide::AssistKind::Refactor => lsp::CodeActionKind::REFACTOR,
-                    }),
-                    edit: Some(view.workspace_edit(&assist.change)),
-                    ..Default::default()
-                }));
-            }
-            Some(actions)
-        })
+                Some(actions)
+            },
+        )
+        .await
     }
 
     async fn prepare_rename(
         &self,
         params: lsp::TextDocumentPositionParams,
     ) -> Result<Option<lsp::PrepareRenameResponse>> {
-        self.with_file("prepareRename", &params.text_document.uri, |view, file| {
-            let map = view.line_map(file);
-            let offset = map.offset(params.position);
-            let range = ide::prepare_rename(
-                view.snap,
-                ide::FilePosition {
-                    file: file.id,
-                    offset,
-                },
-            )?;
-            Some(lsp::PrepareRenameResponse::Range(map.range(range)))
-        })
+        self.with_file(
+            "prepareRename",
+            &params.text_document.uri,
+            move |view, file| {
+                let map = view.line_map(file);
+                let offset = map.offset(params.position);
+                let range = ide::prepare_rename(
+                    view.snap,
+                    ide::FilePosition {
+                        file: file.id,
+                        offset,
+                    },
+                )?;
+                Some(lsp::PrepareRenameResponse::Range(map.range(range)))
+            },
+        )
+        .await
     }
 
     async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
         let position = params.text_document_position;
         let new_name = params.new_name;
-        let result = self.with_file("rename", &position.text_document.uri, |view, file| {
-            let offset = view.line_map(file).offset(position.position);
-            let change = ide::rename(
-                view.snap,
-                ide::FilePosition {
-                    file: file.id,
-                    offset,
-                },
-                &new_name,
-            );
-            Some(change.map(|change| view.workspace_edit(&change)))
-        })?;
+        let result = self
+            .with_file("rename", &position.text_document.uri, move |view, file| {
+                let offset = view.line_map(file).offset(position.position);
+                let change = ide::rename(
+                    view.snap,
+                    ide::FilePosition {
+                        file: file.id,
+                        offset,
+                    },
+                    &new_name,
+                );
+                Some(change.map(|change| view.workspace_edit(&change)))
+            })
+            .await?;
         match result {
             None => Ok(None),
             Some(Ok(edit)) => Ok(Some(edit)),
@@ -1294,7 +1370,7 @@ impl LanguageServer for Server {
         match params.command.as_str() {
             SHOW_ENTITY_INDEX => {
                 let snapshot = self.state.snapshot();
-                self.catching(SHOW_ENTITY_INDEX, &snapshot, |view| {
+                self.catching(SHOW_ENTITY_INDEX, snapshot, move |view| {
                     let entities: Vec<Value> = ide::entity_index(view.snap)
                         .into_iter()
                         .map(|entity| {
@@ -1309,6 +1385,7 @@ impl LanguageServer for Server {
                         .collect();
                     Some(Value::Array(entities))
                 })
+                .await
             }
             REINDEX => {
                 self.state.reload_analyzer();
@@ -1323,15 +1400,17 @@ impl LanguageServer for Server {
 impl Server {
     /// A document's semantic tokens under a new result id, kept for the next delta;
     /// also returns the previous result, if any.
-    fn full_tokens(
+    async fn full_tokens(
         &self,
         feature: &'static str,
         uri: Uri,
     ) -> Result<Option<(TokenResult, Option<TokenResult>)>> {
-        let tokens = self.with_file(feature, &uri, |view, file| {
-            let tokens = ide::semantic_tokens(view.snap, file.id, None);
-            Some(semantic::encode(&tokens, &view.line_map(file)))
-        })?;
+        let tokens = self
+            .with_file(feature, &uri, move |view, file| {
+                let tokens = ide::semantic_tokens(view.snap, file.id, None);
+                Some(semantic::encode(&tokens, &view.line_map(file)))
+            })
+            .await?;
         let Some(tokens) = tokens else {
             return Ok(None);
         };
@@ -1343,13 +1422,14 @@ impl Server {
         Ok(Some(((result_id, tokens), previous)))
     }
 
-    fn navigate(
+    async fn navigate(
         &self,
         feature: &'static str,
         position: lsp::TextDocumentPositionParams,
         find: fn(&crate::workspace::WorkspaceSnapshot, ide::FilePosition) -> Vec<ide::NavTarget>,
     ) -> Result<Option<lsp::GotoDefinitionResponse>> {
-        self.with_file(feature, &position.text_document.uri, |view, file| {
+        let uri = position.text_document.uri.clone();
+        self.with_file(feature, &uri, move |view, file| {
             let offset = view.line_map(file).offset(position.position);
             let targets = find(
                 view.snap,
@@ -1364,6 +1444,7 @@ impl Server {
                 .collect();
             Some(lsp::GotoDefinitionResponse::Array(locations))
         })
+        .await
     }
 }
 
@@ -1372,24 +1453,62 @@ mod tests {
     use super::*;
     use tower_lsp_server::LspService;
 
-    #[test]
-    fn a_panicking_feature_answers_with_an_internal_error_and_the_next_one_works() {
+    #[tokio::test]
+    async fn a_panicking_feature_answers_with_an_internal_error_and_the_next_one_works() {
         let (service, _socket) = LspService::new(Server::new);
         let server = service.inner();
         let uri: Uri = "file:///nowhere/a.article".parse().expect("uri");
         let mut files = Vec::new();
         for _ in 0..2 {
             let snapshot = server.state.snapshot();
-            let failed = server.catching("test", &snapshot, |_| -> Option<()> {
-                panic!("feature bug")
-            });
+            let failed = server
+                .catching("test", snapshot, |_| -> Option<()> {
+                    panic!("feature bug")
+                })
+                .await;
             let error = failed.expect_err("a panic is an error");
             assert_eq!(error.code, ErrorCode::InternalError);
             assert!(error.message.contains("feature bug"), "{}", error.message);
-            files.push(server.with_file("test", &uri, |_, file| Some(file.id)));
+            files.push(
+                server
+                    .with_file("test", &uri, |_, file| Some(file.id))
+                    .await,
+            );
         }
         assert!(server.state.panicked.load(Ordering::Relaxed));
         // Unknown documents answer emptily, before and after a panic.
         assert!(files.iter().all(|f| matches!(f, Ok(None))));
+    }
+
+    #[tokio::test]
+    async fn dropping_a_request_stops_its_feature_at_the_next_check() {
+        let (service, _socket) = LspService::new(Server::new);
+        let server = service.inner();
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+        let (finished_tx, finished_rx) = std::sync::mpsc::channel();
+        let snapshot = server.state.snapshot();
+        let request = server.catching("test", snapshot, move |_| -> Option<()> {
+            let _ = started_tx.send(());
+            // Runs until cancelled; a check that never unwinds would loop forever,
+            // so the bound only keeps a broken build from hanging the test run.
+            for _ in 0..6000 {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+                crate::cancel::check();
+            }
+            let _ = finished_tx.send("ran to the end");
+            Some(())
+        });
+        // The request is dropped as tower-lsp drops it on `$/cancelRequest`: after it
+        // started, while it waits for its feature.
+        let waiting = tokio::time::timeout(std::time::Duration::from_millis(200), request).await;
+        assert!(waiting.is_err(), "the feature cannot have finished");
+        started_rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the feature started");
+        // The feature's thread ends without finishing: its sender goes without a send.
+        assert_eq!(
+            finished_rx.recv_timeout(std::time::Duration::from_secs(60)),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected)
+        );
     }
 }

@@ -66,6 +66,9 @@ impl View<'_> {
     }
 
     pub fn location(&self, file: FileId, range: TextRange) -> Option<lsp::Location> {
+        // Answers can list a location per mention in the workspace; converting them is
+        // long work too, and stops when the request is cancelled.
+        crate::cancel::check();
         let file = self.snap.file(file)?;
         Some(lsp::Location {
             uri: self.uri(&file.path)?,

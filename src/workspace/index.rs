@@ -136,7 +136,12 @@ impl WorkspaceSnapshot {
             .get(key)
             .into_iter()
             .flat_map(BTreeMap::keys)
-            .filter_map(|id| self.files.get(id))
+            .filter_map(|id| {
+                // A key can be mentioned in every file; a request that is no longer
+                // wanted stops here.
+                crate::cancel::check();
+                self.files.get(id)
+            })
     }
 
     /// Every mention of entity `key` in the workspace, by file then position.

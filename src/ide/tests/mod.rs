@@ -106,6 +106,31 @@ The [Korea–U.S. FTA]{agreement ref=korus-fta} was named. date2025-04-01
     assert!(ide::references(&fixture.snap, cursor, true).is_empty());
     let highlights = ide::document_highlight(&fixture.snap, on_tag);
     assert_eq!(highlights.len(), 2);
+    // Under a cancelled flag the workspace-wide features stop instead of answering.
+    let cancelled = crate::cancel::CancelFlag::default();
+    cancelled.cancel();
+    let run = |f: &dyn Fn() -> usize| crate::cancel::run(&cancelled, f);
+    assert_eq!(
+        run(&|| ide::references(&fixture.snap, on_tag, true).len()),
+        Err(crate::cancel::Cancelled)
+    );
+    assert_eq!(
+        run(&|| ide::goto_definition(&fixture.snap, on_tag).len()),
+        Err(crate::cancel::Cancelled)
+    );
+    assert_eq!(
+        run(&|| ide::workspace_symbols(&fixture.snap, "korus").len()),
+        Err(crate::cancel::Cancelled)
+    );
+    assert_eq!(
+        run(&|| ide::semantic_tokens(&fixture.snap, on_tag.file, None).len()),
+        Err(crate::cancel::Cancelled)
+    );
+    let live = crate::cancel::CancelFlag::default();
+    assert_eq!(
+        crate::cancel::run(&live, || ide::references(&fixture.snap, on_tag, true).len()),
+        Ok(4)
+    );
 }
 
 #[test]
