@@ -6,7 +6,7 @@
 //! sign or word. Approximators (`about`, `nearly`) stay outside the span. Money values
 //! are `CODE amount` in whole units (`USD 13700000000`); percent values are the number.
 
-use super::temporal::tokens::{Kind, adjacent_next, char_before, next_tok, prev_tok};
+use super::temporal::tokens::{Kind, adjacent_next, char_before, find_digit, next_tok, prev_tok};
 use super::{EntityType, Mention};
 use crate::text::TextRange;
 
@@ -396,8 +396,7 @@ pub fn find_amounts(text: &str) -> Vec<Mention> {
     let bytes = text.as_bytes();
     let mut out: Vec<Mention> = Vec::new();
     let mut pos = 0;
-    while let Some(offset) = bytes[pos..].iter().position(u8::is_ascii_digit) {
-        let start = pos + offset;
+    while let Some(start) = find_digit(bytes, pos) {
         let literal = literal_at(text, start);
         pos = literal.end;
         // A number glued to letters or continuing another number is no amount.

@@ -8,7 +8,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use super::expr::{Expr, Hint, PartOfDay, Point, Season, YearRef};
 use super::timex::days_in_month;
 use super::tokens::{
-    Kind, Tok, adjacent_next, adjacent_prev, char_at, char_before, next_tok, prev_tok,
+    Kind, Tok, adjacent_next, adjacent_prev, char_at, char_before, find_digit, next_tok, prev_tok,
 };
 use crate::text::TextRange;
 
@@ -150,12 +150,7 @@ static TRIGGERS: LazyLock<Triggers> = LazyLock::new(|| {
 pub(crate) fn scan(text: &str) -> Vec<Candidate> {
     let triggers = &*TRIGGERS;
     let bytes = text.as_bytes();
-    let next_digit = |from: usize| {
-        bytes
-            .get(from..)
-            .and_then(|rest| rest.iter().position(u8::is_ascii_digit))
-            .map(|n| from + n)
-    };
+    let next_digit = |from: usize| find_digit(bytes, from);
     let mut words = triggers.automaton.find_iter(text).peekable();
     let mut digit = next_digit(0);
     let mut out: Vec<Candidate> = Vec::new();

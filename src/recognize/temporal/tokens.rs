@@ -102,6 +102,30 @@ impl FoldedWords {
     }
 }
 
+/// The first ASCII digit at or after `from`. Most text has few digits, so eight bytes
+/// are tested at a time and only a word holding a digit is searched byte by byte.
+pub(crate) fn find_digit(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        // Digits become bytes below 10; the test for a byte below 10 may not say which
+        // one, but never misses one and never fires without one.
+        let shifted = u64::from_le_bytes(word) ^ (ONES * u64::from(b'0'));
+        if shifted.wrapping_sub(ONES * 10) & !shifted & HIGH_BITS != 0 {
+            break;
+        }
+        at += 8;
+    }
+    bytes
+        .get(at..)?
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|offset| at + offset)
+}
+
 /// Blanks that may separate tokens of one expression; line breaks may not.
 fn is_blank(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\u{a0}' | '\u{2009}' | '\u{202f}')
@@ -232,6 +256,31 @@ pub(crate) fn char_at(text: &str, pos: usize) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_the_digit_a_byte_by_byte_search_finds() {
+        let texts = [
+            "",
+            "7",
+            "no digits in this line at all, none",
+            "exactly8",
+            "a longer run of text before 2025 and after it",
+            "/:/:/:/:/:/:/:/:9",
+            "Korea’s exports rose 3.5% in Q4",
+            "\u{0}\u{9}\u{a}0123456789:;",
+            "ÿÿÿÿÿÿÿÿÿÿÿÿ1",
+        ];
+        for text in texts {
+            let bytes = text.as_bytes();
+            for from in 0..=bytes.len() + 1 {
+                let expected = bytes
+                    .get(from..)
+                    .and_then(|rest| rest.iter().position(u8::is_ascii_digit))
+                    .map(|offset| from + offset);
+                assert_eq!(find_digit(bytes, from), expected, "{text:?} from {from}");
+            }
+        }
+    }
 
     #[test]
     fn folded_words_find_what_a_scan_of_the_list_finds() {
