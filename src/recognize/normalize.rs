@@ -225,36 +225,49 @@ pub fn fold_diacritic(c: char) -> Option<&'static str> {
 pub fn slug(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut pending_hyphen = false;
-    for c in name.chars() {
-        if c == '.' || c == '\'' || c == '\u{2019}' {
+    // Names are mostly ASCII: bytes are read one by one and only the rest decoded.
+    let bytes = name.as_bytes();
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if byte < 0x80 {
+            at += 1;
+            match byte {
+                b'.' | b'\'' => {}
+                b'&' => {
+                    if !out.is_empty() {
+                        out.push('-');
+                    }
+                    out.push_str("and");
+                    pending_hyphen = true;
+                }
+                _ if byte.is_ascii_alphanumeric() => {
+                    if pending_hyphen && !out.is_empty() {
+                        out.push('-');
+                    }
+                    pending_hyphen = false;
+                    out.push(char::from(byte.to_ascii_lowercase()));
+                }
+                _ => pending_hyphen = true,
+            }
             continue;
         }
-        // No ASCII character but `&` folds; skipping the table for them is most of
-        // the speed of this loop.
-        let piece: Option<&str> = if c == '&' {
-            Some("and")
-        } else if c.is_ascii() {
-            None
-        } else {
-            fold_diacritic(c)
+        // `at` is on a character boundary: it only ever moves past whole characters.
+        let Some(c) = name.get(at..).and_then(|rest| rest.chars().next()) else {
+            break;
         };
-        if let Some(piece) = piece {
-            if c == '&' {
-                pending_hyphen = true;
+        at += c.len_utf8();
+        if c == '\u{2019}' {
+            continue;
+        }
+        match fold_diacritic(c) {
+            Some(piece) => {
+                if pending_hyphen && !out.is_empty() {
+                    out.push('-');
+                }
+                pending_hyphen = false;
+                out.push_str(piece);
             }
-            if pending_hyphen && !out.is_empty() {
-                out.push('-');
-            }
-            pending_hyphen = c == '&';
-            out.push_str(piece);
-        } else if c.is_ascii_alphanumeric() {
-            if pending_hyphen && !out.is_empty() {
-                out.push('-');
-            }
-            pending_hyphen = false;
-            out.push(c.to_ascii_lowercase());
-        } else {
-            pending_hyphen = true;
+            None => pending_hyphen = true,
         }
     }
     out
@@ -353,6 +366,69 @@ mod tests {
         ];
         for (input, expected) in cases {
             assert_eq!(slug(input), expected, "slug of {input:?}");
+        }
+    }
+
+    /// The slug rules read one character at a time, as the module comment states them.
+    fn slug_by_characters(name: &str) -> String {
+        let mut out = String::new();
+        let mut pending_hyphen = false;
+        for c in name.chars() {
+            if c == '.' || c == '\'' || c == '\u{2019}' {
+                continue;
+            }
+            let piece = if c == '&' {
+                Some("and")
+            } else if c.is_ascii() {
+                None
+            } else {
+                fold_diacritic(c)
+            };
+            if let Some(piece) = piece {
+                if c == '&' {
+                    pending_hyphen = true;
+                }
+                if pending_hyphen && !out.is_empty() {
+                    out.push('-');
+                }
+                pending_hyphen = c == '&';
+                out.push_str(piece);
+            } else if c.is_ascii_alphanumeric() {
+                if pending_hyphen && !out.is_empty() {
+                    out.push('-');
+                }
+                pending_hyphen = false;
+                out.push(c.to_ascii_lowercase());
+            } else {
+                pending_hyphen = true;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn slugs_read_bytes_as_the_rules_read_characters() {
+        let names = [
+            "",
+            "&",
+            "& Co",
+            "R&D",
+            "AT & T",
+            "&&x&",
+            "U.S.",
+            "O'Brien",
+            "Korea’s",
+            "’s-Hertogenbosch",
+            "Šefčovič & Ørsted",
+            "Łódź – Kraków",
+            "中国 China",
+            "  -- ",
+            "Æsir Þór œuvre ß",
+            "x\u{a0}y\u{2011}z",
+            "Ministry of Trade, Industry and Resources (MOTIR)",
+        ];
+        for name in names {
+            assert_eq!(slug(name), slug_by_characters(name), "slug of {name:?}");
         }
     }
 }
