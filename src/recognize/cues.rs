@@ -136,6 +136,8 @@ pub fn find_cued_names(
 ) -> Vec<(TextRange, EntityType)> {
     let mut found = Vec::new();
     let word = |i: usize| tokens.get(i).filter(|t| t.is_word()).map(|t| t.text(text));
+    let held_by_known_name = KnownIndex::holding(known.names.iter().map(|(r, _)| *r));
+    let meets_person = KnownIndex::meeting(known.people.iter().copied());
     let mut index = 0;
     while index < tokens.len() {
         let start = index;
@@ -169,8 +171,8 @@ pub fn find_cued_names(
             word(i).is_some_and(|w| {
                 TITLE_SET.contains(w) || WEEKDAYS.contains(w) || COMPANY_ROLES.contains(w)
             })
-        }) || known.people.iter().any(|p| p.intersects(range))
-            || known.names.iter().any(|(r, _)| r.contains_range(range))
+        }) || meets_person.meets(range)
+            || held_by_known_name.holds(range)
         {
             continue;
         }
@@ -199,7 +201,7 @@ pub fn find_cued_names(
         for start in starts {
             let range = TextRange::new(start, start + name.len());
             if is_word_boundary(text, range.start, range.end)
-                && !known.people.iter().any(|p| p.intersects(range))
+                && !meets_person.meets(range)
                 && !found.iter().any(|(r, _)| *r == range)
             {
                 found.push((range, EntityType::Org));
@@ -215,6 +217,58 @@ pub fn find_cued_names(
         }
     }
     found
+}
+
+/// Known ranges prepared so that asking whether one of them holds or meets a range
+/// takes a binary search instead of a scan of them all.
+struct KnownIndex {
+    /// `(bound, other end)` of each range, sorted.
+    bounds: Vec<(usize, usize)>,
+    /// For each position of `bounds`, the most extreme other end from there on
+    /// (holding) or up to there (meeting).
+    extreme: Vec<usize>,
+}
+
+impl KnownIndex {
+    /// For [`KnownIndex::holds`]: ranges by end, with the least start of those ending
+    /// at or after each.
+    fn holding(ranges: impl Iterator<Item = TextRange>) -> KnownIndex {
+        let mut bounds: Vec<(usize, usize)> = ranges.map(|r| (r.end, r.start)).collect();
+        bounds.sort_unstable();
+        let mut extreme = vec![usize::MAX; bounds.len() + 1];
+        for i in (0..bounds.len()).rev() {
+            extreme[i] = extreme[i + 1].min(bounds[i].1);
+        }
+        KnownIndex { bounds, extreme }
+    }
+
+    /// Whether some range contains `range`: one ends at or after its end and starts
+    /// at or before its start.
+    fn holds(&self, range: TextRange) -> bool {
+        let from = self.bounds.partition_point(|&(end, _)| end < range.end);
+        self.extreme[from] <= range.start
+    }
+
+    /// For [`KnownIndex::meets`]: ranges by start, with the greatest end of those
+    /// starting at or before each.
+    fn meeting(ranges: impl Iterator<Item = TextRange>) -> KnownIndex {
+        let mut bounds: Vec<(usize, usize)> = ranges.map(|r| (r.start, r.end)).collect();
+        bounds.sort_unstable();
+        let mut extreme = Vec::with_capacity(bounds.len());
+        let mut greatest = 0;
+        for &(_, end) in &bounds {
+            greatest = greatest.max(end);
+            extreme.push(greatest);
+        }
+        KnownIndex { bounds, extreme }
+    }
+
+    /// Whether some range intersects `range`: one starts before its end and ends after
+    /// its start.
+    fn meets(&self, range: TextRange) -> bool {
+        let before = self.bounds.partition_point(|&(start, _)| start < range.end);
+        before > 0 && self.extreme[before - 1] > range.start
+    }
 }
 
 /// Called for every token of the text, so the common cases are decided cheaply: a
@@ -339,6 +393,34 @@ mod tests {
              in Dunmore, Ohio. Nordwind Logistics Chairman Ada Berg agreed. Pelican Foods, \
              the world's largest canner, rose. Shares of Pelican Foods fell.",
         ));
+    }
+
+    #[test]
+    fn known_index_answers_as_a_scan_of_the_ranges() {
+        let ranges = [
+            (3, 9),
+            (0, 2),
+            (12, 12),
+            (5, 20),
+            (7, 8),
+            (30, 34),
+            (30, 31),
+        ];
+        let ranges: Vec<TextRange> = ranges.iter().map(|&(s, e)| TextRange::new(s, e)).collect();
+        for count in 0..=ranges.len() {
+            let known = &ranges[..count];
+            let holding = KnownIndex::holding(known.iter().copied());
+            let meeting = KnownIndex::meeting(known.iter().copied());
+            for start in 0..36 {
+                for end in start..36 {
+                    let range = TextRange::new(start, end);
+                    let holds = known.iter().any(|r| r.contains_range(range));
+                    let meets = known.iter().any(|r| r.intersects(range));
+                    assert_eq!(holding.holds(range), holds, "{count} hold {range:?}");
+                    assert_eq!(meeting.meets(range), meets, "{count} meet {range:?}");
+                }
+            }
+        }
     }
 
     #[test]
