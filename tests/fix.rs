@@ -310,7 +310,16 @@ fn a_read_only_folder_is_a_clear_error_and_its_file_stays_untouched() {
 
     let mut fix = command(dir.path(), &["fix", "--write"]);
     if running_as_root(dir.path()) {
-        // Root may write anywhere; the folder stops only an ordinary user.
+        // Root may write anywhere; the folder stops only an ordinary user. That user
+        // may not be able to reach the build folder (under a private home), so it runs
+        // a copy of the binary from the test's own folder.
+        let binary = dir.path().join("accord-copy");
+        std::fs::copy(env!("CARGO_BIN_EXE_accord"), &binary).expect("copy the binary");
+        std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        fix = Command::new(&binary);
+        fix.args(["fix", "--write"])
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1");
         fix.uid(65534).gid(65534);
     }
     let output = fix.output().expect("run accord");
