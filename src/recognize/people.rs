@@ -669,13 +669,15 @@ impl<'a> PeopleFinder<'a> {
     /// before one (`Park Avenue`) is not a mention.
     pub fn surname_mentions(&self, people: &People) -> Vec<PersonName> {
         let mut found = Vec::new();
-        // Few words start like a known surname; the rest are skipped at their first byte.
-        let first_bytes: Vec<u8> = people
-            .surnames
-            .iter()
-            .filter_map(|(surname, _, _)| surname.as_bytes().first().copied())
-            .collect();
-        if first_bytes.is_empty() {
+        // Few words start like a known surname; the rest are skipped at their first byte,
+        // looked up in a table rather than searched for in a list.
+        let mut first_bytes = [false; 256];
+        for (surname, _, _) in &people.surnames {
+            if let Some(&first) = surname.as_bytes().first() {
+                first_bytes[usize::from(first)] = true;
+            }
+        }
+        if !first_bytes.contains(&true) {
             return found;
         }
         for index in 0..self.tokens.len() {
@@ -685,7 +687,7 @@ impl<'a> PeopleFinder<'a> {
             if !word
                 .as_bytes()
                 .first()
-                .is_some_and(|b| first_bytes.contains(b))
+                .is_some_and(|&b| first_bytes[usize::from(b)])
             {
                 continue;
             }
