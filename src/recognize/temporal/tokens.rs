@@ -145,37 +145,67 @@ fn kind_of(c: char) -> Kind {
     }
 }
 
+/// The kind of each ASCII character, as [`kind_of`] gives it; a table lookup is
+/// cheaper than its tests, and most characters of the text are ASCII.
+static ASCII_KINDS: [Kind; 128] = {
+    let mut kinds = [Kind::Punct; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        let b = byte as u8;
+        kinds[byte] = if b.is_ascii_digit() {
+            Kind::Num
+        } else if b.is_ascii_alphabetic() {
+            Kind::Word
+        } else {
+            Kind::Punct
+        };
+        byte += 1;
+    }
+    kinds
+};
+
+/// The character starting at byte `at` and its kind, if a character starts there.
+#[inline]
+fn char_and_kind(text: &str, at: usize) -> Option<(char, Kind)> {
+    let byte = *text.as_bytes().get(at)?;
+    if byte < 0x80 {
+        return Some((char::from(byte), ASCII_KINDS[usize::from(byte)]));
+    }
+    let c = text.get(at..)?.chars().next()?;
+    Some((c, kind_of(c)))
+}
+
+/// The character ending at byte `at` and its kind, if a character ends there.
+#[inline]
+fn char_and_kind_before(text: &str, at: usize) -> Option<(char, Kind)> {
+    let byte = *text.as_bytes().get(at.checked_sub(1)?)?;
+    if byte < 0x80 {
+        return Some((char::from(byte), ASCII_KINDS[usize::from(byte)]));
+    }
+    let c = text.get(..at)?.chars().next_back()?;
+    Some((c, kind_of(c)))
+}
+
 /// The token that starts at or after `pos`, skipping blanks; `None` at a line break or
 /// the end of the text.
 pub(crate) fn next_tok(text: &str, pos: usize) -> Option<Tok<'_>> {
-    let rest = text.get(pos..)?;
-    let mut chars = rest.char_indices();
-    let (offset, first) = loop {
-        let (i, c) = chars.next()?;
+    // Not a character boundary, or past the end: no token, as `text.get` says.
+    text.get(pos..)?;
+    let mut start = pos;
+    let (first, kind) = loop {
+        let (c, kind) = char_and_kind(text, start)?;
         if is_line_break(c) {
             return None;
         }
         if !is_blank(c) {
-            break (i, c);
+            break (c, kind);
         }
+        start += c.len_utf8();
     };
-    let start = pos + offset;
-    let kind = kind_of(first);
     let mut end = start + first.len_utf8();
     if kind != Kind::Punct {
-        // Most runs are ASCII: read those a byte at a time and decode characters only
-        // where a non-ASCII byte starts one.
-        let bytes = text.as_bytes();
-        while let Some(&b) = bytes.get(end) {
-            let c = if b < 0x80 {
-                char::from(b)
-            } else {
-                match text.get(end..).and_then(|s| s.chars().next()) {
-                    Some(c) => c,
-                    None => break,
-                }
-            };
-            if kind_of(c) != kind {
+        while let Some((c, next_kind)) = char_and_kind(text, end) {
+            if next_kind != kind {
                 break;
             }
             end += c.len_utf8();
@@ -192,34 +222,23 @@ pub(crate) fn next_tok(text: &str, pos: usize) -> Option<Tok<'_>> {
 /// The token that ends at or before `pos`, skipping blanks; `None` at a line break or
 /// the start of the text.
 pub(crate) fn prev_tok(text: &str, pos: usize) -> Option<Tok<'_>> {
-    let head = text.get(..pos)?;
-    let mut chars = head.char_indices().rev();
-    let (last_start, last) = loop {
-        let (i, c) = chars.next()?;
+    // Not a character boundary, or past the end: no token, as `text.get` says.
+    text.get(..pos)?;
+    let mut end = pos;
+    let (last, kind) = loop {
+        let (c, kind) = char_and_kind_before(text, end)?;
         if is_line_break(c) {
             return None;
         }
         if !is_blank(c) {
-            break (i, c);
+            break (c, kind);
         }
+        end -= c.len_utf8();
     };
-    let end = last_start + last.len_utf8();
-    let kind = kind_of(last);
-    let mut start = last_start;
+    let mut start = end - last.len_utf8();
     if kind != Kind::Punct {
-        // As in `next_tok`, ASCII bytes are read directly and only the rest decoded.
-        let bytes = head.as_bytes();
-        while start > 0 {
-            let b = bytes[start - 1];
-            let c = if b < 0x80 {
-                char::from(b)
-            } else {
-                match head[..start].chars().next_back() {
-                    Some(c) => c,
-                    None => break,
-                }
-            };
-            if kind_of(c) != kind {
+        while let Some((c, previous_kind)) = char_and_kind_before(text, start) {
+            if previous_kind != kind {
                 break;
             }
             start -= c.len_utf8();
@@ -310,6 +329,123 @@ mod tests {
             assert_eq!(WORDS.contains(probe), scanned, "{probe:?}");
         }
         assert!(WORDS.contains("Will") && !WORDS.contains("É"));
+    }
+
+    // The tokenizer as first written, a character at a time: the reference for the
+    // table-driven one.
+    fn next_tok_by_characters(text: &str, pos: usize) -> Option<Tok<'_>> {
+        let rest = text.get(pos..)?;
+        let mut chars = rest.char_indices();
+        let (offset, first) = loop {
+            let (i, c) = chars.next()?;
+            if is_line_break(c) {
+                return None;
+            }
+            if !is_blank(c) {
+                break (i, c);
+            }
+        };
+        let start = pos + offset;
+        let kind = kind_of(first);
+        let mut end = start + first.len_utf8();
+        if kind != Kind::Punct {
+            // Most runs are ASCII: read those a byte at a time and decode characters only
+            // where a non-ASCII byte starts one.
+            let bytes = text.as_bytes();
+            while let Some(&b) = bytes.get(end) {
+                let c = if b < 0x80 {
+                    char::from(b)
+                } else {
+                    match text.get(end..).and_then(|s| s.chars().next()) {
+                        Some(c) => c,
+                        None => break,
+                    }
+                };
+                if kind_of(c) != kind {
+                    break;
+                }
+                end += c.len_utf8();
+            }
+        }
+        Some(Tok {
+            start,
+            end,
+            kind,
+            text: &text[start..end],
+        })
+    }
+
+    /// The token that ends at or before `pos`, skipping blanks; `None` at a line break or
+    /// the start of the text.
+    fn prev_tok_by_characters(text: &str, pos: usize) -> Option<Tok<'_>> {
+        let head = text.get(..pos)?;
+        let mut chars = head.char_indices().rev();
+        let (last_start, last) = loop {
+            let (i, c) = chars.next()?;
+            if is_line_break(c) {
+                return None;
+            }
+            if !is_blank(c) {
+                break (i, c);
+            }
+        };
+        let end = last_start + last.len_utf8();
+        let kind = kind_of(last);
+        let mut start = last_start;
+        if kind != Kind::Punct {
+            // As in `next_tok`, ASCII bytes are read directly and only the rest decoded.
+            let bytes = head.as_bytes();
+            while start > 0 {
+                let b = bytes[start - 1];
+                let c = if b < 0x80 {
+                    char::from(b)
+                } else {
+                    match head[..start].chars().next_back() {
+                        Some(c) => c,
+                        None => break,
+                    }
+                };
+                if kind_of(c) != kind {
+                    break;
+                }
+                start -= c.len_utf8();
+            }
+        }
+        Some(Tok {
+            start,
+            end,
+            kind,
+            text: &text[start..end],
+        })
+    }
+
+    #[test]
+    fn reads_tokens_as_the_character_by_character_reading_does() {
+        let texts = [
+            "",
+            "on Wednesday, 10 Dec.\nnext",
+            "  \t 2025–2026 \u{a0}Seoul’s\u{2009}50%\r\n",
+            "Šefčovič met Yeo Han-koo 中国 on 12/10",
+            "FY2025 Q4\u{202f}ends",
+            "\u{a0}\u{a0}x",
+        ];
+        fn key(t: Option<Tok<'_>>) -> Option<(usize, usize, Kind, &str)> {
+            t.map(|t| (t.start, t.end, t.kind, t.text))
+        }
+        for text in texts {
+            for pos in 0..=text.len() + 1 {
+                assert_eq!(
+                    key(next_tok(text, pos)),
+                    key(next_tok_by_characters(text, pos)),
+                    "next in {text:?} at {pos}"
+                );
+                assert_eq!(
+                    key(prev_tok(text, pos)),
+                    key(prev_tok_by_characters(text, pos)),
+                    "previous in {text:?} at {pos}"
+                );
+            }
+        }
     }
 
     #[test]
