@@ -81,7 +81,27 @@ pub fn semantic_tokens(
         return Vec::new();
     };
     let mut canvas = Canvas::default();
-    paint_file(file, &mut canvas);
+    match range {
+        None => paint_items(file, &|_| true, &mut |item, ty, modifiers| {
+            canvas.paint(item, ty, modifiers)
+        }),
+        Some(range) => {
+            // A token in `range` is a piece of an item that overlaps `range`, cut by the
+            // items painted before it that overlap that item. All of those overlap the
+            // hull of the items that overlap `range`, so painting only the items that
+            // overlap that hull gives the tokens of the whole file, without painting
+            // the whole file.
+            let mut hull = range;
+            paint_items(file, &|item| item.intersects(range), &mut |item, _, _| {
+                hull = hull.cover(item)
+            });
+            paint_items(
+                file,
+                &|item| item.intersects(hull),
+                &mut |item, ty, modifiers| canvas.paint(item, ty, modifiers),
+            );
+        }
+    }
     let text = &*file.text;
     let mut tokens = Vec::new();
     for token in canvas.painted.into_values() {
@@ -116,14 +136,25 @@ pub fn semantic_tokens(
     tokens
 }
 
-fn paint_file(file: &FileSnapshot, canvas: &mut Canvas) {
+/// Gives `paint` the file's items (tag syntax, date markers, mentions, separators,
+/// titles) in the order of their priority, leaving out those whose range `keep`
+/// refuses; the order of the others does not depend on which are left out.
+fn paint_items(
+    file: &FileSnapshot,
+    keep: &dyn Fn(TextRange) -> bool,
+    paint: &mut dyn FnMut(TextRange, TokenType, u32),
+) {
     let Some(analysis) = file.analysis.as_deref() else {
         return;
     };
     let text = &*file.text;
     let syntax = &analysis.syntax;
     // Tag syntax first: it cuts the spans of the tags around it.
-    for tag in syntax.tags.iter().filter(|t| t.type_range.is_some()) {
+    for tag in syntax
+        .tags
+        .iter()
+        .filter(|t| t.type_range.is_some() && keep(t.range))
+    {
         let brackets = [
             punctuation(text, tag.range.start, b'['),
             punctuation(text, tag.span.end, b']'),
@@ -134,23 +165,26 @@ fn paint_file(file: &FileSnapshot, canvas: &mut Canvas) {
                 .and_then(|at| punctuation(text, at, b'}')),
         ];
         for bracket in brackets.into_iter().flatten() {
-            canvas.paint(bracket, TokenType::TagBracket, 0);
+            paint(bracket, TokenType::TagBracket, 0);
         }
         if let Some(type_range) = tag.type_range {
-            canvas.paint(type_range, TokenType::TagType, 0);
+            paint(type_range, TokenType::TagType, 0);
         }
         for attr in &tag.attributes {
-            canvas.paint(attr.name_range, TokenType::AttributeName, 0);
+            paint(attr.name_range, TokenType::AttributeName, 0);
             if let Some(value) = attr.value_range {
-                canvas.paint(value, TokenType::AttributeValue, 0);
+                paint(value, TokenType::AttributeValue, 0);
             }
         }
     }
     for marker in syntax.articles.iter().flat_map(|a| &a.dates) {
-        canvas.paint(marker.range, TokenType::DateMarker, 0);
+        if keep(marker.range) {
+            paint(marker.range, TokenType::DateMarker, 0);
+        }
     }
-    // Innermost mentions first, so a nested tag keeps its own type.
-    let mut mentions: Vec<_> = file.mentions.iter().collect();
+    // Innermost mentions first, so a nested tag keeps its own type. The sort is
+    // stable, so leaving mentions out keeps the order of the others.
+    let mut mentions: Vec<_> = file.mentions.iter().filter(|m| keep(m.range)).collect();
     mentions.sort_by_key(|m| m.range.len());
     for mention in mentions {
         let Some(ty) = entity_token(&mention.ty) else {
@@ -163,12 +197,17 @@ fn paint_file(file: &FileSnapshot, canvas: &mut Canvas) {
         if ty == TokenType::Date && mention.value.is_none() {
             modifiers |= TokenModifier::Unresolved.bit();
         }
-        canvas.paint(mention.range, ty, modifiers);
+        paint(mention.range, ty, modifiers);
     }
-    for separator in &syntax.separators {
-        canvas.paint(*separator, TokenType::Separator, 0);
+    for separator in syntax.separators.iter().filter(|r| keep(**r)) {
+        paint(*separator, TokenType::Separator, 0);
     }
-    for title in syntax.articles.iter().filter_map(|a| a.title) {
-        canvas.paint(title, TokenType::Title, 0);
+    for title in syntax
+        .articles
+        .iter()
+        .filter_map(|a| a.title)
+        .filter(|r| keep(*r))
+    {
+        paint(title, TokenType::Title, 0);
     }
 }

@@ -49,6 +49,11 @@ impl TextRange {
         self.start < other.end && other.start < self.end
     }
 
+    /// The smallest range that holds both.
+    pub fn cover(self, other: TextRange) -> TextRange {
+        TextRange::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
     pub fn shifted(self, by: usize) -> TextRange {
         TextRange::new(self.start + by, self.end + by)
     }

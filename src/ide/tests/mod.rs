@@ -684,5 +684,46 @@ fn no_feature_panics_on_the_annotated_dev_files() {
                 .all(|w| w[0].range.end <= w[1].range.start)
         );
         exercise_file(&fixture, file, 61);
+        range_tokens_are_the_file_tokens_in_the_range(&fixture, file, &tokens);
+    }
+}
+
+/// Tokens of a range are painted from the items near it only; they must be exactly the
+/// whole file's tokens that meet the range, for ranges that start and end anywhere.
+fn range_tokens_are_the_file_tokens_in_the_range(
+    fixture: &Fixture,
+    file: crate::workspace::FileId,
+    all: &[crate::ide::SemanticToken],
+) {
+    let len = fixture.snap.file(file).expect("file").text.len();
+    let mut seed = 0x2545_f491_u64;
+    let mut next = |bound: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % bound.max(1) as u64) as usize
+    };
+    for _ in 0..300 {
+        let start = next(len + 1);
+        let end = (start + next(400)).min(len);
+        let range = TextRange::new(start, end);
+        let expected: Vec<_> = all
+            .iter()
+            .filter(|t| {
+                // A file token split at a line end is one piece of a painted token;
+                // the painted token meets the range when any of its pieces does.
+                t.range.intersects(range)
+            })
+            .copied()
+            .collect();
+        let actual = ide::semantic_tokens(&fixture.snap, file, Some(range));
+        let actual_meeting: Vec<_> = actual
+            .iter()
+            .filter(|t| t.range.intersects(range))
+            .copied()
+            .collect();
+        assert_eq!(actual_meeting, expected, "tokens in {range:?}");
+        // Pieces outside the range belong to tokens that meet it, as in the full list.
+        assert!(actual.iter().all(|t| all.contains(t)), "{range:?}");
     }
 }
