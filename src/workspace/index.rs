@@ -6,8 +6,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -65,9 +65,31 @@ pub struct FileSnapshot {
     pub mentions: Vec<WorkspaceMention>,
     /// The entries a knowledge-base file defines, as its current text says.
     pub entries: Vec<Entry>,
+    /// Where each key's mentions are in `mentions`, built at the first lookup: most
+    /// snapshots of an edited file are never asked, and those of the other files keep
+    /// theirs across edits.
+    mentions_by_key: OnceLock<HashMap<Arc<str>, Vec<u32>>>,
 }
 
 impl FileSnapshot {
+    /// The file's mentions of entity `key`, in order.
+    pub fn mentions_of(&self, key: &str) -> impl Iterator<Item = &WorkspaceMention> {
+        let by_key = self.mentions_by_key.get_or_init(|| {
+            let mut by_key: HashMap<Arc<str>, Vec<u32>> = HashMap::new();
+            for (index, mention) in self.mentions.iter().enumerate() {
+                if let Some(key) = &mention.key {
+                    by_key.entry(key.clone()).or_default().push(index as u32);
+                }
+            }
+            by_key
+        });
+        by_key
+            .get(key)
+            .into_iter()
+            .flatten()
+            .filter_map(|&index| self.mentions.get(index as usize))
+    }
+
     /// The mentions whose range touches `offset`, innermost first.
     pub fn mentions_at(&self, offset: usize) -> impl Iterator<Item = &WorkspaceMention> {
         let mut found: Vec<&WorkspaceMention> = self
@@ -147,12 +169,7 @@ impl WorkspaceSnapshot {
     /// Every mention of entity `key` in the workspace, by file then position.
     pub fn mentions_of(&self, key: &str) -> Vec<(&Arc<FileSnapshot>, &WorkspaceMention)> {
         self.files_mentioning(key)
-            .flat_map(|file| {
-                file.mentions
-                    .iter()
-                    .filter(move |m| m.key.as_deref() == Some(key))
-                    .map(move |m| (file, m))
-            })
+            .flat_map(|file| file.mentions_of(key).map(move |m| (file, m)))
             .collect()
     }
 
@@ -261,6 +278,7 @@ impl AnalysisContext {
                         diagnostics,
                         mentions: Vec::new(),
                         entries: Vec::new(),
+                        mentions_by_key: OnceLock::new(),
                     }),
                     learned: Vec::new(),
                     lexicon: None,
@@ -284,6 +302,7 @@ impl AnalysisContext {
                         diagnostics,
                         mentions: Vec::new(),
                         entries,
+                        mentions_by_key: OnceLock::new(),
                     }),
                     learned: Vec::new(),
                     lexicon: None,
@@ -491,6 +510,7 @@ impl AnalysisContext {
                     diagnostics,
                     mentions,
                     entries: Vec::new(),
+                    mentions_by_key: OnceLock::new(),
                 }),
                 learned,
                 lexicon: Some(self.lexicon.clone()),
@@ -922,6 +942,7 @@ fn article_state(
             diagnostics,
             mentions,
             entries: Vec::new(),
+            mentions_by_key: OnceLock::new(),
         }),
         learned,
         lexicon: None,

@@ -126,6 +126,22 @@ fn assert_same_snapshot(snap: &crate::workspace::WorkspaceSnapshot, context: &st
     for (key, files) in expected {
         let indexed: Vec<_> = snap.files_mentioning(key).map(|f| f.id).collect();
         assert_eq!(indexed, files, "files of `{key}` differ after {context}");
+        let found: Vec<_> = snap
+            .mentions_of(key)
+            .into_iter()
+            .map(|(file, mention)| (file.id, mention.range))
+            .collect();
+        let scanned: Vec<_> = files
+            .iter()
+            .filter_map(|id| snap.file(*id))
+            .flat_map(|file| {
+                file.mentions
+                    .iter()
+                    .filter(|m| m.key.as_deref() == Some(key))
+                    .map(|m| (file.id, m.range))
+            })
+            .collect();
+        assert_eq!(found, scanned, "mentions of `{key}` differ after {context}");
     }
 }
 
