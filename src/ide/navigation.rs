@@ -78,16 +78,6 @@ pub(crate) fn target_at(snap: &WorkspaceSnapshot, pos: FilePosition) -> Option<T
 /// An article of the workspace: a file and an index into its articles.
 pub(crate) type ArticleId = (FileId, usize);
 
-/// The date of an article, when it has one.
-pub(crate) fn article_date(file: &FileSnapshot, article: usize) -> Option<jiff::civil::Date> {
-    file.analysis
-        .as_deref()?
-        .syntax
-        .articles
-        .get(article)?
-        .date()
-}
-
 /// The recognised date details of a mention (granularity, underspecified value).
 fn date_info<'a>(
     file: &'a FileSnapshot,
@@ -119,13 +109,17 @@ pub(crate) fn acronym_definition<'a>(
         return Some((file, mention.article, def));
     }
     for other in snap.files() {
-        let Some(analysis) = other.analysis.as_deref() else {
-            continue;
-        };
-        for article in 0..analysis.articles.len() {
-            if let Some(def) = find_in(other, article) {
-                return Some((other, article, def));
-            }
+        crate::cancel::check();
+        if let Some((article, place)) = other.acronym_definition(short) {
+            let def = other
+                .analysis
+                .as_deref()?
+                .articles
+                .get(article)?
+                .recognized
+                .acronyms
+                .get(place)?;
+            return Some((other, article, def));
         }
     }
     None
@@ -141,18 +135,26 @@ pub(crate) struct MentionStats {
 }
 
 pub(crate) fn mention_stats(snap: &WorkspaceSnapshot, key: &str) -> MentionStats {
-    let mentions = snap.mentions_of(key);
-    let articles: BTreeSet<ArticleId> = mentions.iter().map(|(f, m)| (f.id, m.article)).collect();
-    let dates: Vec<jiff::civil::Date> = articles
-        .iter()
-        .filter_map(|&(id, article)| article_date(snap.file(id)?, article))
-        .collect();
-    MentionStats {
-        mentions: mentions.len(),
-        articles: articles.len(),
-        first: dates.iter().min().copied(),
-        latest: dates.iter().max().copied(),
+    let mut stats = MentionStats {
+        mentions: 0,
+        articles: 0,
+        first: None,
+        latest: None,
+    };
+    for found in snap
+        .files_mentioning(key)
+        .filter_map(|file| file.key_mentions(key))
+    {
+        stats.mentions += found.mentions();
+        stats.articles += found.articles;
+        stats.first = match (stats.first, found.first) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        // `None` orders before any date, so `max` keeps the latest date there is.
+        stats.latest = stats.latest.max(found.latest);
     }
+    stats
 }
 
 pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {

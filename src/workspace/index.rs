@@ -68,26 +68,89 @@ pub struct FileSnapshot {
     /// Where each key's mentions are in `mentions`, built at the first lookup: most
     /// snapshots of an edited file are never asked, and those of the other files keep
     /// theirs across edits.
-    mentions_by_key: OnceLock<HashMap<Arc<str>, Vec<u32>>>,
+    mentions_by_key: OnceLock<HashMap<Arc<str>, KeyMentions>>,
+    /// The first article of the file that defines each acronym, and the definition's
+    /// place in its list, built at the first lookup.
+    acronyms_by_short: OnceLock<HashMap<String, (usize, usize)>>,
+}
+
+/// A file's mentions of one key, and what a hover says of them.
+#[derive(Debug, Default)]
+pub struct KeyMentions {
+    /// Places in the file's `mentions`, in order.
+    indices: Vec<u32>,
+    /// Articles of the file that mention the key.
+    pub articles: usize,
+    /// The earliest and latest dates of those articles.
+    pub first: Option<jiff::civil::Date>,
+    pub latest: Option<jiff::civil::Date>,
+}
+
+impl KeyMentions {
+    pub fn mentions(&self) -> usize {
+        self.indices.len()
+    }
 }
 
 impl FileSnapshot {
     /// The file's mentions of entity `key`, in order.
     pub fn mentions_of(&self, key: &str) -> impl Iterator<Item = &WorkspaceMention> {
-        let by_key = self.mentions_by_key.get_or_init(|| {
-            let mut by_key: HashMap<Arc<str>, Vec<u32>> = HashMap::new();
-            for (index, mention) in self.mentions.iter().enumerate() {
-                if let Some(key) = &mention.key {
-                    by_key.entry(key.clone()).or_default().push(index as u32);
-                }
-            }
-            by_key
-        });
-        by_key
-            .get(key)
+        self.key_mentions(key)
             .into_iter()
-            .flatten()
+            .flat_map(|found| &found.indices)
             .filter_map(|&index| self.mentions.get(index as usize))
+    }
+
+    /// How the file mentions entity `key`, if it does.
+    pub fn key_mentions(&self, key: &str) -> Option<&KeyMentions> {
+        self.mentions_by_key
+            .get_or_init(|| {
+                let dates: Vec<Option<jiff::civil::Date>> = self
+                    .analysis
+                    .as_deref()
+                    .map(|analysis| analysis.syntax.articles.iter().map(|a| a.date()).collect())
+                    .unwrap_or_default();
+                let mut by_key: HashMap<Arc<str>, KeyMentions> = HashMap::new();
+                let mut last_article: HashMap<&str, usize> = HashMap::new();
+                for (index, mention) in self.mentions.iter().enumerate() {
+                    let Some(key) = &mention.key else { continue };
+                    let found = by_key.entry(key.clone()).or_default();
+                    found.indices.push(index as u32);
+                    // Mentions are in article order, so an article is new when it
+                    // differs from the key's last one.
+                    if last_article.insert(key, mention.article) != Some(mention.article) {
+                        found.articles += 1;
+                        if let Some(date) = dates.get(mention.article).copied().flatten() {
+                            found.first = Some(found.first.map_or(date, |d| d.min(date)));
+                            found.latest = Some(found.latest.map_or(date, |d| d.max(date)));
+                        }
+                    }
+                }
+                by_key
+            })
+            .get(key)
+    }
+
+    /// The first definition of acronym `short` in the file: its article and its place
+    /// in that article's list.
+    pub fn acronym_definition(&self, short: &str) -> Option<(usize, usize)> {
+        self.acronyms_by_short
+            .get_or_init(|| {
+                let mut by_short = HashMap::new();
+                let Some(analysis) = self.analysis.as_deref() else {
+                    return by_short;
+                };
+                for (article, analysed) in analysis.articles.iter().enumerate() {
+                    for (place, def) in analysed.recognized.acronyms.iter().enumerate() {
+                        by_short
+                            .entry(def.short.clone())
+                            .or_insert((article, place));
+                    }
+                }
+                by_short
+            })
+            .get(short)
+            .copied()
     }
 
     /// The mentions whose range touches `offset`, innermost first.
@@ -279,6 +342,7 @@ impl AnalysisContext {
                         mentions: Vec::new(),
                         entries: Vec::new(),
                         mentions_by_key: OnceLock::new(),
+                        acronyms_by_short: OnceLock::new(),
                     }),
                     learned: Vec::new(),
                     lexicon: None,
@@ -303,6 +367,7 @@ impl AnalysisContext {
                         mentions: Vec::new(),
                         entries,
                         mentions_by_key: OnceLock::new(),
+                        acronyms_by_short: OnceLock::new(),
                     }),
                     learned: Vec::new(),
                     lexicon: None,
@@ -511,6 +576,7 @@ impl AnalysisContext {
                     mentions,
                     entries: Vec::new(),
                     mentions_by_key: OnceLock::new(),
+                    acronyms_by_short: OnceLock::new(),
                 }),
                 learned,
                 lexicon: Some(self.lexicon.clone()),
@@ -943,6 +1009,7 @@ fn article_state(
             mentions,
             entries: Vec::new(),
             mentions_by_key: OnceLock::new(),
+            acronyms_by_short: OnceLock::new(),
         }),
         learned,
         lexicon: None,

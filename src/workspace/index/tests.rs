@@ -142,6 +142,33 @@ fn assert_same_snapshot(snap: &crate::workspace::WorkspaceSnapshot, context: &st
             })
             .collect();
         assert_eq!(found, scanned, "mentions of `{key}` differ after {context}");
+        for file in files.iter().filter_map(|id| snap.file(*id)) {
+            let counted = file
+                .key_mentions(key)
+                .expect("a file that mentions the key");
+            let articles: std::collections::BTreeSet<usize> = file
+                .mentions
+                .iter()
+                .filter(|m| m.key.as_deref() == Some(key))
+                .map(|m| m.article)
+                .collect();
+            assert_eq!(counted.articles, articles.len(), "articles of `{key}`");
+            let syntax = &file.analysis.as_deref().expect("an article file").syntax;
+            let dates: Vec<_> = articles
+                .iter()
+                .filter_map(|&a| syntax.articles.get(a)?.date())
+                .collect();
+            assert_eq!(
+                counted.first,
+                dates.iter().min().copied(),
+                "first date of `{key}`"
+            );
+            assert_eq!(
+                counted.latest,
+                dates.iter().max().copied(),
+                "latest date of `{key}`"
+            );
+        }
     }
 }
 
