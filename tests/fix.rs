@@ -3,12 +3,16 @@
 //! `check` offers, atomically, keeping permissions, the byte order mark and line
 //! endings, and never rewrites a file it has nothing to change in.
 
+mod common;
+
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
+
+use common::entry_names as names;
 
 fn command(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_accord"));
@@ -37,15 +41,6 @@ fn fingerprint(path: &Path) -> (Vec<u8>, std::time::SystemTime, u64) {
         meta.modified().expect("mtime"),
         meta.ino(),
     )
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("read dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// The diagnostics `check` reports for one file, at every severity.

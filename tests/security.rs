@@ -4,10 +4,7 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
-use common::{Client, initialize_simple, uri, wait_for_indexing};
+use common::{Client, initialize_simple, run_accord as accord, uri, wait_for_indexing};
 use serde_json::{Value, json};
 
 const INSIDE: &str = "Inside\n[Quillon Group]{org ref=quillon} opened an office. date2025-03-04\n";
@@ -121,14 +118,6 @@ fn workspace_over_the_limit(articles: usize, max_files: usize) -> tempfile::Temp
         .expect("write");
     }
     dir
-}
-
-fn accord(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run accord")
 }
 
 #[test]

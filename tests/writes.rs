@@ -1,26 +1,11 @@
 //! Commands that write files write them whole or not at all: a temporary file in the
 //! same folder, then a rename; a replaced file keeps its permissions.
 
+mod common;
+
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
-use std::process::Command;
 
-fn accord(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run accord")
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("read dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
+use common::{entry_names as names, run_accord as accord};
 
 #[test]
 fn strip_output_replaces_a_file_atomically_and_keeps_its_permissions() {

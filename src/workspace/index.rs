@@ -65,12 +65,18 @@ pub struct FileSnapshot {
     pub mentions: Vec<WorkspaceMention>,
     /// The entries a knowledge-base file defines, as its current text says.
     pub entries: Vec<Entry>,
-    /// Where each key's mentions are in `mentions`, built at the first lookup: most
-    /// snapshots of an edited file are never asked, and those of the other files keep
-    /// theirs across edits.
+    /// Indexes of the snapshot built at their first use.
+    lookups: Lookups,
+}
+
+/// What a file snapshot indexes at the first lookup: most snapshots of an edited file
+/// are never asked, and those of the other files keep theirs across edits.
+#[derive(Debug, Default)]
+struct Lookups {
+    /// Where each key's mentions are in `mentions`.
     mentions_by_key: OnceLock<HashMap<Arc<str>, KeyMentions>>,
     /// The first article of the file that defines each acronym, and the definition's
-    /// place in its list, built at the first lookup.
+    /// place in its list.
     acronyms_by_short: OnceLock<HashMap<String, (usize, usize)>>,
 }
 
@@ -103,7 +109,8 @@ impl FileSnapshot {
 
     /// How the file mentions entity `key`, if it does.
     pub fn key_mentions(&self, key: &str) -> Option<&KeyMentions> {
-        self.mentions_by_key
+        self.lookups
+            .mentions_by_key
             .get_or_init(|| {
                 let dates: Vec<Option<jiff::civil::Date>> = self
                     .analysis
@@ -134,7 +141,8 @@ impl FileSnapshot {
     /// The first definition of acronym `short` in the file: its article and its place
     /// in that article's list.
     pub fn acronym_definition(&self, short: &str) -> Option<(usize, usize)> {
-        self.acronyms_by_short
+        self.lookups
+            .acronyms_by_short
             .get_or_init(|| {
                 let mut by_short = HashMap::new();
                 let Some(analysis) = self.analysis.as_deref() else {
@@ -341,8 +349,7 @@ impl AnalysisContext {
                         diagnostics,
                         mentions: Vec::new(),
                         entries: Vec::new(),
-                        mentions_by_key: OnceLock::new(),
-                        acronyms_by_short: OnceLock::new(),
+                        lookups: Lookups::default(),
                     }),
                     learned: Vec::new(),
                     lexicon: None,
@@ -366,8 +373,7 @@ impl AnalysisContext {
                         diagnostics,
                         mentions: Vec::new(),
                         entries,
-                        mentions_by_key: OnceLock::new(),
-                        acronyms_by_short: OnceLock::new(),
+                        lookups: Lookups::default(),
                     }),
                     learned: Vec::new(),
                     lexicon: None,
@@ -575,8 +581,7 @@ impl AnalysisContext {
                     diagnostics,
                     mentions,
                     entries: Vec::new(),
-                    mentions_by_key: OnceLock::new(),
-                    acronyms_by_short: OnceLock::new(),
+                    lookups: Lookups::default(),
                 }),
                 learned,
                 lexicon: Some(self.lexicon.clone()),
@@ -1008,8 +1013,7 @@ fn article_state(
             diagnostics,
             mentions,
             entries: Vec::new(),
-            mentions_by_key: OnceLock::new(),
-            acronyms_by_short: OnceLock::new(),
+            lookups: Lookups::default(),
         }),
         learned,
         lexicon: None,

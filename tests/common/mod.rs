@@ -1,5 +1,6 @@
 //! A minimal editor for end-to-end tests of `accord lsp`: the real binary over standard
-//! input and output with Content-Length framing.
+//! input and output with Content-Length framing; and the command-line runs and folder
+//! listings that the end-to-end tests of commands share.
 
 // Each test file uses a part of these helpers.
 #![allow(dead_code)]
@@ -281,4 +282,23 @@ pub fn wait_for_indexing(client: &mut Client) -> usize {
         .next()
         .and_then(|count| count.parse().ok())
         .unwrap_or_else(|| panic!("no file count in {end}"))
+}
+
+/// Runs `accord` with `args` in `dir` and waits for it.
+pub fn run_accord(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run accord")
+}
+
+/// The names of a folder's entries, sorted.
+pub fn entry_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }
