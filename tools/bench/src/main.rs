@@ -24,6 +24,11 @@ use serde::Serialize;
 use crate::editor::{Counts, EditorReport, Series};
 use crate::external::Outcome;
 
+/// The same allocator as the `accord` binary, so the in-process stages measure what it
+/// does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser, Debug)]
 #[command(version, about = "Measure accord's throughput, latency and memory")]
 struct Args {
