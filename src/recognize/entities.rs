@@ -252,23 +252,67 @@ fn resolve(mut candidates: Vec<Candidate>) -> Vec<Mention> {
         })
         .collect();
     order.sort_unstable();
-    let mut slots: Vec<Option<Candidate>> = candidates.into_iter().map(Some).collect();
-    let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut kept = Vec::new();
+    // Kept ranges are non-empty and never overlap, so a set of covered bytes answers
+    // "does this cross a kept one" in a few word operations.
+    let text_len = candidates
+        .iter()
+        .map(|c| c.mention.range.end)
+        .max()
+        .unwrap_or(0);
+    let mut covered = CoveredBytes::new(text_len);
+    let mut keep = vec![false; candidates.len()];
     for (_, _, _, index) in order {
-        let Some(c) = slots.get_mut(index).and_then(Option::take) else {
-            continue;
-        };
-        let range = c.mention.range;
-        if range.is_empty() || overlaps(&taken, range) {
+        let range = candidates[index].mention.range;
+        if range.is_empty() || covered.any(range) {
             continue;
         }
-        taken.insert(range.start, range.end);
-        kept.push(c.mention);
+        covered.insert(range);
+        keep[index] = true;
     }
+    let mut kept: Vec<Mention> = candidates
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(c, keep)| keep.then_some(c.mention))
+        .collect();
     // Kept mentions do not overlap, so no two share a start and end.
     kept.sort_unstable_by_key(|m| (m.range.start, m.range.end));
     kept
+}
+
+/// A set of byte offsets, one bit each.
+struct CoveredBytes {
+    words: Vec<u64>,
+}
+
+impl CoveredBytes {
+    fn new(len: usize) -> CoveredBytes {
+        CoveredBytes {
+            words: vec![0; len.div_ceil(64)],
+        }
+    }
+
+    /// The bits of word `word` that fall in `range` (non-empty).
+    fn mask(range: TextRange, word: usize) -> u64 {
+        let first = (word * 64).max(range.start) - word * 64;
+        let last = (range.end.min(word * 64 + 64) - word * 64) - 1;
+        (u64::MAX >> (63 - last)) & (u64::MAX << first)
+    }
+
+    fn any(&self, range: TextRange) -> bool {
+        (range.start / 64..=(range.end - 1) / 64).any(|w| {
+            self.words
+                .get(w)
+                .is_some_and(|&bits| bits & Self::mask(range, w) != 0)
+        })
+    }
+
+    fn insert(&mut self, range: TextRange) {
+        for w in range.start / 64..=(range.end - 1) / 64 {
+            if let Some(bits) = self.words.get_mut(w) {
+                *bits |= Self::mask(range, w);
+            }
+        }
+    }
 }
 
 fn overlaps(taken: &BTreeMap<usize, usize>, range: TextRange) -> bool {
@@ -282,6 +326,28 @@ fn overlaps(taken: &BTreeMap<usize, usize>, range: TextRange) -> bool {
 
 /// Adds mentions that fit between the existing ones.
 fn add_in_gaps(mentions: &mut Vec<Mention>, extra: impl IntoIterator<Item = Mention>) {
+    let extra: Vec<Mention> = extra.into_iter().collect();
+    let all_ranges = || mentions.iter().chain(&extra).map(|m| m.range);
+    if all_ranges().any(|r| r.is_empty()) {
+        // An empty range still blocks a later one that starts at its offset, which the
+        // set of covered bytes cannot say; this never happens with ranges from tokens.
+        add_in_gaps_by_starts(mentions, extra);
+        return;
+    }
+    let mut covered = CoveredBytes::new(all_ranges().map(|r| r.end).max().unwrap_or(0));
+    for mention in mentions.iter() {
+        covered.insert(mention.range);
+    }
+    for mention in extra {
+        if !covered.any(mention.range) {
+            covered.insert(mention.range);
+            mentions.push(mention);
+        }
+    }
+    mentions.sort_unstable_by_key(|m| (m.range.start, m.range.end));
+}
+
+fn add_in_gaps_by_starts(mentions: &mut Vec<Mention>, extra: Vec<Mention>) {
     let mut taken: BTreeMap<usize, usize> = mentions
         .iter()
         .map(|m| (m.range.start, m.range.end))
@@ -331,6 +397,14 @@ fn place_rules(text: &str, tokens: &[Token]) -> Vec<Candidate> {
             continue;
         }
         let word = token.text(text);
+        // Every rule below needs a capitalised word, which most words are not.
+        let first_is_upper = match word.as_bytes().first() {
+            Some(&byte) if byte < 0x80 => byte.is_ascii_uppercase(),
+            _ => word.starts_with(char::is_uppercase),
+        };
+        if !first_is_upper {
+            continue;
+        }
         let range = TextRange::new(token.start, token.end);
         let next = tokens
             .get(index + 1)

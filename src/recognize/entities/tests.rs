@@ -7,6 +7,8 @@ use crate::kb::builtin::builtin;
 use crate::recognize::{ArticleText, EntityType, LearnedForm, Lexicon, Recognizer};
 use crate::text::TextRange;
 
+use super::{CoveredBytes, overlaps};
+
 fn render_with(text: &str, lexicon: &Lexicon) -> String {
     let title_end = text.find('\n').unwrap_or(text.len());
     let article = ArticleText {
@@ -124,4 +126,32 @@ fn learned_forms_beat_rules() {
         Meeting
         The [Export Strategy Council]{org esc} met [Hanbit Nuclear Works]{org hanbit} in [Seoul]{place seoul}."#]]
     .assert_eq(&render_with(text, &lexicon));
+}
+
+#[test]
+fn covered_bytes_answer_as_a_map_of_kept_ranges() {
+    use std::collections::BTreeMap;
+    let mut seed = 7u64;
+    let mut next = |bound: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % bound
+    };
+    for _ in 0..200 {
+        let len = 1 + next(300);
+        let mut covered = CoveredBytes::new(len);
+        let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
+        for _ in 0..60 {
+            let start = next(len);
+            let end = (start + 1 + next(70)).min(len);
+            let range = TextRange::new(start, end);
+            let expected = overlaps(&taken, range);
+            assert_eq!(covered.any(range), expected, "{range:?} in {taken:?}");
+            if !expected {
+                covered.insert(range);
+                taken.insert(start, end);
+            }
+        }
+    }
 }
