@@ -208,19 +208,34 @@ pub fn ordinal_value(word: &str) -> Option<u32> {
 /// A fixed list of words with constant-time look-up, built on first use.
 ///
 /// Most look-ups are of words not in the list, so a word is first checked against the
-/// first bytes and lengths the list has; only the rest are hashed, with a hasher much
-/// cheaper than the default one (the keys are fixed, so flooding is no concern).
+/// first and last bytes the list's words of its length have; only the rest are hashed,
+/// with a hasher much cheaper than the default one (the keys are fixed, so flooding is
+/// no concern).
 pub struct WordSet {
     words: &'static [&'static str],
     index: std::sync::OnceLock<WordIndex>,
 }
 
+/// Words longer than this share the last entry of [`WordIndex::shapes`].
+const LONGEST_SHAPE: usize = 24;
+
 struct WordIndex {
-    /// Bit `b % 64` of `first_bytes[b / 64]` is set when some word starts with byte `b`.
-    first_bytes: [u64; 4],
-    shortest: usize,
-    longest: usize,
+    /// For each word length (longer ones together at [`LONGEST_SHAPE`]), the bytes the
+    /// list's words of that length start and end with.
+    shapes: Vec<Shape>,
     set: std::collections::HashSet<&'static str, FastHashBuilder>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Shape {
+    /// Bit `b % 64` of `first[b / 64]` is set when some word starts with byte `b`.
+    first: [u64; 4],
+    /// The same for the last byte.
+    last: [u64; 4],
+}
+
+fn has_byte(bits: &[u64; 4], byte: u8) -> bool {
+    bits[usize::from(byte / 64)] & (1 << (byte % 64)) != 0
 }
 
 impl WordSet {
@@ -234,27 +249,32 @@ impl WordSet {
     #[inline]
     pub fn contains(&self, word: &str) -> bool {
         let index = self.index.get_or_init(|| WordIndex::new(self.words));
-        let Some(&first) = word.as_bytes().first() else {
+        let bytes = word.as_bytes();
+        let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
             return false;
         };
-        index.first_bytes[usize::from(first / 64)] & (1 << (first % 64)) != 0
-            && (index.shortest..=index.longest).contains(&word.len())
+        index
+            .shapes
+            .get(bytes.len().min(LONGEST_SHAPE))
+            .is_some_and(|shape| has_byte(&shape.first, first) && has_byte(&shape.last, last))
             && index.set.contains(word)
     }
 }
 
 impl WordIndex {
     fn new(words: &'static [&'static str]) -> WordIndex {
-        let mut first_bytes = [0u64; 4];
+        let longest = words.iter().map(|w| w.len().min(LONGEST_SHAPE)).max();
+        let mut shapes = vec![Shape::default(); longest.map_or(0, |l| l + 1)];
         for word in words {
-            if let Some(&first) = word.as_bytes().first() {
-                first_bytes[usize::from(first / 64)] |= 1 << (first % 64);
+            let bytes = word.as_bytes();
+            if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) {
+                let shape = &mut shapes[bytes.len().min(LONGEST_SHAPE)];
+                shape.first[usize::from(first / 64)] |= 1 << (first % 64);
+                shape.last[usize::from(last / 64)] |= 1 << (last % 64);
             }
         }
         WordIndex {
-            first_bytes,
-            shortest: words.iter().map(|w| w.len()).min().unwrap_or(0),
-            longest: words.iter().map(|w| w.len()).max().unwrap_or(0),
+            shapes,
             set: words.iter().copied().collect(),
         }
     }
@@ -340,8 +360,20 @@ mod tests {
 
     #[test]
     fn word_sets() {
-        static SET: WordSet = WordSet::new(&["Minister", "Kim", "Secretary-General", "of"]);
+        static SET: WordSet = WordSet::new(&[
+            "Minister",
+            "Kim",
+            "Secretary-General",
+            "of",
+            "Commissioner-for-Trade-and-Security",
+        ]);
         let cases = [
+            ("Commissioner-for-Trade-and-Security", true),
+            ("Commissioner-for-Trade-and-Economic-Security", false),
+            ("Commissioner-for-Trade-and-Securitx", false),
+            ("Mister", false),
+            ("Monster", false),
+            ("Kin", false),
             ("Minister", true),
             ("Kim", true),
             ("Secretary-General", true),
