@@ -238,6 +238,10 @@ fn has_byte(bits: &[u64; 4], byte: u8) -> bool {
     bits[usize::from(byte / 64)] & (1 << (byte % 64)) != 0
 }
 
+fn add_byte(bits: &mut [u64; 4], byte: u8) {
+    bits[usize::from(byte / 64)] |= 1 << (byte % 64);
+}
+
 impl WordSet {
     pub const fn new(words: &'static [&'static str]) -> WordSet {
         WordSet {
@@ -269,8 +273,8 @@ impl WordIndex {
             let bytes = word.as_bytes();
             if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) {
                 let shape = &mut shapes[bytes.len().min(LONGEST_SHAPE)];
-                shape.first[usize::from(first / 64)] |= 1 << (first % 64);
-                shape.last[usize::from(last / 64)] |= 1 << (last % 64);
+                add_byte(&mut shape.first, first);
+                add_byte(&mut shape.last, last);
             }
         }
         WordIndex {

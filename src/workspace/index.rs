@@ -118,14 +118,18 @@ impl FileSnapshot {
                     .map(|analysis| analysis.syntax.articles.iter().map(|a| a.date()).collect())
                     .unwrap_or_default();
                 let mut by_key: HashMap<Arc<str>, KeyMentions> = HashMap::new();
-                let mut last_article: HashMap<&str, usize> = HashMap::new();
                 for (index, mention) in self.mentions.iter().enumerate() {
                     let Some(key) = &mention.key else { continue };
                     let found = by_key.entry(key.clone()).or_default();
-                    found.indices.push(index as u32);
                     // Mentions are in article order, so an article is new when it
-                    // differs from the key's last one.
-                    if last_article.insert(key, mention.article) != Some(mention.article) {
+                    // differs from that of the key's last mention.
+                    let last_article = found
+                        .indices
+                        .last()
+                        .and_then(|&last| self.mentions.get(last as usize))
+                        .map(|last| last.article);
+                    found.indices.push(index as u32);
+                    if last_article != Some(mention.article) {
                         found.articles += 1;
                         if let Some(date) = dates.get(mention.article).copied().flatten() {
                             found.first = Some(found.first.map_or(date, |d| d.min(date)));
