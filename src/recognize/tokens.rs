@@ -56,6 +56,43 @@ fn char_before(text: &str, at: usize) -> Option<char> {
     text.get(..at)?.chars().next_back()
 }
 
+/// What an ASCII byte means to the tokenizer's fast path; every other byte takes the
+/// general path, which decodes characters.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ByteClass {
+    /// Not ASCII, or a character that may join words (`-`, `'`, `.`, `&`).
+    General,
+    /// A space or tab, which separates tokens but keeps them joined.
+    Blank,
+    /// An ASCII letter or digit.
+    Word,
+    /// Any other ASCII character, which ends a word.
+    WordEnd,
+}
+
+static BYTE_CLASSES: [ByteClass; 256] = {
+    let mut classes = [ByteClass::General; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        let b = byte as u8;
+        classes[byte] = if b == b' ' || b == b'\t' {
+            ByteClass::Blank
+        } else if b.is_ascii_alphanumeric() {
+            ByteClass::Word
+        } else if matches!(b, b'-' | b'\'' | b'.' | b'&') {
+            ByteClass::General
+        } else {
+            ByteClass::WordEnd
+        };
+        byte += 1;
+    }
+    classes
+};
+
+fn byte_class(byte: u8) -> ByteClass {
+    BYTE_CLASSES[usize::from(byte)]
+}
+
 /// Splits `text` into tokens; whitespace separates them and is not kept.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 5);
@@ -64,6 +101,39 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut joined = false;
     while let Some(c) = char_at(text, at) {
         let start = at;
+        // Most text is ASCII words between spaces: a word that a space or punctuation
+        // other than a joiner ends is measured with a table look-up per byte. Anything
+        // else takes the general path below, which decides the same for these.
+        match byte_class(bytes[at]) {
+            ByteClass::Blank => {
+                at += 1;
+                continue;
+            }
+            ByteClass::Word => {
+                let mut end = at + 1;
+                while bytes
+                    .get(end)
+                    .is_some_and(|&b| byte_class(b) == ByteClass::Word)
+                {
+                    end += 1;
+                }
+                let ends_here = bytes.get(end).is_none_or(|&b| {
+                    matches!(byte_class(b), ByteClass::Blank | ByteClass::WordEnd)
+                });
+                if ends_here {
+                    tokens.push(Token {
+                        start,
+                        end,
+                        kind: TokenKind::Word,
+                        joined_to_previous: joined && !tokens.is_empty(),
+                    });
+                    joined = true;
+                    at = end;
+                    continue;
+                }
+            }
+            ByteClass::General | ByteClass::WordEnd => {}
+        }
         let width = c.len_utf8();
         if c == ' ' || c == '\t' || c == '\u{a0}' {
             at += width;
@@ -360,6 +430,46 @@ mod tests {
                 "."
             ]
         );
+    }
+
+    /// Where a word ends and whether the next token is joined to it, for every kind of
+    /// byte that may follow an ASCII word: the fast path decides some, the general path
+    /// the rest. A token after a line break is marked `|`.
+    #[test]
+    fn word_ends() {
+        let render = |text: &str| {
+            tokenize(text)
+                .iter()
+                .map(|t| {
+                    let mark = if t.joined_to_previous { "" } else { "|" };
+                    format!("{mark}{}", t.text(text))
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let cases = [
+            ("ab cd", "|ab cd"),
+            ("ab\tcd", "|ab cd"),
+            ("ab\ncd", "|ab |cd"),
+            ("ab\r\n cd", "|ab |cd"),
+            ("ab,cd", "|ab , cd"),
+            ("ab-cd 9am", "|ab-cd 9am"),
+            ("ab- cd", "|ab - cd"),
+            ("ab.cd", "|ab . cd"),
+            ("U.S. talks", "|U.S. talks"),
+            ("R&D", "|R&D"),
+            ("ab's cd", "|ab ' s cd"),
+            ("O'Brien", "|O'Brien"),
+            ("Šefčovič abé cd", "|Šefčovič abé cd"),
+            ("ab\u{a0}cd", "|ab cd"),
+            ("ab\u{2028}cd", "|ab |cd"),
+            ("ab–cd", "|ab–cd"),
+            ("ab’s", "|ab ’ s"),
+            ("ab", "|ab"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(render(text), expected, "in {text:?}");
+        }
     }
 
     #[test]
