@@ -280,11 +280,7 @@ fn is_name_word(text: &str, token: &Token) -> bool {
         return false;
     }
     let word = token.text(text);
-    let capitalized = match word.as_bytes().first() {
-        Some(first) if first.is_ascii() => first.is_ascii_uppercase(),
-        _ => is_capitalized(word),
-    };
-    capitalized && word.chars().any(char::is_lowercase)
+    is_capitalized(word) && word.chars().any(char::is_lowercase)
 }
 
 fn is_org_cue(text: &str, tokens: &[Token], first: usize, end: usize) -> bool {

@@ -14,7 +14,7 @@ use super::gazetteer::{Gazetteer, is_word_boundary};
 use super::heads::{VENUE_WORD_SET, find_head_names, head_key};
 use super::normalize::{NormalizedText, slug};
 use super::people::PeopleFinder;
-use super::tokens::{FastHashBuilder, Token, tokenize};
+use super::tokens::{FastHashBuilder, Token, is_capitalized, tokenize};
 use super::{AcronymDef, ArticleText, EntityType, Lexicon, Mention, Recognized};
 use crate::kb::KnowledgeBase;
 use crate::text::TextRange;
@@ -398,11 +398,7 @@ fn place_rules(text: &str, tokens: &[Token]) -> Vec<Candidate> {
         }
         let word = token.text(text);
         // Every rule below needs a capitalised word, which most words are not.
-        let first_is_upper = match word.as_bytes().first() {
-            Some(&byte) if byte < 0x80 => byte.is_ascii_uppercase(),
-            _ => word.starts_with(char::is_uppercase),
-        };
-        if !first_is_upper {
+        if !is_capitalized(word) {
             continue;
         }
         let range = TextRange::new(token.start, token.end);
@@ -410,8 +406,7 @@ fn place_rules(text: &str, tokens: &[Token]) -> Vec<Candidate> {
             .get(index + 1)
             .filter(|t| t.joined_to_previous && t.is_word())
             .map(|t| t.text(text));
-        let is_name =
-            word.starts_with(char::is_uppercase) && word.chars().skip(1).any(char::is_lowercase);
+        let is_name = word.chars().skip(1).any(char::is_lowercase);
         if is_name
             && ["-gu", "-gun", "-si", "-do", "-dong", "-eup", "-myeon"]
                 .iter()

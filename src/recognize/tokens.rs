@@ -230,8 +230,13 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 }
 
 /// Whether a word starts with a capital letter (or is a code like `G7`).
+#[inline]
 pub fn is_capitalized(word: &str) -> bool {
-    word.chars().next().is_some_and(char::is_uppercase)
+    // Name rules ask this of nearly every word, and nearly every word starts in ASCII.
+    match word.as_bytes().first() {
+        Some(&byte) if byte < 0x80 => byte.is_ascii_uppercase(),
+        _ => word.chars().next().is_some_and(char::is_uppercase),
+    }
 }
 
 /// Whether a word has letters and all of them are capitals.
