@@ -7,6 +7,7 @@
 //! and surnames of people found take their full name's key.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
 
 use super::acronyms::{Definition, find_definitions};
 use super::cues::{Known, find_cued_names};
@@ -182,8 +183,11 @@ impl EntityRecognizer {
 /// when a caller leaves one in the text.
 fn date_markers(text: &str) -> Vec<TextRange> {
     let mut found = Vec::new();
-    // `memmem` finds the same non-overlapping matches as `match_indices`, many times faster.
-    for start in memchr::memmem::find_iter(text.as_bytes(), "date") {
+    // `memmem` finds the same non-overlapping matches as `match_indices`, many times faster;
+    // its searcher is built once, not once per article.
+    static DATE_FINDER: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("date"));
+    for start in DATE_FINDER.find_iter(text.as_bytes()) {
         let rest = text.as_bytes().get(start + 4..).unwrap_or(&[]);
         let mut end = start + 4;
         if let Some(&b) = rest.first()

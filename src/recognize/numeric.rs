@@ -6,7 +6,9 @@
 //! sign or word. Approximators (`about`, `nearly`) stay outside the span. Money values
 //! are `CODE amount` in whole units (`USD 13700000000`); percent values are the number.
 
-use super::temporal::tokens::{Kind, adjacent_next, char_before, find_digit, next_tok, prev_tok};
+use super::temporal::tokens::{
+    Kind, Tok, adjacent_next, char_before, find_digit, next_tok, prev_tok,
+};
 use super::{EntityType, Mention};
 use crate::text::TextRange;
 
@@ -146,6 +148,16 @@ fn symbol_code(c: char) -> Option<&'static str> {
     })
 }
 
+/// The ISO code `word` is, if it is one of [`CURRENCY_CODES`].
+fn currency_code(word: &str) -> Option<&'static str> {
+    // Most words before and after a number are not codes; the shape rules them out
+    // before the list is searched.
+    if word.len() != 3 || !word.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    CURRENCY_CODES.iter().find(|c| **c == word).copied()
+}
+
 /// A currency marked before the number at `start`: the code and where the marker
 /// starts.
 fn currency_before(text: &str, start: usize) -> Option<(&'static str, usize)> {
@@ -171,8 +183,7 @@ fn currency_before(text: &str, start: usize) -> Option<(&'static str, usize)> {
     if word.text == "RMB" {
         return Some(("CNY", word.start));
     }
-    let code = CURRENCY_CODES.iter().find(|c| **c == word.text)?;
-    Some((code, word.start))
+    currency_code(word.text).map(|code| (code, word.start))
 }
 
 /// The wire-style won sign `W` glued before the number at `start` (`W1.2 trillion`):
@@ -194,9 +205,10 @@ struct Tail {
     end: usize,
 }
 
-/// A multiplier word after `pos`, spaced or glued (`13.7 billion`, `5bn`).
-fn multiplier_after(text: &str, pos: usize, glued_short: bool) -> Option<Tail> {
-    let tok = next_tok(text, pos)?;
+/// A multiplier word in `tok`, the token after `pos`, spaced or glued (`13.7 billion`,
+/// `5bn`).
+fn multiplier_after(tok: Option<Tok<'_>>, pos: usize, glued_short: bool) -> Option<Tail> {
+    let tok = tok?;
     if let Some((_, power)) = MULTIPLIERS.iter().find(|(w, _)| tok.is(w)) {
         return Some(Tail {
             power: *power,
@@ -213,9 +225,14 @@ fn multiplier_after(text: &str, pos: usize, glued_short: bool) -> Option<Tail> {
     None
 }
 
-/// A currency word or code after `pos`: the code and where it ends.
-fn currency_after(text: &str, pos: usize, has_multiplier: bool) -> Option<(&'static str, usize)> {
-    let tok = next_tok(text, pos)?;
+/// A currency word or code in `tok`, the token after `pos`: the code and where it ends.
+fn currency_after(
+    text: &str,
+    pos: usize,
+    tok: Option<Tok<'_>>,
+    has_multiplier: bool,
+) -> Option<(&'static str, usize)> {
+    let tok = tok?;
     if let Some((_, code)) = CURRENCY_WORDS.iter().find(|(w, _)| tok.is(w)) {
         return Some((code, tok.end));
     }
@@ -228,7 +245,7 @@ fn currency_after(text: &str, pos: usize, has_multiplier: bool) -> Option<(&'sta
     {
         return Some((code, word.end));
     }
-    if let Some(code) = CURRENCY_CODES.iter().find(|c| **c == tok.text) {
+    if let Some(code) = currency_code(tok.text) {
         return Some((code, tok.end));
     }
     if tok.is_any(&["pounds", "pound"]) {
@@ -256,10 +273,10 @@ fn currency_after(text: &str, pos: usize, has_multiplier: bool) -> Option<(&'sta
     None
 }
 
-/// A percent sign or word after `pos`: where it ends. `percentage point` is not a
-/// percentage.
-fn percent_after(text: &str, pos: usize) -> Option<usize> {
-    let mut tok = next_tok(text, pos)?;
+/// A percent sign or word in `tok`, the token after `pos`: where it ends.
+/// `percentage point` is not a percentage.
+fn percent_after(text: &str, pos: usize, tok: Option<Tok<'_>>) -> Option<usize> {
+    let mut tok = tok?;
     if tok.is_punct('%') {
         return Some(tok.end);
     }
@@ -290,11 +307,15 @@ enum Amount {
     },
 }
 
-/// Reads what the number `literal` is from its neighbours.
-fn classify(text: &str, literal: &Literal<'_>) -> Option<Amount> {
+/// Reads what the number `literal` is from its neighbours; `next` is the token after it.
+fn classify(text: &str, literal: &Literal<'_>, next: Option<Tok<'_>>) -> Option<Amount> {
     let prefix = currency_before(text, literal.start);
-    let multiplier = multiplier_after(text, literal.end, prefix.is_some());
+    let multiplier = multiplier_after(next, literal.end, prefix.is_some());
     let after_number = multiplier.as_ref().map_or(literal.end, |m| m.end);
+    let after_number_tok = match multiplier {
+        Some(_) => next_tok(text, after_number),
+        None => next,
+    };
     let power = multiplier.as_ref().map_or(0, |m| m.power);
     if let Some((code, start)) = prefix {
         return Some(Amount::Money {
@@ -314,7 +335,9 @@ fn classify(text: &str, literal: &Literal<'_>) -> Option<Amount> {
             end: after_number,
         });
     }
-    if let Some((code, end)) = currency_after(text, after_number, multiplier.is_some()) {
+    if let Some((code, end)) =
+        currency_after(text, after_number, after_number_tok, multiplier.is_some())
+    {
         return Some(Amount::Money {
             code,
             power,
@@ -323,7 +346,7 @@ fn classify(text: &str, literal: &Literal<'_>) -> Option<Amount> {
         });
     }
     if multiplier.is_none()
-        && let Some(end) = percent_after(text, literal.end)
+        && let Some(end) = percent_after(text, literal.end, next)
     {
         if next_tok(text, end).is_some_and(|t| t.is_any(&["point", "points"])) {
             return None;
@@ -335,10 +358,17 @@ fn classify(text: &str, literal: &Literal<'_>) -> Option<Amount> {
 
 /// The first number of `3 to 5 percent` or `3 trillion to 5 trillion won` takes its
 /// unit from the second: each number is its own mention.
-fn classify_from_range_end(text: &str, literal: &Literal<'_>) -> Option<Amount> {
-    let multiplier = multiplier_after(text, literal.end, false);
+fn classify_from_range_end(
+    text: &str,
+    literal: &Literal<'_>,
+    next: Option<Tok<'_>>,
+) -> Option<Amount> {
+    let multiplier = multiplier_after(next, literal.end, false);
     let after_number = multiplier.as_ref().map_or(literal.end, |m| m.end);
-    let joiner = next_tok(text, after_number)?;
+    let joiner = match multiplier {
+        Some(_) => next_tok(text, after_number)?,
+        None => next?,
+    };
     let joins = joiner.is_dash()
         || joiner.is_any(&["to", "or"])
         || (joiner.is("and") && prev_tok(text, literal.start).is_some_and(|p| p.is("between")));
@@ -350,7 +380,7 @@ fn classify_from_range_end(text: &str, literal: &Literal<'_>) -> Option<Amount> 
         return None;
     }
     let second = literal_at(text, second.start);
-    match classify(text, &second)? {
+    match classify(text, &second, next_tok(text, second.end))? {
         Amount::Percent { .. } if multiplier.is_none() => {
             Some(Amount::Percent { end: literal.end })
         }
@@ -409,11 +439,13 @@ pub fn find_amounts(text: &str) -> Vec<Mention> {
         {
             continue;
         }
-        if adjacent_next(text, literal.end).is_some_and(|t| t.kind == Kind::Num) {
+        // Every rule below looks at the token after the number; it is read once.
+        let next = next_tok(text, literal.end);
+        if next.is_some_and(|t| t.start == literal.end && t.kind == Kind::Num) {
             continue;
         }
-        let Some(amount) =
-            classify(text, &literal).or_else(|| classify_from_range_end(text, &literal))
+        let Some(amount) = classify(text, &literal, next)
+            .or_else(|| classify_from_range_end(text, &literal, next))
         else {
             continue;
         };

@@ -254,11 +254,20 @@ pub(crate) fn prev_tok(text: &str, pos: usize) -> Option<Tok<'_>> {
 
 /// The token starting exactly at `pos` (no blank before it).
 pub(crate) fn adjacent_next(text: &str, pos: usize) -> Option<Tok<'_>> {
+    // Most callers ask where a blank follows; reading the token after it would be wasted.
+    let (c, _) = char_and_kind(text, pos)?;
+    if is_blank(c) || is_line_break(c) {
+        return None;
+    }
     next_tok(text, pos).filter(|t| t.start == pos)
 }
 
 /// The token ending exactly at `pos` (no blank after it).
 pub(crate) fn adjacent_prev(text: &str, pos: usize) -> Option<Tok<'_>> {
+    let (c, _) = char_and_kind_before(text, pos)?;
+    if is_blank(c) || is_line_break(c) {
+        return None;
+    }
     prev_tok(text, pos).filter(|t| t.end == pos)
 }
 
