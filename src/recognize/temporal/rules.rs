@@ -8,7 +8,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use super::expr::{Expr, Hint, PartOfDay, Point, Season, YearRef};
 use super::timex::days_in_month;
 use super::tokens::{
-    Kind, Tok, adjacent_next, adjacent_prev, char_at, char_before, find_digit, next_tok, prev_tok,
+    FoldedWords, Kind, Tok, adjacent_next, adjacent_prev, char_at, char_before, find_digit,
+    next_tok, prev_tok,
 };
 use crate::text::TextRange;
 
@@ -388,6 +389,7 @@ const QUANTITY_FOLLOWERS: &[&str] = &[
     "miles",
     "degrees",
 ];
+static QUANTITY_FOLLOWERS_SET: FoldedWords = FoldedWords::new(QUANTITY_FOLLOWERS);
 
 /// Words before a number that make it an identifier or a quantity, not a year.
 const NON_YEAR_PRECEDERS: &[&str] = &[
@@ -446,6 +448,7 @@ const NON_YEAR_PRECEDERS: &[&str] = &[
     "highway",
     "paragraph",
 ];
+static NON_YEAR_PRECEDERS_SET: FoldedWords = FoldedWords::new(NON_YEAR_PRECEDERS);
 
 /// Whether a four-digit number at `tok` reads as a year in its context: not part of an
 /// amount, a code, a phone number or a count.
@@ -469,7 +472,7 @@ fn plausible_year_context(text: &str, tok: &Tok<'_>) -> bool {
     if let Some(dot) = previous.filter(|p| p.is_punct('.')) {
         previous = adjacent_prev(text, dot.start).or(previous);
     }
-    if previous.is_some_and(|p| p.is_any(NON_YEAR_PRECEDERS)) {
+    if previous.is_some_and(|p| p.is_in(&NON_YEAR_PRECEDERS_SET)) {
         return false;
     }
     if let Some(p) = previous
@@ -479,7 +482,7 @@ fn plausible_year_context(text: &str, tok: &Tok<'_>) -> bool {
         return false;
     }
     !next_tok(text, tok.end)
-        .is_some_and(|next| next.is_any(QUANTITY_FOLLOWERS) || next.is_punct('%'))
+        .is_some_and(|next| next.is_in(&QUANTITY_FOLLOWERS_SET) || next.is_punct('%'))
 }
 
 /// A year at `pos` (four digits within `min..=max`, in a year's context).
@@ -638,6 +641,7 @@ const MONTH_CONTEXT: &[&str] = &[
     "throughout",
     "or",
 ];
+static MONTH_CONTEXT_SET: FoldedWords = FoldedWords::new(MONTH_CONTEXT);
 
 fn month_rule(text: &str, tok: Tok<'_>) -> Option<Candidate> {
     let (month, month_end) = month_at(text, &tok)?;
@@ -688,7 +692,7 @@ fn month_rule(text: &str, tok: Tok<'_>) -> Option<Candidate> {
     let previous = prev_tok(text, start);
     if month == 5 {
         // `May` alone is the month only after a temporal word.
-        let after_time_word = previous.is_some_and(|p| p.is_any(MONTH_CONTEXT) || p.is_dash());
+        let after_time_word = previous.is_some_and(|p| p.is_in(&MONTH_CONTEXT_SET) || p.is_dash());
         if !after_time_word {
             return None;
         }
@@ -877,7 +881,7 @@ fn unit_rule(text: &str, tok: Tok<'_>, unit: Unit) -> Option<Candidate> {
     let mut start = extend_modifiers(text, prev.start);
     if start == prev.start
         && let Some(word) = prev_tok(text, start).filter(|w| w.is_any(&["later", "earlier"]))
-        && !prev_tok(text, word.start).is_some_and(|w| w.is_any(UNIT_WORDS))
+        && !prev_tok(text, word.start).is_some_and(|w| w.is_in(&UNIT_WORDS_SET))
     {
         // `later this month` keeps the month's value; `a year earlier` is no modifier.
         start = word.start;
@@ -889,6 +893,7 @@ fn unit_rule(text: &str, tok: Tok<'_>, unit: Unit) -> Option<Candidate> {
 const UNIT_WORDS: &[&str] = &[
     "year", "years", "month", "months", "week", "weeks", "day", "days",
 ];
+static UNIT_WORDS_SET: FoldedWords = FoldedWords::new(UNIT_WORDS);
 
 /// An ordinal before `pos` (`first`, `2nd`, `third-`): its value and start.
 fn ordinal_before(text: &str, pos: usize) -> Option<(u32, usize)> {
@@ -988,6 +993,7 @@ const SEASON_CONTEXT: &[&str] = &[
     "late",
     "mid",
 ];
+static SEASON_CONTEXT_SET: FoldedWords = FoldedWords::new(SEASON_CONTEXT);
 
 fn season_rule(text: &str, tok: Tok<'_>, season: Season) -> Option<Candidate> {
     if let Some((year, end)) = trailing_year(text, tok.end) {
@@ -1009,7 +1015,7 @@ fn season_rule(text: &str, tok: Tok<'_>, season: Season) -> Option<Candidate> {
         if before.is("the") {
             before = prev_tok(text, before.start)?;
         }
-        if !before.is_any(SEASON_CONTEXT) {
+        if !before.is_in(&SEASON_CONTEXT_SET) {
             return None;
         }
     }
@@ -1336,6 +1342,7 @@ const DATE_LEADERS: &[&str] = &[
     "post",
     "pre",
 ];
+static DATE_LEADERS_SET: FoldedWords = FoldedWords::new(DATE_LEADERS);
 
 /// Head nouns of names that take a year after them (`Vision 2030`, `Expo 2030`, `the …
 /// Act 2010`): in a headline, where every word is capitalised, only these close a name.
@@ -1374,6 +1381,7 @@ const YEAR_NAME_HEADS: &[&str] = &[
     "exhibition",
     "biennale",
 ];
+static YEAR_NAME_HEADS_SET: FoldedWords = FoldedWords::new(YEAR_NAME_HEADS);
 
 /// Whether the year at `tok` ends a proper name, as in `Saudi Vision 2030`,
 /// `SEMICON Korea 2026` or `the … Governance Act 2010`: a year right after a capitalised
@@ -1386,13 +1394,13 @@ fn closes_a_name(text: &str, tok: &Tok<'_>) -> bool {
     if prev.kind != Kind::Word
         || prev.end == tok.start
         || !prev.is_capitalized()
-        || prev.is_any(DATE_LEADERS)
+        || prev.is_in(&DATE_LEADERS_SET)
         || month_at(text, &prev).is_some()
         || weekday_of_word(&prev).is_some()
     {
         return false;
     }
-    if prev.is_any(YEAR_NAME_HEADS) || all_caps_in_name(text, prev) {
+    if prev.is_in(&YEAR_NAME_HEADS_SET) || all_caps_in_name(text, prev) {
         return true;
     }
     // In a title-case headline every word is capitalised, so capitals say nothing there.
@@ -1414,7 +1422,7 @@ fn all_caps_in_name(text: &str, last: Tok<'_>) -> bool {
         let Some(w) = word.filter(|w| w.kind == Kind::Word && w.is_capitalized()) else {
             break;
         };
-        if w.is_any(DATE_LEADERS) {
+        if w.is_in(&DATE_LEADERS_SET) {
             break;
         }
         found |= is_all_caps(&w);
@@ -1439,6 +1447,7 @@ fn all_caps_in_name(text: &str, last: Tok<'_>) -> bool {
 const TITLE_LOWERCASE: &[&str] = &[
     "with", "from", "into", "over", "amid", "upon", "than", "onto",
 ];
+static TITLE_LOWERCASE_SET: FoldedWords = FoldedWords::new(TITLE_LOWERCASE);
 
 /// Whether the line around `pos` is a title-case headline: its words of four or more
 /// letters are capitalised, all but a few.
@@ -1455,7 +1464,7 @@ fn is_title_case_line(text: &str, pos: usize) -> bool {
             continue;
         }
         long_words += 1;
-        if !word.is_capitalized() && !word.is_any(TITLE_LOWERCASE) {
+        if !word.is_capitalized() && !word.is_in(&TITLE_LOWERCASE_SET) {
             lowercase += 1;
             // A sentence has many lowercase words; stop reading a long paragraph early.
             if lowercase > 2 {
@@ -1507,7 +1516,7 @@ fn glued_number_rule(text: &str, tok: Tok<'_>, n: u32, second: Tok<'_>) -> Optio
     if !(MIN_YEAR..=MAX_YEAR).contains(&n) || end_year <= year || end_year - year > 100 {
         return None;
     }
-    if next_tok(text, second.end).is_some_and(|t| t.is_any(QUANTITY_FOLLOWERS)) {
+    if next_tok(text, second.end).is_some_and(|t| t.is_in(&QUANTITY_FOLLOWERS_SET)) {
         return None;
     }
     let expr = Expr::Range(
