@@ -173,9 +173,16 @@ fn match_backwards(short: &str, long: &str) -> Option<usize> {
         short_index -= 1;
     }
     // The first character matched at the start of a word; the long form begins at the
-    // start of the whitespace-delimited word holding it.
+    // start of the whitespace-delimited word holding it, unless a dash joins that word
+    // to another name (`Korea–Gulf Cooperation Council (GCC)` defines `Gulf Cooperation
+    // Council`).
     let mut start = (long_index + 1) as usize;
-    while start > 0 && !long_chars[start - 1].1.is_whitespace() {
+    let after_dash = start > 0
+        && matches!(
+            long_chars[start - 1].1,
+            '-' | '\u{2010}' | '\u{2011}' | '\u{2013}' | '\u{2014}'
+        );
+    while !after_dash && start > 0 && !long_chars[start - 1].1.is_whitespace() {
         start -= 1;
     }
     long_chars.get(start).map(|&(offset, _)| offset)
@@ -260,6 +267,14 @@ mod tests {
             (
                 "the Japan–Korea Digital Partnership Agreement (DPA).",
                 "DPA = Digital Partnership Agreement",
+            ),
+            (
+                "the Korea–Gulf Cooperation Council (GCC) Free Trade Agreement",
+                "GCC = Gulf Cooperation Council",
+            ),
+            (
+                "the Asia-Pacific Economic Cooperation (APEC) forum",
+                "APEC = Asia-Pacific Economic Cooperation",
             ),
             (
                 "joined IPEF (Indo-Pacific Economic Framework) talks",

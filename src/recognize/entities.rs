@@ -136,6 +136,8 @@ impl EntityRecognizer {
             ));
         }
         candidates.extend(place_rules(text, &tokens));
+        candidates.extend(self.country_summits(text, &tokens, &known_names));
+        candidates.extend(trade_law_sections(text));
 
         // Names found by context cues.
         let person_ranges: Vec<TextRange> = people.names.iter().map(|p| p.range).collect();
@@ -177,6 +179,118 @@ impl EntityRecognizer {
         mentions.sort_unstable_by_key(|m| (m.range.start, m.range.end));
         Recognized { mentions, acronyms }
     }
+}
+
+impl EntityRecognizer {
+    /// `Korea–Japan summit`: a lower-case summit named by the countries that hold it is
+    /// an event (a summit named by an organisation, `the NATO summit`, is not).
+    fn country_summits(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        known_names: &[(TextRange, EntityType)],
+    ) -> Vec<Candidate> {
+        let mut found = Vec::new();
+        // The last country is a place the gazetteer found, so only the few places
+        // followed by ` summit` need a closer look.
+        for (place, _) in known_names
+            .iter()
+            .filter(|(_, ty)| *ty == EntityType::Place)
+        {
+            let Some(start) = text
+                .get(place.end..)
+                .and_then(|rest| rest.strip_prefix(' '))
+                .filter(|rest| rest.starts_with("summit"))
+                .map(|_| place.end + 1)
+            else {
+                continue;
+            };
+            let at = tokens.partition_point(|t| t.start < start);
+            let (Some(summit), Some(last)) = (tokens.get(at), at.checked_sub(1)) else {
+                continue;
+            };
+            if summit.start != start
+                || summit.text(text) != "summit"
+                || !summit.joined_to_previous
+                || !tokens[last].is_word()
+            {
+                continue;
+            }
+            // The countries are the words and dashes written together before `summit`
+            // (`Korea–U.S.–Japan` is more than one token).
+            const DASHES: [char; 5] = ['-', '\u{2010}', '\u{2011}', '\u{2013}', '\u{2014}'];
+            let is_dash = |t: &Token| !t.is_word() && t.text(text).starts_with(DASHES);
+            let mut first = last;
+            while first > 0
+                && tokens[first - 1].end == tokens[first].start
+                && (tokens[first - 1].is_word() || is_dash(&tokens[first - 1]))
+            {
+                first -= 1;
+            }
+            if !tokens[first].is_word() {
+                continue;
+            }
+            let is_place = |part: &str| {
+                self.gazetteer
+                    .lookup(part)
+                    .is_some_and(|target| target.ty == EntityType::Place)
+            };
+            let names = &text[tokens[first].start..tokens[last].end];
+            if !names.contains(DASHES) || !names.split(DASHES).all(is_place) {
+                continue;
+            }
+            // `South Korea–Japan summit`: the first country may be two words.
+            let mut from = tokens[first].start;
+            if first > 0
+                && tokens[first].joined_to_previous
+                && tokens[first - 1].is_word()
+                && let Some(country) = names.split(DASHES).next()
+                && is_place(&format!("{} {country}", tokens[first - 1].text(text)))
+            {
+                from = tokens[first - 1].start;
+            }
+            let range = TextRange::new(from, summit.end);
+            // The key is made of the countries' keys, so that `Korea-US summit` and
+            // `South Korea–U.S. summit` are one summit.
+            let mut key = String::new();
+            for part in names.split(DASHES) {
+                let Some(country) = self.gazetteer.lookup(part) else {
+                    continue;
+                };
+                key.push_str(country.key.as_deref().unwrap_or(&country.name));
+                key.push('-');
+            }
+            key.push_str("summit");
+            found.push(candidate(range, EntityType::Event, Some(key), Tier::Rule));
+        }
+        found
+    }
+}
+
+/// `Section 232`, `Section 301`: the sections of US trade law that name tariff
+/// mechanisms are agreements in the sense of the guidelines (trade-policy mechanisms).
+/// Sections of other laws and documents (`Section 3`) have fewer digits and are left
+/// alone.
+fn trade_law_sections(text: &str) -> Vec<Candidate> {
+    static SECTION_FINDER: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("Section "));
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    for start in SECTION_FINDER.find_iter(bytes) {
+        let number = start + "Section ".len();
+        let digits = bytes[number..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let end = number + digits;
+        if digits != 3 || !is_word_boundary(text, start, end) {
+            continue;
+        }
+        let range = TextRange::new(start, end);
+        let key = text.get(start..end).map(slug);
+        found.push(candidate(range, EntityType::Agreement, key, Tier::Rule));
+    }
+    found
 }
 
 /// `dateYYYY-MM-DD` article-date markers, which are metadata and never a mention even

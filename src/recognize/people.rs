@@ -351,6 +351,12 @@ pub struct People {
     pub surnames: Vec<(String, String, usize)>,
 }
 
+/// Lower-case particles inside European names: `von der Leyen`, `da Silva`, `de la Cruz`.
+const NAME_PARTICLES: &[&str] = &[
+    "von", "van", "der", "den", "de", "da", "di", "du", "dos", "das", "del", "della", "la", "le",
+    "ter", "zu",
+];
+
 fn is_title(word: &str) -> bool {
     TITLE_WORDS_SET.contains(word)
 }
@@ -438,7 +444,9 @@ impl<'a> PeopleFinder<'a> {
             .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
     }
 
-    /// The tokens of a name starting at `start`, at most `max` words.
+    /// The tokens of a name starting at `start`, at most `max` words before a surname
+    /// with particles (`Ursula von der Leyen`, `Luiz Inácio Lula da Silva`), which ends
+    /// the name.
     fn name_from(&self, start: usize, max: usize) -> usize {
         let mut count = 0;
         while count < max
@@ -447,7 +455,27 @@ impl<'a> PeopleFinder<'a> {
         {
             count += 1;
         }
+        if count > 0 {
+            count += self.particle_surname_at(start + count);
+        }
         count
+    }
+
+    /// The tokens of a surname with particles starting at `index` (`von der Leyen`,
+    /// `da Silva`), or 0: at most two lower-case particles, then a name word.
+    fn particle_surname_at(&self, index: usize) -> usize {
+        let mut end = index;
+        while end - index < 2
+            && self.joined(end)
+            && self.word(end).is_some_and(|w| NAME_PARTICLES.contains(&w))
+        {
+            end += 1;
+        }
+        if end > index && self.joined(end) && self.is_name_token(end) {
+            end + 1 - index
+        } else {
+            0
+        }
     }
 
     pub fn find(&self) -> People {
@@ -612,6 +640,20 @@ impl<'a> PeopleFinder<'a> {
     fn surname_of(&self, start: usize, end: usize) -> Option<&'a str> {
         let first = self.word(start)?;
         let second = self.word(start + 1).unwrap_or("");
+        // `von der Leyen`: the particles belong to the surname.
+        let mut particles = end - 1;
+        while particles > start + 1
+            && self
+                .word(particles - 1)
+                .is_some_and(|w| NAME_PARTICLES.contains(&w))
+        {
+            particles -= 1;
+        }
+        if particles < end - 1 {
+            return self
+                .text
+                .get(self.tokens[particles].start..self.tokens[end - 1].end);
+        }
         if is_initials(first) {
             return self.word(end - 1);
         }
@@ -619,6 +661,22 @@ impl<'a> PeopleFinder<'a> {
             return Some(first);
         }
         self.word(end - 1)
+    }
+
+    /// Where a mention of `surname` ending with the word at `index` starts: `index`
+    /// itself, or the first of its particles (`von der Leyen`, also `Von der Leyen`
+    /// opening a sentence), which must all be there.
+    fn particles_before(&self, index: usize, surname: &str) -> Option<usize> {
+        let mut first = index;
+        for particle in surname.rsplit(' ').skip(1) {
+            let previous = first.checked_sub(1)?;
+            let word = self.word(previous)?;
+            if !self.joined(first) || !word.eq_ignore_ascii_case(particle) {
+                return None;
+            }
+            first = previous;
+        }
+        Some(first)
     }
 
     fn keyed(&self, spans: Vec<(usize, usize)>) -> People {
@@ -671,9 +729,16 @@ impl<'a> PeopleFinder<'a> {
         let mut found = Vec::new();
         // Few words start like a known surname; the rest are skipped at their first byte,
         // looked up in a table rather than searched for in a list.
+        // A surname with particles (`von der Leyen`) is found at its last word, then
+        // checked backwards.
+        let by_last_word: Vec<(&str, &(String, String, usize))> = people
+            .surnames
+            .iter()
+            .map(|entry| (entry.0.rsplit(' ').next().unwrap_or(""), entry))
+            .collect();
         let mut first_bytes = [false; 256];
-        for (surname, _, _) in &people.surnames {
-            if let Some(&first) = surname.as_bytes().first() {
+        for (last_word, _) in &by_last_word {
+            if let Some(&first) = last_word.as_bytes().first() {
                 first_bytes[usize::from(first)] = true;
             }
         }
@@ -691,18 +756,22 @@ impl<'a> PeopleFinder<'a> {
             {
                 continue;
             }
-            let candidates: Vec<&(String, String, usize)> = people
-                .surnames
+            let candidates: Vec<&(String, String, usize)> = by_last_word
                 .iter()
-                .filter(|(s, _, _)| s == word)
+                .filter(|(last_word, _)| *last_word == word)
+                .map(|(_, entry)| *entry)
+                .filter(|(s, _, _)| self.particles_before(index, s).is_some())
                 .collect();
-            if candidates.is_empty() {
+            let Some(first) = candidates
+                .first()
+                .and_then(|(s, _, _)| self.particles_before(index, s))
+            else {
                 continue;
-            }
-            if index > 0
-                && self.joined(index)
+            };
+            if first > 0
+                && self.joined(first)
                 && self
-                    .word(index - 1)
+                    .word(first - 1)
                     .is_some_and(|w| is_capitalized(w) && !is_title(w))
             {
                 continue;
@@ -710,7 +779,7 @@ impl<'a> PeopleFinder<'a> {
             if self.joined(index + 1) && self.word(index + 1).is_some_and(is_capitalized) {
                 continue;
             }
-            let at = self.tokens[index].start;
+            let at = self.tokens[first].start;
             let key = candidates
                 .iter()
                 .filter(|(_, _, start)| *start <= at)

@@ -155,3 +155,33 @@ fn covered_bytes_answer_as_a_map_of_kept_ranges() {
         }
     }
 }
+
+#[test]
+fn summits_named_by_their_countries() {
+    check(
+        "Gas deal\nThe deal follows a Canada–Mexico summit in Ottawa, and the South Korea-Japan summit and a Korea–U.S.–Japan summit come next. At the NATO summit and at a summit in Rome, nothing was said.",
+        expect![[r#"
+            Gas deal
+            The deal follows a [Canada–Mexico summit]{event canada-mexico-summit} in [Ottawa]{place ottawa}, and the [South Korea-Japan summit]{event south-korea-japan-summit} and a [Korea–U.S.–Japan summit]{event south-korea-united-states-japan-summit} come next. At the [NATO]{org nato} summit and at a summit in [Rome]{place rome}, nothing was said."#]],
+    );
+}
+
+#[test]
+fn trade_law_sections_are_agreements() {
+    check(
+        "Tariffs\nThe Section 232 tariff on steel and a Section 301 probe stay, while Section 3 of the contract and Section 2324 do not count.",
+        expect![[r#"
+            Tariffs
+            The [Section 232]{agreement section-232} tariff on steel and a [Section 301]{agreement section-301} probe stay, while Section 3 of the contract and Section 2324 do not count."#]],
+    );
+}
+
+#[test]
+fn names_with_particles_and_their_surnames() {
+    check(
+        "Talks in Brussels\nPresident Ursula von der Leyen met Chancellor Friedrich Merz. Von der Leyen said the talks went well, and von der Leyen left. Minister Maria da Costa agreed; da Costa spoke later.",
+        expect![[r#"
+            Talks in [Brussels]{place brussels}
+            President [Ursula von der Leyen]{person ursula-von-der-leyen} met Chancellor [Friedrich Merz]{person friedrich-merz}. [Von der Leyen]{person ursula-von-der-leyen} said the talks went well, and [von der Leyen]{person ursula-von-der-leyen} left. Minister [Maria da Costa]{person maria-da-costa} agreed; [da Costa]{person maria-da-costa} spoke later."#]],
+    );
+}
