@@ -2,10 +2,10 @@
 //!
 //! Names are normalised (see [`super::normalize`]) on both sides, so dash and period
 //! variants match alike. Matches must start and end at word boundaries of the original
-//! text. Case is relaxed only where that is safe: multi-word names match in any case
-//! when the match starts with a capital (`Korea-US free trade agreement`), and mixed-case
-//! names match in capitals (`WASHINGTON` datelines), but acronyms match exactly (`US` is
-//! never `us`).
+//! text. Case is relaxed only where that is safe: multi-word names other than
+//! organisations' match in any case when the match starts with a capital (`Korea-US free
+//! trade agreement`, but not `Korea zinc` for `Korea Zinc`), and mixed-case names match
+//! in capitals (`WASHINGTON` datelines), but acronyms match exactly (`US` is never `us`).
 
 use std::collections::HashMap;
 
@@ -116,7 +116,7 @@ impl Gazetteer {
             let Some(matched) = normalized.text.get(m.start()..m.end()) else {
                 continue;
             };
-            if !case_is_acceptable(&target.name, matched) {
+            if !case_is_acceptable(&target.name, target.ty, matched) {
                 continue;
             }
             let (start, end) = normalized.original_range(m.start(), m.end());
@@ -163,7 +163,7 @@ pub fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// The case rule described in the module comment.
-fn case_is_acceptable(name: &str, matched: &str) -> bool {
+fn case_is_acceptable(name: &str, ty: EntityType, matched: &str) -> bool {
     if name == matched {
         return true;
     }
@@ -176,6 +176,18 @@ fn case_is_acceptable(name: &str, matched: &str) -> bool {
         // A capitalised dateline or heading; short words in capitals are too often
         // acronyms of something else.
         return matched.chars().filter(|c| c.is_alphabetic()).count() >= 4;
+    }
+    // An organisation's capitals are part of its name: in `U.S. steel` and `Korea zinc`
+    // the words after the first are common nouns, not `U.S. Steel` or `Korea Zinc`. An
+    // informal name listed in lower case may still be capitalised (`Unification
+    // Ministry` for `unification ministry`).
+    if ty == EntityType::Org
+        && name
+            .chars()
+            .zip(matched.chars())
+            .any(|(listed, written)| listed.is_uppercase() && written.is_lowercase())
+    {
+        return false;
     }
     let multi_word = name.contains(' ');
     let starts_upper = matched.chars().next().is_some_and(|c| c.is_uppercase());
@@ -199,6 +211,7 @@ mod tests {
                 "korus-fta",
             ),
             ("Washington", EntityType::Place, "washington-dc"),
+            ("U.S. Steel", EntityType::Org, "us-steel"),
             (
                 "unification ministry",
                 EntityType::Org,
@@ -263,6 +276,10 @@ mod tests {
                 "[Unification Ministry]{ministry-of-unification}",
             ),
             ("USB sticks from the US.", "[US]{united-states}"),
+            (
+                "U.S. Steel cut jobs as U.S. steel imports fell",
+                "[U.S. Steel]{us-steel} [U.S.]{united-states} [U.S.]{united-states}",
+            ),
         ];
         for (text, expected) in cases {
             assert_eq!(render(text), expected, "in {text:?}");
