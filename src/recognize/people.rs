@@ -70,6 +70,9 @@ pub const TITLE_WORDS: &[&str] = &[
     "King",
     "Queen",
     "Prince",
+    "Emir",
+    "Sheikh",
+    "Sultan",
     "Pope",
     "Justice",
     "Judge",
@@ -351,10 +354,11 @@ pub struct People {
     pub surnames: Vec<(String, String, usize)>,
 }
 
-/// Lower-case particles inside European names: `von der Leyen`, `da Silva`, `de la Cruz`.
+/// Lower-case particles inside names: `von der Leyen`, `da Silva`, `de la Cruz`,
+/// `Mohammed bin Salman`.
 const NAME_PARTICLES: &[&str] = &[
     "von", "van", "der", "den", "de", "da", "di", "du", "dos", "das", "del", "della", "la", "le",
-    "ter", "zu",
+    "ter", "zu", "bin", "bint", "ibn",
 ];
 
 fn is_title(word: &str) -> bool {
@@ -456,7 +460,18 @@ impl<'a> PeopleFinder<'a> {
             count += 1;
         }
         if count > 0 {
-            count += self.particle_surname_at(start + count);
+            let surname = self.particle_surname_at(start + count);
+            count += surname;
+            // Arabic names go on after `bin` (`Tamim bin Hamad Al Thani`).
+            let mut more = 0;
+            while surname > 0
+                && more < 2
+                && self.joined(start + count)
+                && self.is_name_token(start + count)
+            {
+                count += 1;
+                more += 1;
+            }
         }
         count
     }
@@ -551,13 +566,35 @@ impl<'a> PeopleFinder<'a> {
                     end += 1;
                 }
                 let mut last_word = None;
+                // Where the name ends when another title follows: at the first `and`
+                // after two capitalised words or more (`Minister of Economy, Trade and
+                // Industry Ryosei Akazawa and Korean Trade, Industry and Resources
+                // Minister Kim Jung-kwan`).
+                let mut cut = None;
+                let mut run = 0;
                 while self.joined(end) {
                     match (self.word(end), self.punct(end)) {
-                        (Some(w), _) if is_capitalized(w) || w == "and" => {
+                        (Some(w), _) if is_title(w) && cut.is_some() => {
+                            last_word = cut;
+                            break;
+                        }
+                        (Some("and"), _) => {
+                            if run >= 2 && cut.is_none() {
+                                cut = last_word;
+                            }
+                            run = 0;
                             last_word = Some(end);
                             end += 1;
                         }
-                        (_, Some(',' | '&')) => end += 1,
+                        (Some(w), _) if is_capitalized(w) => {
+                            run += 1;
+                            last_word = Some(end);
+                            end += 1;
+                        }
+                        (_, Some(',' | '&')) => {
+                            run = 0;
+                            end += 1;
+                        }
                         _ => break,
                     }
                 }
@@ -830,6 +867,16 @@ mod tests {
             (
                 "Commissioner for Competition and Digital Affairs Teresa Ribera met",
                 "[Teresa Ribera]{teresa-ribera}",
+            ),
+            (
+                "Minister of Land, Transport and Tourism Kenji Sato and Korean Oceans, \
+                 Fisheries and Ports Minister Park Ji-won signed",
+                "[Kenji Sato]{kenji-sato} [Park Ji-won]{park-ji-won}",
+            ),
+            (
+                "Crown Prince Mohammed bin Salman and Emir Sheikh Tamim bin Hamad Al Thani met",
+                "[Mohammed bin Salman]{mohammed-bin-salman} \
+                 [Tamim bin Hamad Al Thani]{tamim-bin-hamad-al-thani}",
             ),
             (
                 "met Teresa Ribera, Executive Vice-President of the Commission",
