@@ -495,6 +495,16 @@ fn name_at(
         }
     }
     let has_complement = right > head_index;
+    // `Trade Act 2021`: an act's year is part of its name, as laws in Britain and the
+    // Commonwealth are cited; it names nothing by itself.
+    if head_word == "Act"
+        && right == head_index
+        && tokens
+            .get(right + 1)
+            .is_some_and(|t| t.joined_to_previous && t.is_word() && is_year(t.text(text)))
+    {
+        right += 1;
+    }
     // `U.S. National Institute of …`: a country code in front is a modifier, not a part.
     if matches!(head, Head::Org | Head::Body | Head::Ministry) && left < head_index {
         let first = tokens[left].text(text);
@@ -782,6 +792,10 @@ mod tests {
             (
                 "the Korea–Japan FTA and",
                 "[Korea–Japan FTA]{agreement korea-japan-fta}",
+            ),
+            (
+                "under the Constitutional Reform and Governance Act 2010, ministers",
+                "[Constitutional Reform and Governance Act 2010]{agreement constitutional-reform-and-governance-act-2010}",
             ),
             (
                 "under the Critical Minerals Security Pact",
