@@ -280,7 +280,7 @@ fn jsonl_offsets_are_characters_of_the_article_text() {
     expect![[r#"
         fixture.article #0 "Café Lumière Opens in Lyon 😀" Some("2026-03-03") (150 chars)
           0..12 org "Café Lumière" key=Some("cafe-lumiere") value=None Tag
-          22..26 place "Lyon" key=None value=None Tag
+          22..26 place "Lyon" key=Some("lyon") value=None Tag
           33..74 org "Ministry of Trade, Industry and Resources" key=Some("motir") value=None Tag
           83..89 date "Monday" key=None value=Some("2026-03-02") Tag
           95..107 agreement "Korea–EU FTA" key=Some("korea-eu-fta") value=None Tag
