@@ -230,22 +230,23 @@ impl EntityRecognizer {
             if !tokens[first].is_word() {
                 continue;
             }
-            let is_place = |part: &str| {
+            let place = |part: &str| {
                 self.gazetteer
                     .lookup(part)
-                    .is_some_and(|target| target.ty == EntityType::Place)
+                    .filter(|target| target.ty == EntityType::Place)
             };
             let names = &text[tokens[first].start..tokens[last].end];
-            if !names.contains(DASHES) || !names.split(DASHES).all(is_place) {
+            let countries: Option<Vec<_>> = names.split(DASHES).map(place).collect();
+            let Some(countries) = countries.filter(|c| c.len() >= 2) else {
                 continue;
-            }
+            };
             // `South Korea–Japan summit`: the first country may be two words.
             let mut from = tokens[first].start;
             if first > 0
                 && tokens[first].joined_to_previous
                 && tokens[first - 1].is_word()
                 && let Some(country) = names.split(DASHES).next()
-                && is_place(&format!("{} {country}", tokens[first - 1].text(text)))
+                && place(&format!("{} {country}", tokens[first - 1].text(text))).is_some()
             {
                 from = tokens[first - 1].start;
             }
@@ -253,10 +254,7 @@ impl EntityRecognizer {
             // The key is made of the countries' keys, so that `Korea-US summit` and
             // `South Korea–U.S. summit` are one summit.
             let mut key = String::new();
-            for part in names.split(DASHES) {
-                let Some(country) = self.gazetteer.lookup(part) else {
-                    continue;
-                };
+            for country in countries {
                 key.push_str(country.key.as_deref().unwrap_or(&country.name));
                 key.push('-');
             }

@@ -793,16 +793,12 @@ impl<'a> PeopleFinder<'a> {
             {
                 continue;
             }
-            let candidates: Vec<&(String, String, usize)> = by_last_word
+            let candidates: Vec<(usize, &(String, String, usize))> = by_last_word
                 .iter()
                 .filter(|(last_word, _)| *last_word == word)
-                .map(|(_, entry)| *entry)
-                .filter(|(s, _, _)| self.particles_before(index, s).is_some())
+                .filter_map(|(_, entry)| Some((self.particles_before(index, &entry.0)?, *entry)))
                 .collect();
-            let Some(first) = candidates
-                .first()
-                .and_then(|(s, _, _)| self.particles_before(index, s))
-            else {
+            let Some(&(first, _)) = candidates.first() else {
                 continue;
             };
             if first > 0
@@ -819,9 +815,15 @@ impl<'a> PeopleFinder<'a> {
             let at = self.tokens[first].start;
             let key = candidates
                 .iter()
+                .map(|(_, entry)| *entry)
                 .filter(|(_, _, start)| *start <= at)
                 .max_by_key(|(_, _, start)| *start)
-                .or_else(|| candidates.iter().min_by_key(|(_, _, start)| *start))
+                .or_else(|| {
+                    candidates
+                        .iter()
+                        .map(|(_, entry)| *entry)
+                        .min_by_key(|(_, _, start)| *start)
+                })
                 .map(|(_, key, _)| key.clone());
             if let Some(key) = key {
                 found.push(PersonName {
