@@ -254,3 +254,36 @@ fn eval_on_the_annotated_examples() {
     let micro = report["micro"]["f1"].as_f64().unwrap();
     assert!(micro >= 0.9, "micro F1 {micro}");
 }
+
+/// Reports list misses in one order on every run, so that two reports can be diffed.
+#[test]
+fn eval_lists_acronym_misses_in_order() {
+    let output = accord(&["eval", "examples/eval", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let misses = report["misses"].as_array().unwrap();
+    for kind in ["missed-acronym", "spurious-acronym"] {
+        let listed: Vec<(String, u64, String, String)> = misses
+            .iter()
+            .filter(|m| m["kind"] == kind)
+            .map(|m| {
+                (
+                    m["file"].as_str().unwrap().to_owned(),
+                    m["article"].as_u64().unwrap(),
+                    m["text"].as_str().unwrap().to_owned(),
+                    m["detail"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let mut sorted = listed.clone();
+        sorted.sort();
+        assert_eq!(listed, sorted, "{kind}");
+    }
+    let missed = misses
+        .iter()
+        .filter(|m| m["kind"] == "missed-acronym")
+        .count();
+    assert!(
+        missed >= 2,
+        "the set has acronyms no rule defines: {missed}"
+    );
+}

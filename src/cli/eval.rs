@@ -283,7 +283,12 @@ fn evaluate(
             predicted_acronyms.len(),
             correct,
         ));
-        for (file, article, short, long) in gold_acronyms.difference(&predicted_acronyms) {
+        // Sets iterate in a different order on every run; reports must not.
+        let mut missed: Vec<_> = gold_acronyms.difference(&predicted_acronyms).collect();
+        missed.sort();
+        let mut spurious: Vec<_> = predicted_acronyms.difference(&gold_acronyms).collect();
+        spurious.sort();
+        for (file, article, short, long) in missed {
             report.misses.push(Miss {
                 file: file.clone(),
                 article: *article,
@@ -293,7 +298,7 @@ fn evaluate(
                 detail: long.clone(),
             });
         }
-        for (file, article, short, long) in predicted_acronyms.difference(&gold_acronyms) {
+        for (file, article, short, long) in spurious {
             report.misses.push(Miss {
                 file: file.clone(),
                 article: *article,
