@@ -5,7 +5,7 @@
 use super::EntityType;
 use super::gazetteer::is_word_boundary;
 use super::people::TITLE_WORDS;
-use super::tokens::{Token, WordSet, is_capitalized};
+use super::tokens::{Token, WordSet};
 use crate::text::TextRange;
 
 static US_STATE_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
@@ -140,10 +140,15 @@ pub fn find_cued_names(
     let meets_person = KnownIndex::meeting(known.people.iter().copied());
     let mut index = 0;
     while index < tokens.len() {
+        // Most tokens start no name; they are passed over before any other test.
+        if !is_name_word(&tokens[index]) {
+            index += 1;
+            continue;
+        }
         let start = index;
         let mut end = index;
         while end < tokens.len()
-            && is_name_word(text, &tokens[end])
+            && is_name_word(&tokens[end])
             && (end == start || tokens[end].joined_to_previous)
         {
             end += 1;
@@ -167,13 +172,7 @@ pub fn find_cued_names(
             continue;
         };
         let range = TextRange::new(first_token.start, last_token.end);
-        if (first..end).any(|i| {
-            word(i).is_some_and(|w| {
-                TITLE_SET.contains(w) || WEEKDAYS.contains(w) || COMPANY_ROLES.contains(w)
-            })
-        }) || meets_person.meets(range)
-            || held_by_known_name.holds(range)
-        {
+        if meets_person.meets(range) || held_by_known_name.holds(range) {
             continue;
         }
         if is_org_cue(text, tokens, first, end) {
@@ -271,16 +270,10 @@ impl KnownIndex {
     }
 }
 
-/// Called for every token of the text, so the common cases are decided cheaply: a
-/// punctuation mark before its text is read, a word starting with an ASCII letter by
-/// that byte alone.
+/// A capitalised word with lower-case letters; the tokenizer has decided both.
 #[inline]
-fn is_name_word(text: &str, token: &Token) -> bool {
-    if !token.is_word() {
-        return false;
-    }
-    let word = token.text(text);
-    is_capitalized(word) && word.chars().any(char::is_lowercase)
+fn is_name_word(token: &Token) -> bool {
+    token.is_word() && token.is_capitalized() && token.has_lower()
 }
 
 fn is_org_cue(text: &str, tokens: &[Token], first: usize, end: usize) -> bool {
@@ -295,9 +288,7 @@ fn is_org_cue(text: &str, tokens: &[Token], first: usize, end: usize) -> bool {
     if before(1) == "of" && matches!(before(2), "Shares" | "shares") {
         return true;
     }
-    if COMPANY_ROLES.contains(word(end))
-        && tokens.get(end + 1).is_some_and(|t| is_name_word(text, t))
-    {
+    if COMPANY_ROLES.contains(word(end)) && tokens.get(end + 1).is_some_and(is_name_word) {
         return true;
     }
     if word(end) == "said" {

@@ -361,6 +361,9 @@ const NAME_PARTICLES: &[&str] = &[
     "ter", "zu", "bin", "bint", "ibn",
 ];
 
+/// The title words that are not capitalised.
+const LOWER_CASE_TITLES: &[&str] = &["counterpart"];
+
 fn is_title(word: &str) -> bool {
     TITLE_WORDS_SET.contains(word)
 }
@@ -504,6 +507,14 @@ impl<'a> PeopleFinder<'a> {
             let Some(word) = self.word(index) else {
                 continue;
             };
+            // Titles and Korean family names are capitalised but for a few listed
+            // words; most words of a text are passed over here.
+            if !self.tokens[index].is_capitalized()
+                && word != "administration"
+                && !LOWER_CASE_TITLES.contains(&word)
+            {
+                continue;
+            }
             if is_title(word) && !self.word(index + 1).is_some_and(is_title) {
                 self.after_title(index, &mut names, &mut singles);
             }
@@ -857,6 +868,18 @@ mod tests {
             .map(|n| format!("[{}]{{{}}}", &text[n.range.start..n.range.end], n.key))
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    /// The people scan passes over lower-case words unless they are listed.
+    #[test]
+    fn lower_case_titles_are_listed() {
+        for title in TITLE_WORDS.iter().chain(KOREAN_SURNAMES) {
+            assert!(
+                crate::recognize::tokens::is_capitalized(title)
+                    || LOWER_CASE_TITLES.contains(title),
+                "{title}"
+            );
+        }
     }
 
     #[test]

@@ -17,6 +17,26 @@ pub struct Token {
     pub kind: TokenKind,
     /// Whether only spaces or tabs separate this token from the previous one.
     pub joined_to_previous: bool,
+    /// What the name rules ask of nearly every word, decided once here: see
+    /// [`Token::is_capitalized`] and [`Token::has_lower`].
+    shape: u8,
+}
+
+/// The word starts with a capital letter.
+const CAPITALIZED: u8 = 1;
+/// The word has a lower-case letter.
+const HAS_LOWER: u8 = 2;
+
+/// The shape bits of a word.
+fn word_shape(word: &str) -> u8 {
+    let mut shape = 0;
+    if is_capitalized(word) {
+        shape |= CAPITALIZED;
+    }
+    if word.chars().any(char::is_lowercase) {
+        shape |= HAS_LOWER;
+    }
+    shape
 }
 
 impl Token {
@@ -26,6 +46,18 @@ impl Token {
 
     pub fn is_word(&self) -> bool {
         self.kind == TokenKind::Word
+    }
+
+    /// A word whose first character is a capital, as [`is_capitalized`] says of its text.
+    #[inline]
+    pub fn is_capitalized(&self) -> bool {
+        self.shape & CAPITALIZED != 0
+    }
+
+    /// A word with a lower-case letter in it.
+    #[inline]
+    pub fn has_lower(&self) -> bool {
+        self.shape & HAS_LOWER != 0
     }
 }
 
@@ -121,11 +153,24 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     matches!(byte_class(b), ByteClass::Blank | ByteClass::WordEnd)
                 });
                 if ends_here {
+                    // A word that starts in lower case has a lower-case letter; only
+                    // the others are read further.
+                    let first = bytes[start];
+                    let mut shape = 0;
+                    if first.is_ascii_uppercase() {
+                        shape |= CAPITALIZED;
+                    }
+                    if first.is_ascii_lowercase()
+                        || bytes[start + 1..end].iter().any(u8::is_ascii_lowercase)
+                    {
+                        shape |= HAS_LOWER;
+                    }
                     tokens.push(Token {
                         start,
                         end,
                         kind: TokenKind::Word,
                         joined_to_previous: joined && !tokens.is_empty(),
+                        shape,
                     });
                     joined = true;
                     at = end;
@@ -152,6 +197,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 end: start + width,
                 kind: TokenKind::Punct,
                 joined_to_previous,
+                shape: 0,
             });
             at += width;
             continue;
@@ -223,6 +269,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             end,
             kind: TokenKind::Word,
             joined_to_previous,
+            shape: word_shape(text.get(start..end).unwrap_or("")),
         });
         at = next.max(end);
     }
