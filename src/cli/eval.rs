@@ -283,30 +283,24 @@ fn evaluate(
             predicted_acronyms.len(),
             correct,
         ));
-        // Sets iterate in a different order on every run; reports must not.
-        let mut missed: Vec<_> = gold_acronyms.difference(&predicted_acronyms).collect();
-        missed.sort();
-        let mut spurious: Vec<_> = predicted_acronyms.difference(&gold_acronyms).collect();
-        spurious.sort();
-        for (file, article, short, long) in missed {
-            report.misses.push(Miss {
-                file: file.clone(),
-                article: *article,
-                kind: "missed-acronym",
-                ty: String::new(),
-                text: short.clone(),
-                detail: long.clone(),
-            });
-        }
-        for (file, article, short, long) in spurious {
-            report.misses.push(Miss {
-                file: file.clone(),
-                article: *article,
-                kind: "spurious-acronym",
-                ty: String::new(),
-                text: short.clone(),
-                detail: long.clone(),
-            });
+        let sides = [
+            ("missed-acronym", &gold_acronyms, &predicted_acronyms),
+            ("spurious-acronym", &predicted_acronyms, &gold_acronyms),
+        ];
+        for (kind, listed, against) in sides {
+            // Sets iterate in a different order on every run; reports must not.
+            let mut differing: Vec<_> = listed.difference(against).collect();
+            differing.sort();
+            for (file, article, short, long) in differing {
+                report.misses.push(Miss {
+                    file: file.clone(),
+                    article: *article,
+                    kind,
+                    ty: String::new(),
+                    text: short.clone(),
+                    detail: long.clone(),
+                });
+            }
         }
     }
     report
