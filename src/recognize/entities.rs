@@ -15,7 +15,7 @@ use super::gazetteer::{Gazetteer, is_word_boundary};
 use super::heads::{VENUE_WORD_SET, find_head_names, head_key};
 use super::normalize::{NormalizedText, slug};
 use super::people::PeopleFinder;
-use super::tokens::{FastHashBuilder, Token, is_capitalized, tokenize};
+use super::tokens::{FastHashBuilder, Token, tokenize};
 use super::{AcronymDef, ArticleText, EntityType, Lexicon, Mention, Recognized};
 use crate::kb::KnowledgeBase;
 use crate::text::TextRange;
@@ -509,25 +509,25 @@ fn place_rules(text: &str, tokens: &[Token]) -> Vec<Candidate> {
     let mut found = Vec::new();
     let names_north_korea = memchr::memmem::find(text.as_bytes(), b"North Korea").is_some();
     for (index, token) in tokens.iter().enumerate() {
-        if !token.is_word() {
+        // Every rule below needs a capitalised word, which most words are not.
+        if !token.is_word() || !token.is_capitalized() {
             continue;
         }
         let word = token.text(text);
-        // Every rule below needs a capitalised word, which most words are not.
-        if !is_capitalized(word) {
-            continue;
-        }
         let range = TextRange::new(token.start, token.end);
-        let next = tokens
-            .get(index + 1)
-            .filter(|t| t.joined_to_previous && t.is_word())
-            .map(|t| t.text(text));
-        let is_name = word.chars().skip(1).any(char::is_lowercase);
+        let next = || {
+            tokens
+                .get(index + 1)
+                .filter(|t| t.joined_to_previous && t.is_word())
+                .map(|t| t.text(text))
+        };
+        // A capital is not lower case, so a lower-case letter is one after the first.
+        let is_name = token.has_lower();
         if is_name
+            && word.len() > 4
             && ["-gu", "-gun", "-si", "-do", "-dong", "-eup", "-myeon"]
                 .iter()
                 .any(|suffix| word.ends_with(suffix))
-            && word.len() > 4
         {
             found.push(candidate(
                 range,
@@ -537,7 +537,7 @@ fn place_rules(text: &str, tokens: &[Token]) -> Vec<Candidate> {
             ));
         }
         if is_name
-            && matches!(next, Some("district" | "province" | "county"))
+            && matches!(next(), Some("district" | "province" | "county"))
             && !word.contains('-')
         {
             let prev_capitalized = index > 0
@@ -556,7 +556,7 @@ fn place_rules(text: &str, tokens: &[Token]) -> Vec<Candidate> {
             && names_north_korea
             && index > 0
             && tokens[index - 1].text(text) == "the"
-            && !next.is_some_and(|n| n.starts_with(char::is_uppercase))
+            && !next().is_some_and(|n| n.starts_with(char::is_uppercase))
         {
             found.push(candidate(
                 range,
