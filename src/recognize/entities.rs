@@ -573,49 +573,56 @@ fn place_rules(text: &str, tokens: &[Token]) -> Vec<Candidate> {
 /// Regulation` and `Battery Regulation`, `Foreign Subsidies Regulation` and `EU Foreign
 /// Subsidies Regulation`. The key of the first form seen wins.
 fn share_keys_between_name_forms(text: &str, mentions: &mut [Mention]) {
-    // One map per type, so that a lookup borrows the slug instead of cloning it.
-    let mut first_key: [HashMap<String, String, FastHashBuilder>; 2] = Default::default();
-    for mention in mentions.iter_mut() {
+    // One map per type, from a form to the mention whose key it takes; that mention
+    // keeps its key, so the key itself need not be copied into the map.
+    let mut first_key: [HashMap<String, usize, FastHashBuilder>; 2] = Default::default();
+    for index in 0..mentions.len() {
+        let mention = &mentions[index];
         let by_form = match mention.ty {
             EntityType::Agreement => &mut first_key[0],
             EntityType::Org => &mut first_key[1],
             _ => continue,
         };
+        if mention.key.is_none() {
+            continue;
+        }
         let surface = text
             .get(mention.range.start..mention.range.end)
             .unwrap_or("");
-        let Some(key) = mention.key.as_ref() else {
-            continue;
-        };
         // Forms are compared by their last words: a place prefix is what varies.
-        let tail = surface
-            .split_once(' ')
-            .map(|(_, rest)| rest)
-            .unwrap_or(surface);
         let whole = slug(surface);
-        // A one-word name is its own tail.
-        let last_words = if tail.len() == surface.len() {
-            whole.clone()
-        } else {
-            slug(tail)
+        let (tail, last_words) = match surface.split_once(' ') {
+            // A slug is made word by word, so that of the last words ends the whole one,
+            // after the first word's slug and the hyphen between them.
+            Some((first, tail)) => (tail, last_words_slug(&whole, &slug(first))),
+            // A one-word name is its own tail.
+            None => (surface, whole.as_str()),
         };
         let found = by_form
             .get(&whole)
             .or_else(|| {
                 tail.contains(' ')
-                    .then(|| by_form.get(&last_words))
+                    .then(|| by_form.get(last_words))
                     .flatten()
             })
-            .cloned();
+            .copied();
         match found {
-            Some(shared) => mention.key = Some(shared),
+            Some(holder) => mentions[index].key = mentions[holder].key.clone(),
             None => {
-                let key = key.clone();
-                for form in [whole, last_words] {
-                    by_form.entry(form).or_insert_with(|| key.clone());
-                }
+                let last_words = last_words.to_owned();
+                by_form.entry(whole).or_insert(index);
+                by_form.entry(last_words).or_insert(index);
             }
         }
+    }
+}
+
+/// The slug of a name without its first word, from the slugs of the name and of that
+/// word: what is left of `whole` after `first` and the hyphen that joins them.
+fn last_words_slug<'a>(whole: &'a str, first: &str) -> &'a str {
+    match whole.strip_prefix(first) {
+        Some(rest) if !first.is_empty() => rest.strip_prefix('-').unwrap_or(rest),
+        _ => whole,
     }
 }
 

@@ -7,7 +7,8 @@ use crate::kb::builtin::builtin;
 use crate::recognize::{ArticleText, EntityType, LearnedForm, Lexicon, Recognizer};
 use crate::text::TextRange;
 
-use super::{CoveredBytes, overlaps};
+use super::{CoveredBytes, last_words_slug, overlaps};
+use crate::recognize::normalize::slug;
 
 fn render_with(text: &str, lexicon: &Lexicon) -> String {
     let title_end = text.find('\n').unwrap_or(text.len());
@@ -184,4 +185,18 @@ fn names_with_particles_and_their_surnames() {
             Talks in [Brussels]{place brussels}
             President [Ursula von der Leyen]{person ursula-von-der-leyen} met Chancellor [Friedrich Merz]{person friedrich-merz}. [Von der Leyen]{person ursula-von-der-leyen} said the talks went well, and [von der Leyen]{person ursula-von-der-leyen} left. Minister [Maria da Costa]{person maria-da-costa} agreed; [da Costa]{person maria-da-costa} spoke later."#]],
     );
+}
+
+proptest::proptest! {
+    /// The last words' slug taken from the whole name's equals the slug of the last words,
+    /// whatever the words hold: separators, `&`, apostrophes, accents, nothing.
+    #[test]
+    fn last_words_slug_is_the_slug_of_the_last_words(
+        first in "[A-Za-z&.'\u{2019}é–-]{0,6}",
+        tail in "[A-Za-z &.'\u{2019}é–-]{0,12}",
+    ) {
+        let name = format!("{first} {tail}");
+        let whole = slug(&name);
+        proptest::prop_assert_eq!(last_words_slug(&whole, &slug(&first)), slug(&tail));
+    }
 }
