@@ -7,7 +7,9 @@ use crate::kb::builtin::builtin;
 use crate::recognize::{ArticleText, EntityType, LearnedForm, Lexicon, Recognizer};
 use crate::text::TextRange;
 
-use super::{CoveredBytes, last_words_slug, overlaps};
+use super::{
+    CoveredBytes, Tier, last_words_slug, overlaps, resolution_order, resolution_order_by_tuples,
+};
 use crate::recognize::normalize::slug;
 
 fn render_with(text: &str, lexicon: &Lexicon) -> String {
@@ -198,5 +200,23 @@ proptest::proptest! {
         let name = format!("{first} {tail}");
         let whole = slug(&name);
         proptest::prop_assert_eq!(last_words_slug(&whole, &slug(&first)), slug(&tail));
+    }
+}
+
+proptest::proptest! {
+    /// Packed keys order candidates exactly as the tuples they stand for.
+    #[test]
+    fn packed_resolution_order_is_the_tuple_order(
+        spans in proptest::collection::vec((0usize..300, 0usize..40, 0u8..4), 0..200),
+    ) {
+        let tiers = [Tier::Lexicon, Tier::KnowledgeBase, Tier::Rule, Tier::Value];
+        let candidates: Vec<(TextRange, Tier)> = spans
+            .into_iter()
+            .map(|(start, len, tier)| (TextRange::new(start, start + len), tiers[usize::from(tier)]))
+            .collect();
+        proptest::prop_assert_eq!(
+            resolution_order(&candidates),
+            resolution_order_by_tuples(&candidates)
+        );
     }
 }
