@@ -89,7 +89,7 @@ fn date_info<'a>(
         .mentions
         .iter()
         .find(|m| article.plain.to_annotated(m.range) == mention.range)
-        .and_then(|m| m.date.as_ref())
+        .and_then(|m| m.date.as_deref())
 }
 
 /// The long form of an acronym, from the first article in the workspace that defines

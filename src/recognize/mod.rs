@@ -155,7 +155,7 @@ pub struct Mention {
     /// for percent.
     pub value: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<DateInfo>,
+    pub date: Option<Box<DateInfo>>,
 }
 
 /// An acronym definition such as `Carbon Border Adjustment Mechanism (CBAM)`.

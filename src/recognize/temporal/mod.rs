@@ -41,11 +41,11 @@ pub fn find_dates(text: &str, article_date: Option<jiff::civil::Date>) -> Vec<Me
                 ty: EntityType::Date,
                 key: None,
                 value: value.clone(),
-                date: Some(DateInfo {
+                date: Some(Box::new(DateInfo {
                     value,
                     underspecified: found.expr.underspecified(),
                     granularity: found.expr.granularity(),
-                }),
+                })),
             }
         })
         .collect()
