@@ -73,7 +73,7 @@ impl EntityRecognizer {
 
         // Learned forms and the knowledge base.
         if let Some(learned) = lexicon.gazetteer() {
-            for m in learned.find(text, &normalized) {
+            for m in learned.find(text, &normalized, &tokens) {
                 let target = learned.target(m.target);
                 candidates.push(candidate(
                     m.range,
@@ -85,7 +85,7 @@ impl EntityRecognizer {
         }
         let mut known_places: Vec<TextRange> = Vec::new();
         let mut known_names: Vec<(TextRange, EntityType)> = Vec::new();
-        for m in self.gazetteer.find(text, &normalized) {
+        for m in self.gazetteer.find(text, &normalized, &tokens) {
             let target = self.gazetteer.target(m.target);
             known_names.push((m.range, target.ty));
             if matches!(target.ty, EntityType::Place | EntityType::Org)

@@ -52,9 +52,50 @@ impl NormalizedText {
         }
     }
 
+    /// A cursor that maps original offsets, asked in increasing order, to normalised
+    /// ones.
+    pub fn forward_map(&self) -> ForwardMap<'_> {
+        ForwardMap {
+            normalized: self,
+            piece: 0,
+        }
+    }
+
     /// The original byte range of the normalised range `start..end`.
     pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
         (self.to_original(start), self.to_original(end))
+    }
+}
+
+/// Maps original offsets to normalised ones, walking the pieces once for offsets
+/// asked in increasing order.
+pub struct ForwardMap<'a> {
+    normalized: &'a NormalizedText,
+    piece: usize,
+}
+
+impl ForwardMap<'_> {
+    /// The normalised offset of the character starting at original byte `at`, or
+    /// `None` if normalisation dropped it (a period in `U.S.`). An offset before the
+    /// one asked last may be answered wrongly.
+    pub fn to_normalized(&mut self, at: usize) -> Option<usize> {
+        let pieces = &self.normalized.pieces;
+        while pieces
+            .get(self.piece + 1)
+            .is_some_and(|next| next.original as usize <= at)
+        {
+            self.piece += 1;
+        }
+        let piece = pieces.get(self.piece)?;
+        let offset = at.checked_sub(piece.original as usize)?;
+        if !piece.copied {
+            return (offset == 0).then_some(piece.normalized as usize);
+        }
+        let piece_end = pieces
+            .get(self.piece + 1)
+            .map_or(self.normalized.text.len(), |next| next.normalized as usize);
+        let normalized = piece.normalized as usize + offset;
+        (normalized < piece_end).then_some(normalized)
     }
 }
 

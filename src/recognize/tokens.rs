@@ -26,6 +26,9 @@ pub struct Token {
 const CAPITALIZED: u8 = 1;
 /// The word has a lower-case letter.
 const HAS_LOWER: u8 = 2;
+/// The word holds a joiner between its letters (`Korea–U.S.`, `R&D`), so a word of
+/// its own may start inside it.
+const HAS_JOINER: u8 = 4;
 
 /// The shape bits of a word.
 fn word_shape(word: &str) -> u8 {
@@ -58,6 +61,12 @@ impl Token {
     #[inline]
     pub fn has_lower(&self) -> bool {
         self.shape & HAS_LOWER != 0
+    }
+
+    /// A word with a joiner between its letters.
+    #[inline]
+    pub fn has_joiner(&self) -> bool {
+        self.shape & HAS_JOINER != 0
     }
 }
 
@@ -206,6 +215,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         let mut last = start;
         let mut end = start + width;
         let mut next = end;
+        let mut took_joiner = false;
         loop {
             // Most of a word is ASCII letters and digits; skip them a byte at a time.
             let run_end = next
@@ -262,6 +272,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             if !takes {
                 break;
             }
+            took_joiner = true;
             next = after;
         }
         tokens.push(Token {
@@ -269,7 +280,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             end,
             kind: TokenKind::Word,
             joined_to_previous,
-            shape: word_shape(text.get(start..end).unwrap_or("")),
+            shape: word_shape(text.get(start..end).unwrap_or(""))
+                | if took_joiner { HAS_JOINER } else { 0 },
         });
         at = next.max(end);
     }
