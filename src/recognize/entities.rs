@@ -15,7 +15,7 @@ use super::gazetteer::{Gazetteer, is_word_boundary};
 use super::heads::{VENUE_WORD_SET, find_head_names, head_key};
 use super::normalize::{NormalizedText, slug};
 use super::people::PeopleFinder;
-use super::tokens::{FastHashBuilder, Token, tokenize};
+use super::tokens::{FastHashBuilder, Token};
 use super::{AcronymDef, ArticleText, EntityType, Lexicon, Mention, Recognized};
 use crate::kb::KnowledgeBase;
 use crate::text::TextRange;
@@ -57,23 +57,24 @@ impl EntityRecognizer {
 
     /// Finds entities and merges them with the date and amount mentions found by the
     /// other recognisers into one flat, sorted list.
+    /// `tokens` are those of the article's text.
     pub fn recognize(
         &self,
         article: &ArticleText<'_>,
+        tokens: &[Token],
         lexicon: &Lexicon,
         dates: Vec<Mention>,
         amounts: Vec<Mention>,
     ) -> Recognized {
         let text = article.text;
         let normalized = NormalizedText::new(text);
-        let tokens = tokenize(text);
         // Candidates are large and an article yields hundreds: growing the vector step
         // by step copied them several times over.
         let mut candidates = Vec::with_capacity(dates.len() + amounts.len() + tokens.len() / 4);
 
         // Learned forms and the knowledge base.
         if let Some(learned) = lexicon.gazetteer() {
-            for m in learned.find(text, &normalized, &tokens) {
+            for m in learned.find(text, &normalized, tokens) {
                 let target = learned.target(m.target);
                 candidates.push(candidate(
                     m.range,
@@ -85,11 +86,11 @@ impl EntityRecognizer {
         }
         let mut known_places: Vec<TextRange> = Vec::new();
         let mut known_names: Vec<(TextRange, EntityType)> = Vec::new();
-        for m in self.gazetteer.find(text, &normalized, &tokens) {
+        for m in self.gazetteer.find(text, &normalized, tokens) {
             let target = self.gazetteer.target(m.target);
             known_names.push((m.range, target.ty));
             if matches!(target.ty, EntityType::Place | EntityType::Org)
-                && is_in_venue(text, &tokens, m.range)
+                && is_in_venue(text, tokens, m.range)
             {
                 continue;
             }
@@ -115,7 +116,7 @@ impl EntityRecognizer {
 
         // Names by head word.
         let year = article.date.map(|d| d.year());
-        for name in find_head_names(text, &tokens, year, &is_known) {
+        for name in find_head_names(text, tokens, year, &is_known) {
             let surface = text.get(name.name.start..name.name.end).unwrap_or("");
             let key = match (self.gazetteer.lookup(surface), &name.occurrence) {
                 (Some(target), None) if target.ty == name.ty => target.key.clone(),
@@ -125,7 +126,7 @@ impl EntityRecognizer {
         }
 
         // People.
-        let finder = PeopleFinder::new(text, &tokens, &is_known);
+        let finder = PeopleFinder::new(text, tokens, &is_known);
         let people = finder.find();
         for person in &people.names {
             candidates.push(candidate(
@@ -135,8 +136,8 @@ impl EntityRecognizer {
                 Tier::Rule,
             ));
         }
-        candidates.extend(place_rules(text, &tokens));
-        candidates.extend(self.country_summits(text, &tokens, &known_names));
+        candidates.extend(place_rules(text, tokens));
+        candidates.extend(self.country_summits(text, tokens, &known_names));
         candidates.extend(trade_law_sections(text));
 
         // Names found by context cues.
@@ -145,7 +146,7 @@ impl EntityRecognizer {
             names: &known_names,
             people: &person_ranges,
         };
-        for (range, ty) in find_cued_names(text, &tokens, &known) {
+        for (range, ty) in find_cued_names(text, tokens, &known) {
             let key = text.get(range.start..range.end).map(slug);
             candidates.push(candidate(range, ty, key, Tier::Rule));
         }
@@ -163,7 +164,7 @@ impl EntityRecognizer {
         // Acronyms: type and key from the long form, then every mention of the short.
         let definitions = find_definitions(text);
         let acronyms = type_acronyms(text, &definitions, &mut mentions);
-        add_acronym_mentions(text, &tokens, &acronyms, &mut mentions);
+        add_acronym_mentions(text, tokens, &acronyms, &mut mentions);
 
         // Surnames of the people found.
         let follow_ups: Vec<Candidate> = finder

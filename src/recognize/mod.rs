@@ -244,9 +244,11 @@ impl Recognizer {
     /// Recognises everything in one article. Never fails; overlapping candidates are
     /// resolved so that the result is flat.
     pub fn recognize(&self, article: &ArticleText<'_>, lexicon: &Lexicon) -> Recognized {
-        let dates = temporal::find_dates(article.text, article.date);
+        let tokens = tokens::tokenize(article.text);
+        let dates = temporal::find_dates_in_tokens(article.text, &tokens, article.date);
         let amounts = numeric::find_amounts(article.text);
-        self.entities.recognize(article, lexicon, dates, amounts)
+        self.entities
+            .recognize(article, &tokens, lexicon, dates, amounts)
     }
 
     /// Recognises only dates: what checking needs, at a fraction of the cost.

@@ -17,6 +17,7 @@ mod tests;
 
 pub use timex::validate_timex;
 
+use super::tokens::Token;
 use super::{DateInfo, EntityType, Mention};
 use resolve::{Anchor, Tense, resolve, sentence_tense};
 
@@ -25,8 +26,27 @@ use resolve::{Anchor, Tense, resolve, sentence_tense};
 /// The mentions are sorted and do not overlap. Without an article date, relative
 /// expressions keep `value: None`; absolute ones (`December 10, 2025`) still resolve.
 pub fn find_dates(text: &str, article_date: Option<jiff::civil::Date>) -> Vec<Mention> {
+    find_dates_in(text, None, article_date)
+}
+
+/// [`find_dates`] for a text already split into `tokens` (see
+/// [`tokenize`](crate::recognize::tokens::tokenize)), whose words stand in for a search
+/// for trigger words.
+pub fn find_dates_in_tokens(
+    text: &str,
+    tokens: &[Token],
+    article_date: Option<jiff::civil::Date>,
+) -> Vec<Mention> {
+    find_dates_in(text, Some(tokens), article_date)
+}
+
+fn find_dates_in(
+    text: &str,
+    tokens: Option<&[Token]>,
+    article_date: Option<jiff::civil::Date>,
+) -> Vec<Mention> {
     let anchor = article_date.map(Anchor::new);
-    rules::scan(text)
+    rules::scan(text, tokens)
         .into_iter()
         .map(|found| {
             // Tense matters only for an open month, day or weekday with a date to move from.

@@ -11,6 +11,7 @@ use super::tokens::{
     FoldedWords, Kind, Tok, adjacent_next, adjacent_prev, char_at, char_before, find_digit,
     next_tok, prev_tok,
 };
+use crate::recognize::tokens::Token;
 use crate::text::TextRange;
 
 /// A recognised expression before resolution.
@@ -115,60 +116,134 @@ const OTHER_TRIGGERS: &[(&str, Trigger)] = &[
 struct Triggers {
     automaton: AhoCorasick,
     kinds: Vec<Trigger>,
+    /// The same words by first letter and length (see [`Triggers::slot`]): one or two
+    /// for the few slots a word may fall in.
+    by_first_and_length: Vec<Vec<(&'static str, Trigger)>>,
+}
+
+/// The longest trigger word: `september`, `wednesday`.
+const LONGEST_TRIGGER: usize = 9;
+
+impl Triggers {
+    /// The slot of words that start with ASCII letter `first` (either case) and are
+    /// `len` bytes long, if they can be a trigger word at all.
+    fn slot(first: u8, len: usize) -> Option<usize> {
+        let letter = first.to_ascii_lowercase().checked_sub(b'a')?;
+        (letter < 26 && len <= LONGEST_TRIGGER)
+            .then_some(usize::from(letter) * (LONGEST_TRIGGER + 1) + len)
+    }
 }
 
 static TRIGGERS: LazyLock<Triggers> = LazyLock::new(|| {
-    let mut patterns: Vec<String> = Vec::new();
+    let mut words: Vec<&'static str> = Vec::new();
     let mut kinds = Vec::new();
     for name in MONTHS {
-        patterns.push(name.to_string());
+        words.push(name);
         kinds.push(Trigger::Month);
     }
     for (abbreviation, _) in MONTH_ABBREVIATIONS {
-        patterns.push(abbreviation.to_string());
+        words.push(abbreviation);
         kinds.push(Trigger::Month);
     }
     for (i, name) in WEEKDAYS.iter().enumerate() {
-        patterns.push(name.to_string());
+        words.push(name);
         kinds.push(Trigger::Weekday(i as u32));
     }
     for (word, trigger) in OTHER_TRIGGERS {
-        patterns.push(word.to_string());
+        words.push(word);
         kinds.push(*trigger);
     }
     let automaton = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
-        .build(&patterns)
+        .build(&words)
         .expect("the trigger patterns are fixed and valid");
-    Triggers { automaton, kinds }
+    let mut by_first_and_length = vec![Vec::new(); 26 * (LONGEST_TRIGGER + 1)];
+    for (word, &kind) in words.iter().zip(&kinds) {
+        let slot = Triggers::slot(word.as_bytes()[0], word.len())
+            .expect("trigger words are short and start with a letter");
+        by_first_and_length[slot].push((*word, kind));
+    }
+    Triggers {
+        automaton,
+        kinds,
+        by_first_and_length,
+    }
 });
+
+/// The trigger words of a text in order, from the automaton: `(start, end, trigger)`.
+/// Some are glued to letters or digits (`Mayor`), which [`scan`] rejects.
+fn trigger_words_by_search(text: &str) -> Vec<(usize, usize, Trigger)> {
+    let triggers = &*TRIGGERS;
+    triggers
+        .automaton
+        .find_iter(text)
+        .map(|m| (m.start(), m.end(), triggers.kinds[m.pattern().as_usize()]))
+        .collect()
+}
+
+/// The trigger words of a text in order, from its tokens: the words (maximal runs of
+/// letters and digits) that are a trigger word in any case. [`scan`] only accepts
+/// those of [`trigger_words_by_search`] that are whole words, so both give the same
+/// expressions; a look-up per word is cheaper than the automaton over every byte.
+fn trigger_words_of_tokens(text: &str, tokens: &[Token]) -> Vec<(usize, usize, Trigger)> {
+    let triggers = &*TRIGGERS;
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut look_up = |start: usize, end: usize| {
+        let Some(slot) = Triggers::slot(bytes[start], end - start) else {
+            return;
+        };
+        let word = &bytes[start..end];
+        if let Some(&(_, trigger)) = triggers.by_first_and_length[slot]
+            .iter()
+            .find(|(trigger_word, _)| trigger_word.as_bytes().eq_ignore_ascii_case(word))
+        {
+            found.push((start, end, trigger));
+        }
+    };
+    for token in tokens.iter().filter(|t| t.is_word()) {
+        if !token.has_joiner() {
+            look_up(token.start, token.end);
+            continue;
+        }
+        // `mid-December`: the words between the joiners.
+        let mut word_start = None;
+        for (offset, c) in token.text(text).char_indices() {
+            if c.is_alphanumeric() {
+                word_start.get_or_insert(token.start + offset);
+            } else if let Some(start) = word_start.take() {
+                look_up(start, token.start + offset);
+            }
+        }
+        if let Some(start) = word_start {
+            look_up(start, token.end);
+        }
+    }
+    found
+}
 
 /// Scans `text` for temporal expressions: sorted, non-overlapping candidates.
 ///
-/// Trigger words come from the automaton and digit runs from a byte scan; the two
-/// streams are taken in text order.
-pub(crate) fn scan(text: &str) -> Vec<Candidate> {
-    let triggers = &*TRIGGERS;
+/// Trigger words come from the text's tokens when the caller has them, else from the
+/// automaton, and digit runs from a byte scan; the two streams are taken in text order.
+pub(crate) fn scan(text: &str, tokens: Option<&[Token]>) -> Vec<Candidate> {
+    let trigger_words = match tokens {
+        Some(tokens) => trigger_words_of_tokens(text, tokens),
+        None => trigger_words_by_search(text),
+    };
     let bytes = text.as_bytes();
     let next_digit = |from: usize| find_digit(bytes, from);
-    let mut words = triggers.automaton.find_iter(text).peekable();
+    let mut words = trigger_words.into_iter().peekable();
     let mut digit = next_digit(0);
     let mut out: Vec<Candidate> = Vec::new();
     let mut covered = 0;
     loop {
-        let word_start = words.peek().map(|m| m.start());
+        let word_start = words.peek().map(|&(start, _, _)| start);
         let (start, end, trigger) = match (word_start, digit) {
             (None, None) => break,
-            (Some(w), Some(d)) if w < d => {
-                let found = words.next().expect("peeked");
-                (w, found.end(), triggers.kinds[found.pattern().as_usize()])
-            }
-            (Some(_), None) => {
-                let found = words.next().expect("peeked");
-                let kind = triggers.kinds[found.pattern().as_usize()];
-                (found.start(), found.end(), kind)
-            }
+            (Some(w), Some(d)) if w < d => words.next().expect("peeked"),
+            (Some(_), None) => words.next().expect("peeked"),
             (_, Some(d)) => {
                 let run_end = bytes[d..]
                     .iter()
@@ -1524,4 +1599,88 @@ fn glued_number_rule(text: &str, tok: Tok<'_>, n: u32, second: Tok<'_>) -> Optio
         Point::Year(YearRef::Abs(end_year)),
     );
     Some(candidate(tok.start, second.end, expr))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::strategy::Strategy;
+
+    use super::*;
+    use crate::recognize::tokens::tokenize;
+
+    /// Texts made of pieces that exercise trigger words glued to letters, digits,
+    /// dashes and apostrophes, in any case.
+    fn texts() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                "May",
+                "may",
+                "MAY",
+                "Mayor",
+                "or",
+                "December",
+                "Dec.",
+                "dec",
+                "10",
+                "2025",
+                " ",
+                "-",
+                "\u{2013}",
+                "mid",
+                "year",
+                "years",
+                "ago",
+                "two",
+                "Q1",
+                "q3",
+                "G",
+                "FY",
+                "\u{e9}",
+                "'",
+                "\u{2019}",
+                "s",
+                ".",
+                ",",
+                "U.S.",
+                "&",
+                "today",
+                "Wednesday",
+                "sept",
+                "\n",
+                "last",
+                "week",
+                "of",
+            ]),
+            0..20,
+        )
+        .prop_map(|pieces| pieces.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn trigger_words_of_tokens_are_the_whole_words_a_search_finds(text in texts()) {
+            let glued = |start: usize, end: usize| {
+                char_before(&text, start).is_some_and(char::is_alphanumeric)
+                    || char_at(&text, end).is_some_and(char::is_alphanumeric)
+            };
+            let searched: Vec<_> = trigger_words_by_search(&text)
+                .into_iter()
+                .filter(|&(start, end, _)| !glued(start, end))
+                .collect();
+            proptest::prop_assert_eq!(
+                trigger_words_of_tokens(&text, &tokenize(&text)),
+                searched,
+                "in {:?}", text
+            );
+        }
+
+        #[test]
+        fn scanning_with_tokens_finds_what_scanning_without_finds(text in texts()) {
+            proptest::prop_assert_eq!(
+                scan(&text, Some(&tokenize(&text))),
+                scan(&text, None),
+                "in {:?}", text
+            );
+        }
+    }
 }
