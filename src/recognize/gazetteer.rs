@@ -286,7 +286,9 @@ impl Gazetteer {
     }
 
     /// Keeps the match of `pattern` at normalised `start..end` if its case and its
-    /// word boundaries in the original text allow it.
+    /// word boundaries in the original text allow it. Kept out of line: few walks
+    /// reach a name, and the walk's loop stays small.
+    #[inline(never)]
     fn accept(
         &self,
         matcher: &Matcher,
