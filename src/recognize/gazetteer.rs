@@ -40,7 +40,7 @@ pub struct GazetteerMatch {
 /// already say where that is: at each token, and after each joiner inside a word
 /// (`U.S.` in `Korea–U.S.`). The automaton is anchored and walked only from there,
 /// and only where a name may start with the text's next few bytes, which a table of
-/// a few kilobytes answers. An anchored walk needs no failure transitions, so the
+/// 32 KB answers. An anchored walk needs no failure transitions, so the
 /// compact contiguous NFA serves: a third of a megabyte for the built-in names, where
 /// the DFA an unanchored search over every byte wants took six and spent most of its
 /// time waiting for memory.
