@@ -60,21 +60,30 @@ struct Matcher {
 /// kept with ASCII case folded; names without one (`US`, `IT`) match only as written
 /// and are kept as they are, so `us` and `it` in running text pass by quickly.
 struct PrefixFilter {
-    /// A bit per hashed key, for the four kinds of key (see [`PrefixFilter::slot`]).
-    bits: Vec<u64>,
+    /// A bit per hashed key, in four tables of [`PREFIX_TABLE_BITS`] bits: long keys
+    /// as written, long keys folded, short keys as written, short keys folded.
+    bits: Box<[u64; PREFIX_WORDS]>,
     has_short: bool,
-    fold_case: bool,
+    /// `0x20` in every byte where case is folded, else nothing.
+    fold: u32,
 }
 
-/// Bits of the hash that picks a bit of one kind of key.
-const PREFIX_HASH_BITS: u32 = 16;
+/// Bits of one table of [`PrefixFilter`]: each key's hash picks one of them.
+const PREFIX_TABLE_BITS: u32 = 16;
+/// The four tables' bits, as 64-bit words.
+const PREFIX_WORDS: usize = 4 << PREFIX_TABLE_BITS >> 6;
 
 impl PrefixFilter {
+    const LONG_EXACT: usize = 0;
+    const LONG_FOLDED: usize = 1;
+    const SHORT_EXACT: usize = 2;
+    const SHORT_FOLDED: usize = 3;
+
     fn new<'a>(names: impl Iterator<Item = &'a str>, fold_case: bool) -> PrefixFilter {
         let mut filter = PrefixFilter {
-            bits: vec![0; 4 << PREFIX_HASH_BITS >> 6],
+            bits: Box::new([0; PREFIX_WORDS]),
             has_short: false,
-            fold_case,
+            fold: if fold_case { 0x2020_2020 } else { 0 },
         };
         for name in names {
             let bytes = name.as_bytes();
@@ -86,53 +95,54 @@ impl PrefixFilter {
             padded[..len].copy_from_slice(&bytes[..len]);
             let word = u32::from_le_bytes(padded);
             let folded = fold_case && name.chars().any(char::is_lowercase);
+            let key = if folded { word | filter.fold } else { word };
+            let slot = match (len, folded) {
+                (4, false) => Self::slot(Self::LONG_EXACT, key),
+                (4, true) => Self::slot(Self::LONG_FOLDED, key),
+                (short, false) => Self::slot(Self::SHORT_EXACT, Self::short_key(key, short)),
+                (short, true) => Self::slot(Self::SHORT_FOLDED, Self::short_key(key, short)),
+            };
             filter.has_short |= len < 4;
-            let slot = filter.slot(word, len, folded);
             filter.bits[slot / 64] |= 1 << (slot % 64);
         }
         filter
     }
 
-    /// The bit of a key: the first `len` bytes (2 to 4) of `word`, case folded or not.
-    /// `| 0x20` maps both cases of a letter to one value, and any other byte to the
-    /// same value for the text as for the names.
-    fn slot(&self, word: u32, len: usize, folded: bool) -> usize {
-        let (mask, kind) = match len {
-            2 => (0xFFFF, 0),
-            3 => (0xFF_FFFF, 1),
-            _ => (u32::MAX, 2),
-        };
-        let (key, kind) = if folded {
-            ((word | 0x2020_2020) & mask, kind * 2 + 1)
-        } else {
-            (word & mask, kind * 2)
-        };
-        // Six kinds of key share four tables: short keys of both lengths share theirs.
-        let table = match kind {
-            0 | 2 => 0,
-            1 | 3 => 1,
-            4 => 2,
-            _ => 3,
-        };
-        let hash = (key ^ (len as u32) << 28).wrapping_mul(0x9E37_79B1) >> (32 - PREFIX_HASH_BITS);
-        (table << PREFIX_HASH_BITS) | hash as usize
+    /// A key of the first `len` (2 or 3) bytes of `word`, with the length in it so
+    /// that `ab` and `ab\0` differ.
+    fn short_key(word: u32, len: usize) -> u32 {
+        let mask = if len == 2 { 0xFFFF } else { 0xFF_FFFF };
+        (word & mask) | (len as u32) << 28
     }
 
-    fn has(&self, slot: usize) -> bool {
+    /// The bit of `key` in table `table`.
+    fn slot(table: usize, key: u32) -> usize {
+        let hash = key.wrapping_mul(0x9E37_79B1) >> (32 - PREFIX_TABLE_BITS);
+        (table << PREFIX_TABLE_BITS | hash as usize) % (PREFIX_WORDS * 64)
+    }
+
+    fn has(&self, table: usize, key: u32) -> bool {
+        let slot = Self::slot(table, key);
         self.bits[slot / 64] & (1 << (slot % 64)) != 0
     }
 
     /// Whether some name may start with `rest`, the text from a possible start on.
+    /// `| 0x20` maps both cases of a letter to one value, and any other byte to the
+    /// same value for the text as for the names.
     fn may_start(&self, rest: &[u8]) -> bool {
         let Some(&first_four) = rest.first_chunk::<4>() else {
             return true;
         };
         let word = u32::from_le_bytes(first_four);
-        let any_case = |len| {
-            self.has(self.slot(word, len, false))
-                || (self.fold_case && self.has(self.slot(word, len, true)))
-        };
-        any_case(4) || (self.has_short && (any_case(2) || any_case(3)))
+        let folded = word | self.fold;
+        if self.has(Self::LONG_EXACT, word) || self.has(Self::LONG_FOLDED, folded) {
+            return true;
+        }
+        self.has_short
+            && [2, 3].into_iter().any(|len| {
+                self.has(Self::SHORT_EXACT, Self::short_key(word, len))
+                    || self.has(Self::SHORT_FOLDED, Self::short_key(folded, len))
+            })
     }
 }
 
