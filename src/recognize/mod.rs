@@ -229,6 +229,18 @@ impl Lexicon {
     }
 }
 
+/// Texts of fewer than `longest` pieces, for property tests that compare two ways of
+/// finding the same things.
+#[cfg(test)]
+pub(crate) fn texts_of_pieces(
+    pieces: Vec<&'static str>,
+    longest: usize,
+) -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::strategy::Strategy;
+    proptest::collection::vec(proptest::sample::select(pieces), 0..longest)
+        .prop_map(|pieces| pieces.concat())
+}
+
 /// The recognisers, built once per knowledge base and shared across threads.
 pub struct Recognizer {
     entities: entities::EntityRecognizer,

@@ -47,6 +47,25 @@ impl Token {
         source.get(self.start..self.end).unwrap_or("")
     }
 
+    /// The runs of letters and digits of a word, as byte ranges in `source`: the whole
+    /// word, or the pieces its joiners separate (`mid` and `December` in
+    /// `mid-December`). Only a word with a joiner is read again.
+    pub fn runs<'a>(&self, source: &'a str) -> Runs<'a> {
+        if self.has_joiner() {
+            Runs {
+                whole: None,
+                base: self.start,
+                chars: self.text(source).char_indices(),
+            }
+        } else {
+            Runs {
+                whole: Some((self.start, self.end)),
+                base: self.start,
+                chars: "".char_indices(),
+            }
+        }
+    }
+
     pub fn is_word(&self) -> bool {
         self.kind == TokenKind::Word
     }
@@ -67,6 +86,32 @@ impl Token {
     #[inline]
     pub fn has_joiner(&self) -> bool {
         self.shape & HAS_JOINER != 0
+    }
+}
+
+/// See [`Token::runs`].
+pub struct Runs<'a> {
+    whole: Option<(usize, usize)>,
+    base: usize,
+    chars: std::str::CharIndices<'a>,
+}
+
+impl Iterator for Runs<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        if let Some(whole) = self.whole.take() {
+            return Some(whole);
+        }
+        let (start, first) = self.chars.find(|(_, c)| c.is_alphanumeric())?;
+        let mut end = start + first.len_utf8();
+        for (offset, c) in self.chars.by_ref() {
+            if !c.is_alphanumeric() {
+                break;
+            }
+            end = offset + c.len_utf8();
+        }
+        Some((self.base + start, self.base + end))
     }
 }
 

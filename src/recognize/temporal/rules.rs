@@ -202,23 +202,13 @@ fn trigger_words_of_tokens(text: &str, tokens: &[Token]) -> Vec<(usize, usize, T
             found.push((start, end, trigger));
         }
     };
-    for token in tokens.iter().filter(|t| t.is_word()) {
-        if !token.has_joiner() {
-            look_up(token.start, token.end);
-            continue;
-        }
-        // `mid-December`: the words between the joiners.
-        let mut word_start = None;
-        for (offset, c) in token.text(text).char_indices() {
-            if c.is_alphanumeric() {
-                word_start.get_or_insert(token.start + offset);
-            } else if let Some(start) = word_start.take() {
-                look_up(start, token.start + offset);
-            }
-        }
-        if let Some(start) = word_start {
-            look_up(start, token.end);
-        }
+    // `mid-December`: the words between the joiners too.
+    for (start, end) in tokens
+        .iter()
+        .filter(|t| t.is_word())
+        .flat_map(|t| t.runs(text))
+    {
+        look_up(start, end);
     }
     found
 }
@@ -1603,16 +1593,15 @@ fn glued_number_rule(text: &str, tok: Tok<'_>, n: u32, second: Tok<'_>) -> Optio
 
 #[cfg(test)]
 mod tests {
-    use proptest::strategy::Strategy;
 
     use super::*;
     use crate::recognize::tokens::tokenize;
 
     /// Texts made of pieces that exercise trigger words glued to letters, digits,
     /// dashes and apostrophes, in any case.
-    fn texts() -> impl Strategy<Value = String> {
-        proptest::collection::vec(
-            proptest::sample::select(vec![
+    fn texts() -> impl proptest::strategy::Strategy<Value = String> {
+        crate::recognize::texts_of_pieces(
+            vec![
                 "May",
                 "may",
                 "MAY",
@@ -1650,10 +1639,9 @@ mod tests {
                 "last",
                 "week",
                 "of",
-            ]),
-            0..20,
+            ],
+            20,
         )
-        .prop_map(|pieces| pieces.concat())
     }
 
     proptest::proptest! {
