@@ -116,10 +116,16 @@ const OTHER_TRIGGERS: &[(&str, Trigger)] = &[
 struct Triggers {
     automaton: AhoCorasick,
     kinds: Vec<Trigger>,
-    /// The same words by first letter and length (see [`Triggers::slot`]): one or two
-    /// for the few slots a word may fall in.
-    by_first_and_length: Vec<Vec<(&'static str, Trigger)>>,
+    /// The same words ordered by first letter and length (see [`Triggers::slot`]), and
+    /// where each slot's words are in that list: one or two words for the few slots
+    /// a word may fall in, none for the rest. Flat, because every word of the text is
+    /// looked up here.
+    by_first_and_length: Vec<(&'static str, Trigger)>,
+    slot_words: Box<[(u8, u8); SLOTS]>,
 }
+
+/// Slots of [`Triggers::slot`].
+const SLOTS: usize = 26 * (LONGEST_TRIGGER + 1);
 
 /// The longest trigger word: `september`, `wednesday`.
 const LONGEST_TRIGGER: usize = 9;
@@ -158,16 +164,27 @@ static TRIGGERS: LazyLock<Triggers> = LazyLock::new(|| {
         .match_kind(MatchKind::LeftmostLongest)
         .build(&words)
         .expect("the trigger patterns are fixed and valid");
-    let mut by_first_and_length = vec![Vec::new(); 26 * (LONGEST_TRIGGER + 1)];
-    for (word, &kind) in words.iter().zip(&kinds) {
-        let slot = Triggers::slot(word.as_bytes()[0], word.len())
-            .expect("trigger words are short and start with a letter");
-        by_first_and_length[slot].push((*word, kind));
+    let slot_of = |word: &str| {
+        Triggers::slot(word.as_bytes()[0], word.len())
+            .expect("trigger words are short and start with a letter")
+    };
+    let mut by_first_and_length: Vec<(&'static str, Trigger)> =
+        words.iter().copied().zip(kinds.iter().copied()).collect();
+    by_first_and_length.sort_by_key(|(word, _)| slot_of(word));
+    let mut slot_words = Box::new([(0u8, 0u8); SLOTS]);
+    for (index, (word, _)) in by_first_and_length.iter().enumerate() {
+        let index = u8::try_from(index).expect("fewer than 256 trigger words");
+        let (from, to) = &mut slot_words[slot_of(word)];
+        if from == to {
+            *from = index;
+        }
+        *to = index + 1;
     }
     Triggers {
         automaton,
         kinds,
         by_first_and_length,
+        slot_words,
     }
 });
 
@@ -194,8 +211,13 @@ fn trigger_words_of_tokens(text: &str, tokens: &[Token]) -> Vec<(usize, usize, T
         let Some(slot) = Triggers::slot(bytes[start], end - start) else {
             return;
         };
+        let (from, to) = triggers.slot_words[slot];
+        if from == to {
+            return;
+        }
         let word = &bytes[start..end];
-        if let Some(&(_, trigger)) = triggers.by_first_and_length[slot]
+        if let Some(&(_, trigger)) = triggers.by_first_and_length
+            [usize::from(from)..usize::from(to)]
             .iter()
             .find(|(trigger_word, _)| trigger_word.as_bytes().eq_ignore_ascii_case(word))
         {
