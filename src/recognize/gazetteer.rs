@@ -40,14 +40,19 @@ pub struct GazetteerMatch {
 /// already say where that is: at each token, and after each joiner inside a word
 /// (`U.S.` in `Korea–U.S.`). The automaton is anchored and walked only from there,
 /// and only where a name may start with the text's next few bytes, which a table of
-/// 32 KB answers. An anchored walk needs no failure transitions, so the
+/// 32 KB answers (one of 2 KB for a word in lower case, since few names start in
+/// lower case). An anchored walk needs no failure transitions, so the
 /// compact contiguous NFA serves: a third of a megabyte for the built-in names, where
 /// the DFA an unanchored search over every byte wants took six and spent most of its
 /// time waiting for memory.
 struct Matcher {
     automaton: NFA,
     anchored_start: StateID,
-    prefixes: PrefixFilter,
+    prefixes: AllNamesFilter,
+    /// The first bytes of the names a match starting with a lower-case letter may be
+    /// of: by [`case_is_acceptable`], only names that do not start with a capital.
+    /// Most words of running text start in lower case, and few names do.
+    lower_case_prefixes: LowerCaseNamesFilter,
     /// Whether some name starts with a character other than a letter or digit, which
     /// can start a match anywhere: then every character is a possible start.
     starts_anywhere: bool,
@@ -59,30 +64,37 @@ struct Matcher {
 /// shorter names. Names with a lower-case letter may match in another case and are
 /// kept with ASCII case folded; names without one (`US`, `IT`) match only as written
 /// and are kept as they are, so `us` and `it` in running text pass by quickly.
-struct PrefixFilter {
-    /// A bit per hashed key, in four tables of [`PREFIX_TABLE_BITS`] bits: long keys
-    /// as written, long keys folded, short keys as written, short keys folded.
-    bits: Box<[u64; PREFIX_WORDS]>,
+struct PrefixFilter<const WORDS: usize> {
+    /// A bit per hashed key, in four tables of [`PrefixFilter::TABLE_BITS`] bits: long
+    /// keys as written, long keys folded, short keys as written, short keys folded.
+    bits: Box<[u64; WORDS]>,
     has_short: bool,
+    /// No name at all, so nothing may start anywhere.
+    is_empty: bool,
     /// `0x20` in every byte where case is folded, else nothing.
     fold: u32,
 }
 
-/// Bits of one table of [`PrefixFilter`]: each key's hash picks one of them.
-const PREFIX_TABLE_BITS: u32 = 16;
-/// The four tables' bits, as 64-bit words.
-const PREFIX_WORDS: usize = 4 << PREFIX_TABLE_BITS >> 6;
+/// The filter of every name: 8 KB per table, so that few of a thousand names share a
+/// bit.
+type AllNamesFilter = PrefixFilter<4096>;
+/// The filter of the few names that start in lower case: 512 bytes per table, so
+/// that looking up the many words in lower case costs few cache misses.
+type LowerCaseNamesFilter = PrefixFilter<256>;
 
-impl PrefixFilter {
+impl<const WORDS: usize> PrefixFilter<WORDS> {
     const LONG_EXACT: usize = 0;
     const LONG_FOLDED: usize = 1;
     const SHORT_EXACT: usize = 2;
     const SHORT_FOLDED: usize = 3;
+    /// Bits of one table: each key's hash picks one of them.
+    const TABLE_BITS: u32 = (WORDS * 64 / 4).trailing_zeros();
 
-    fn new<'a>(names: impl Iterator<Item = &'a str>, fold_case: bool) -> PrefixFilter {
+    fn new<'a>(names: impl Iterator<Item = &'a str>, fold_case: bool) -> PrefixFilter<WORDS> {
         let mut filter = PrefixFilter {
-            bits: Box::new([0; PREFIX_WORDS]),
+            bits: Box::new([0; WORDS]),
             has_short: false,
+            is_empty: true,
             fold: if fold_case { 0x2020_2020 } else { 0 },
         };
         for name in names {
@@ -103,6 +115,7 @@ impl PrefixFilter {
                 (short, true) => Self::slot(Self::SHORT_FOLDED, Self::short_key(key, short)),
             };
             filter.has_short |= len < 4;
+            filter.is_empty = false;
             filter.bits[slot / 64] |= 1 << (slot % 64);
         }
         filter
@@ -117,8 +130,8 @@ impl PrefixFilter {
 
     /// The bit of `key` in table `table`.
     fn slot(table: usize, key: u32) -> usize {
-        let hash = key.wrapping_mul(0x9E37_79B1) >> (32 - PREFIX_TABLE_BITS);
-        (table << PREFIX_TABLE_BITS | hash as usize) % (PREFIX_WORDS * 64)
+        let hash = key.wrapping_mul(0x9E37_79B1) >> (32 - Self::TABLE_BITS);
+        (table << Self::TABLE_BITS | hash as usize) % (WORDS * 64)
     }
 
     fn has(&self, table: usize, key: u32) -> bool {
@@ -130,6 +143,9 @@ impl PrefixFilter {
     /// `| 0x20` maps both cases of a letter to one value, and any other byte to the
     /// same value for the text as for the names.
     fn may_start(&self, rest: &[u8]) -> bool {
+        if self.is_empty {
+            return false;
+        }
         let Some(&first_four) = rest.first_chunk::<4>() else {
             return true;
         };
@@ -222,7 +238,13 @@ impl Gazetteer {
         let bytes = normalized.text.as_bytes();
         let walk_from = |start: usize, found: &mut Vec<GazetteerMatch>| {
             let rest = bytes.get(start..).unwrap_or(&[]);
-            if matcher.prefixes.may_start(rest) {
+            let may_start = match rest.first() {
+                Some(first) if first.is_ascii_lowercase() => {
+                    matcher.lower_case_prefixes.may_start(rest)
+                }
+                _ => matcher.prefixes.may_start(rest),
+            };
+            if may_start {
                 self.walk(matcher, original, normalized, start, found);
             }
         };
@@ -344,6 +366,10 @@ impl Matcher {
             automaton,
             anchored_start,
             prefixes: PrefixFilter::new(names(), fold_case),
+            lower_case_prefixes: PrefixFilter::new(
+                names().filter(|name| !name.chars().next().is_some_and(char::is_uppercase)),
+                fold_case,
+            ),
             starts_anywhere,
             targets: indices,
         })
@@ -478,6 +504,16 @@ mod tests {
                 "the Unification Ministry said",
                 "[Unification Ministry]{ministry-of-unification}",
             ),
+            // A name listed in lower case is found from a word in lower case, which
+            // only such names are looked up for.
+            (
+                "the unification ministry said",
+                "[unification ministry]{ministry-of-unification}",
+            ),
+            (
+                "Korea-unification ministry",
+                "[Korea]{south-korea} [unification ministry]{ministry-of-unification}",
+            ),
             ("USB sticks from the US.", "[US]{united-states}"),
             (
                 "U.S. Steel cut jobs as U.S. steel imports fell",
@@ -539,6 +575,8 @@ mod tests {
                 "\u{e9}",
                 "Ministry",
                 "unification",
+                "ministry",
+                "unification ministry",
                 ".",
                 "S.",
                 "\u{2019}",
