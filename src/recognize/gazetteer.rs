@@ -256,8 +256,9 @@ impl Gazetteer {
         }
         let mut to_normalized = normalized.forward_map();
         for token in tokens {
-            // A word's own start is the start of its first run.
-            if !token.is_word() {
+            // A word's own start is the start of its first run; only a word with
+            // joiners has others.
+            if !token.is_word() || !token.has_joiner() {
                 if let Some(start) = to_normalized.to_normalized(token.start) {
                     walk_from(start, found);
                 }

@@ -224,13 +224,15 @@ fn trigger_words_of_tokens(text: &str, tokens: &[Token]) -> Vec<(usize, usize, T
             found.push((start, end, trigger));
         }
     };
-    // `mid-December`: the words between the joiners too.
-    for (start, end) in tokens
-        .iter()
-        .filter(|t| t.is_word())
-        .flat_map(|t| t.runs(text))
-    {
-        look_up(start, end);
+    for token in tokens.iter().filter(|t| t.is_word()) {
+        if token.has_joiner() {
+            // `mid-December`: the words between the joiners.
+            for (start, end) in token.runs(text) {
+                look_up(start, end);
+            }
+        } else {
+            look_up(token.start, token.end);
+        }
     }
     found
 }
