@@ -193,30 +193,58 @@ fn byte_class(byte: u8) -> ByteClass {
     BYTE_CLASSES[usize::from(byte)]
 }
 
-/// Where the run of ASCII letters and digits that starts at `from` ends.
-///
-/// Eight bytes at a time: a word's end is then found by arithmetic rather than by a
-/// branch per byte, the last of which was mispredicted at nearly every word.
-#[inline]
-fn ascii_alphanumeric_end(bytes: &[u8], mut from: usize) -> usize {
-    const ONES: u64 = u64::MAX / 255;
-    const HIGH: u64 = ONES * 0x80;
-    /// The high bit of each byte of `x` strictly between `low` and `high`, for `low`
-    /// up to 127 and `high` up to 128; bytes of 128 and more are never between. No
-    /// sum or difference crosses into the next byte.
-    fn between(x: u64, low: u64, high: u64) -> u64 {
-        let seven_bits = x & (ONES * 127);
-        (ONES * (127 + high)).wrapping_sub(seven_bits)
-            & !x
-            & (seven_bits + ONES * (127 - low))
-            & HIGH
+/// Which ASCII bytes a run is made of, for [`ascii_run_end`] and [`ascii_run_start`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum AsciiRun {
+    LettersAndDigits,
+    Letters,
+    Digits,
+}
+
+impl AsciiRun {
+    fn has(self, byte: u8) -> bool {
+        match self {
+            AsciiRun::LettersAndDigits => byte.is_ascii_alphanumeric(),
+            AsciiRun::Letters => byte.is_ascii_alphabetic(),
+            AsciiRun::Digits => byte.is_ascii_digit(),
+        }
     }
-    while let Some(chunk) = bytes.get(from..).and_then(<[u8]>::first_chunk::<8>) {
-        let x = u64::from_le_bytes(*chunk);
-        let digits = between(x, b'0' as u64 - 1, b'9' as u64 + 1);
+
+    /// The high bit of each byte of `chunk` that is *not* of the run.
+    ///
+    /// Eight bytes at a time: a word's end is then found by arithmetic rather than by
+    /// a branch per byte, the last of which was mispredicted at nearly every word.
+    #[inline]
+    fn others(self, chunk: u64) -> u64 {
+        const ONES: u64 = u64::MAX / 255;
+        const HIGH: u64 = ONES * 0x80;
+        /// The high bit of each byte of `x` strictly between `low` and `high`, for
+        /// `low` up to 127 and `high` up to 128; bytes of 128 and more are never
+        /// between. No sum or difference crosses into the next byte.
+        fn between(x: u64, low: u8, high: u8) -> u64 {
+            let seven_bits = x & (ONES * 127);
+            (ONES * (127 + u64::from(high))).wrapping_sub(seven_bits)
+                & !x
+                & (seven_bits + ONES * (127 - u64::from(low)))
+                & HIGH
+        }
+        let digits = || between(chunk, b'0' - 1, b'9' + 1);
         // `| 0x20` folds capitals onto small letters and keeps digits as they are.
-        let letters = between(x | ONES * 0x20, b'a' as u64 - 1, b'z' as u64 + 1);
-        let others = !(digits | letters) & HIGH;
+        let letters = || between(chunk | ONES * 0x20, b'a' - 1, b'z' + 1);
+        let members = match self {
+            AsciiRun::LettersAndDigits => digits() | letters(),
+            AsciiRun::Letters => letters(),
+            AsciiRun::Digits => digits(),
+        };
+        !members & HIGH
+    }
+}
+
+/// Where the run of `run` bytes that starts at `from` ends.
+#[inline]
+pub(crate) fn ascii_run_end(bytes: &[u8], mut from: usize, run: AsciiRun) -> usize {
+    while let Some(chunk) = bytes.get(from..).and_then(<[u8]>::first_chunk::<8>) {
+        let others = run.others(u64::from_le_bytes(*chunk));
         if others != 0 {
             return from + (others.trailing_zeros() / 8) as usize;
         }
@@ -226,7 +254,30 @@ fn ascii_alphanumeric_end(bytes: &[u8], mut from: usize) -> usize {
         .get(from..)
         .unwrap_or(&[])
         .iter()
-        .take_while(|b| b.is_ascii_alphanumeric())
+        .take_while(|&&b| run.has(b))
+        .count()
+}
+
+/// Where the run of `run` bytes that ends at `to` starts.
+#[inline]
+pub(crate) fn ascii_run_start(bytes: &[u8], mut to: usize, run: AsciiRun) -> usize {
+    while let Some(chunk) = to
+        .checked_sub(8)
+        .and_then(|from| bytes.get(from..to))
+        .and_then(<[u8]>::first_chunk::<8>)
+    {
+        let others = run.others(u64::from_le_bytes(*chunk));
+        if others != 0 {
+            return to - (others.leading_zeros() / 8) as usize;
+        }
+        to -= 8;
+    }
+    to - bytes
+        .get(..to)
+        .unwrap_or(&[])
+        .iter()
+        .rev()
+        .take_while(|&&b| run.has(b))
         .count()
 }
 
@@ -249,7 +300,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             continue;
         }
         if class == ByteClass::Word {
-            let end = ascii_alphanumeric_end(bytes, at + 1);
+            let end = ascii_run_end(bytes, at + 1, AsciiRun::LettersAndDigits);
             let ends_here = bytes
                 .get(end)
                 .is_none_or(|&b| matches!(byte_class(b), ByteClass::Blank | ByteClass::WordEnd));
@@ -308,7 +359,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         let mut took_joiner = false;
         loop {
             // Most of a word is ASCII letters and digits; skip them a byte at a time.
-            let run_end = ascii_alphanumeric_end(bytes, next);
+            let run_end = ascii_run_end(bytes, next, AsciiRun::LettersAndDigits);
             if run_end > next {
                 last = run_end - 1;
                 end = run_end;
@@ -663,7 +714,7 @@ mod tests {
     proptest::proptest! {
         /// Every byte value, in runs long enough to cross several eight-byte chunks.
         #[test]
-        fn alphanumeric_runs_end_where_a_byte_by_byte_scan_ends(
+        fn ascii_runs_end_and_start_where_a_byte_by_byte_scan_does(
             bytes in proptest::collection::vec(
                 proptest::prop_oneof![
                     4 => proptest::sample::select(b"az09AZ".to_vec()),
@@ -671,24 +722,36 @@ mod tests {
                 ],
                 0..40,
             ),
-            from in 0usize..40,
+            at in 0usize..40,
         ) {
-            let from = from.min(bytes.len());
-            let expected = from + bytes[from..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
-            proptest::prop_assert_eq!(ascii_alphanumeric_end(&bytes, from), expected);
+            let at = at.min(bytes.len());
+            for run in [AsciiRun::LettersAndDigits, AsciiRun::Letters, AsciiRun::Digits] {
+                let end = at + bytes[at..].iter().take_while(|&&b| run.has(b)).count();
+                proptest::prop_assert_eq!(ascii_run_end(&bytes, at, run), end, "{:?}", run);
+                let start = at - bytes[..at].iter().rev().take_while(|&&b| run.has(b)).count();
+                proptest::prop_assert_eq!(ascii_run_start(&bytes, at, run), start, "{:?}", run);
+            }
         }
     }
 
     #[test]
-    fn alphanumeric_runs_stop_at_each_neighbour_of_the_ranges() {
+    fn ascii_runs_stop_at_each_neighbour_of_the_ranges() {
         for stop in [
             b'/', b':', b'@', b'[', b'`', b'{', 0x7F, 0x80, 0xC3, 0xFF, b' ', 0,
         ] {
-            for at in 0..12 {
+            for at in 0..14 {
                 let mut bytes = b"aZ09aZ09aZ09aZ".to_vec();
                 bytes[at] = stop;
-                assert_eq!(ascii_alphanumeric_end(&bytes, 0), at, "{stop:#x} at {at}");
+                let run = AsciiRun::LettersAndDigits;
+                assert_eq!(ascii_run_end(&bytes, 0, run), at, "{stop:#x} at {at}");
+                assert_eq!(
+                    ascii_run_start(&bytes, 14, run),
+                    at + 1,
+                    "{stop:#x} at {at}"
+                );
             }
         }
+        assert_eq!(ascii_run_end(b"abcdefgh1234", 0, AsciiRun::Letters), 8);
+        assert_eq!(ascii_run_start(b"abcdefgh1234", 12, AsciiRun::Digits), 8);
     }
 }

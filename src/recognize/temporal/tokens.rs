@@ -1,6 +1,8 @@
 //! A lazy tokenizer for local matching around a trigger: it reads one token forwards or
 //! backwards from a byte offset, within one line, without allocating.
 
+use crate::recognize::tokens::{AsciiRun, ascii_run_end, ascii_run_start};
+
 /// What a token is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -10,6 +12,18 @@ pub(crate) enum Kind {
     Num,
     /// Any other single character.
     Punct,
+}
+
+impl Kind {
+    /// The ASCII bytes a token of this kind may be made of, if it may be longer than
+    /// one character.
+    fn ascii_run(self) -> Option<AsciiRun> {
+        match self {
+            Kind::Word => Some(AsciiRun::Letters),
+            Kind::Num => Some(AsciiRun::Digits),
+            Kind::Punct => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -203,12 +217,14 @@ pub(crate) fn next_tok(text: &str, pos: usize) -> Option<Tok<'_>> {
         start += c.len_utf8();
     };
     let mut end = start + first.len_utf8();
-    if kind != Kind::Punct {
-        while let Some((c, next_kind)) = char_and_kind(text, end) {
-            if next_kind != kind {
-                break;
+    if let Some(run) = kind.ascii_run() {
+        // ASCII letters or digits eight at a time, any other letter one by one.
+        loop {
+            end = ascii_run_end(text.as_bytes(), end, run);
+            match char_and_kind(text, end) {
+                Some((c, next_kind)) if next_kind == kind => end += c.len_utf8(),
+                _ => break,
             }
-            end += c.len_utf8();
         }
     }
     Some(Tok {
@@ -236,12 +252,13 @@ pub(crate) fn prev_tok(text: &str, pos: usize) -> Option<Tok<'_>> {
         end -= c.len_utf8();
     };
     let mut start = end - last.len_utf8();
-    if kind != Kind::Punct {
-        while let Some((c, previous_kind)) = char_and_kind_before(text, start) {
-            if previous_kind != kind {
-                break;
+    if let Some(run) = kind.ascii_run() {
+        loop {
+            start = ascii_run_start(text.as_bytes(), start, run);
+            match char_and_kind_before(text, start) {
+                Some((c, previous_kind)) if previous_kind == kind => start -= c.len_utf8(),
+                _ => break,
             }
-            start -= c.len_utf8();
         }
     }
     Some(Tok {
