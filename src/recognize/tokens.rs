@@ -230,7 +230,7 @@ impl AsciiRun {
         }
         let digits = || between(chunk, b'0' - 1, b'9' + 1);
         // `| 0x20` folds capitals onto small letters and keeps digits as they are.
-        let letters = || between(chunk | ONES * 0x20, b'a' - 1, b'z' + 1);
+        let letters = || between(chunk | (ONES * 0x20), b'a' - 1, b'z' + 1);
         let members = match self {
             AsciiRun::LettersAndDigits => digits() | letters(),
             AsciiRun::Letters => letters(),
