@@ -4,7 +4,8 @@
 
 use super::EntityType;
 use super::gazetteer::is_word_boundary;
-use super::people::TITLE_WORDS;
+use super::lists::{people, places, words};
+use super::people::TITLE_WORDS_SET as TITLE_SET;
 use super::tokens::{Token, WordSet};
 use crate::text::TextRange;
 
@@ -12,112 +13,18 @@ static US_STATE_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
     std::sync::LazyLock::new(|| {
         aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(US_STATES)
+            .build(places::US_STATES)
             .expect("the state names form a valid automaton")
     });
 
-/// US states, which wire copy names after a town without the country.
-pub const US_STATES: &[&str] = &[
-    "Alabama",
-    "Alaska",
-    "Arizona",
-    "Arkansas",
-    "California",
-    "Colorado",
-    "Connecticut",
-    "Delaware",
-    "Florida",
-    "Georgia",
-    "Hawaii",
-    "Idaho",
-    "Illinois",
-    "Indiana",
-    "Iowa",
-    "Kansas",
-    "Kentucky",
-    "Louisiana",
-    "Maine",
-    "Maryland",
-    "Massachusetts",
-    "Michigan",
-    "Minnesota",
-    "Mississippi",
-    "Missouri",
-    "Montana",
-    "Nebraska",
-    "Nevada",
-    "New Hampshire",
-    "New Jersey",
-    "New Mexico",
-    "North Carolina",
-    "North Dakota",
-    "Ohio",
-    "Oklahoma",
-    "Oregon",
-    "Pennsylvania",
-    "Rhode Island",
-    "South Carolina",
-    "South Dakota",
-    "Tennessee",
-    "Texas",
-    "Utah",
-    "Vermont",
-    "Virginia",
-    "West Virginia",
-    "Wisconsin",
-    "Wyoming",
-];
-
-static TITLE_SET: WordSet = WordSet::new(TITLE_WORDS);
-
 /// Words that open a sentence or clause and are capitalised only for that reason.
-static LEADING_WORDS: WordSet = WordSet::new(&[
-    "The",
-    "A",
-    "An",
-    "But",
-    "And",
-    "In",
-    "On",
-    "At",
-    "For",
-    "Of",
-    "As",
-    "After",
-    "While",
-    "When",
-    "Its",
-    "This",
-    "That",
-    "Under",
-    "Meanwhile",
-    "Separately",
-    "State-run",
-]);
+static LEADING_WORDS: WordSet = WordSet::union(&[words::FUNCTION_WORDS, &["State-run"]]);
 
-static WEEKDAYS: WordSet = WordSet::new(&[
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-]);
+static WEEKDAYS: WordSet = WordSet::new(words::WEEKDAYS);
 
-static COMPANY_ROLES: WordSet = WordSet::new(&["Chairman", "CEO", "President", "Chief", "Vice"]);
+static COMPANY_ROLES: WordSet = WordSet::new(people::COMPANY_ROLES);
 
-static DIRECTIONS: WordSet = WordSet::new(&[
-    "southern",
-    "northern",
-    "eastern",
-    "western",
-    "central",
-    "southeastern",
-    "southwestern",
-    "northeastern",
-    "northwestern",
-]);
+static DIRECTIONS: WordSet = WordSet::new(places::DIRECTIONS);
 
 /// What the cue rules see of the other recognisers' results.
 pub struct Known<'a> {
@@ -338,7 +245,7 @@ fn is_place_cue(text: &str, tokens: &[Token], first: usize, end: usize, known: &
         .names
         .iter()
         .any(|(r, ty)| *ty == EntityType::Place && r.start == place_token.start)
-        || US_STATES.iter().any(|s| {
+        || places::US_STATES.iter().any(|s| {
             text.get(place_token.start..)
                 .is_some_and(|rest| rest.starts_with(s))
         })

@@ -555,7 +555,7 @@ fn place_rules(text: &str, tokens: &[Token]) -> Vec<Candidate> {
         let is_name = token.has_lower();
         if is_name
             && word.len() > 4
-            && ["-gu", "-gun", "-si", "-do", "-dong", "-eup", "-myeon"]
+            && super::lists::places::KOREAN_DISTRICT_SUFFIXES
                 .iter()
                 .any(|suffix| word.ends_with(suffix))
         {

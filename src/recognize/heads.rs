@@ -7,9 +7,12 @@
 //! council meeting an event. Spans never take a leading `the`, a possessive, or a
 //! headline verb, so title-case headlines give no junk.
 
+use std::collections::HashMap;
+
 use super::EntityType;
+use super::lists::{heads, people, words};
 use super::normalize::slug;
-use super::tokens::{Token, WordSet, is_all_caps, is_capitalized, ordinal_value};
+use super::tokens::{FastHashBuilder, Token, WordSet, is_all_caps, is_capitalized, ordinal_value};
 use crate::text::TextRange;
 
 /// What a head word makes of the name it ends.
@@ -26,310 +29,46 @@ enum Head {
     Ministry,
 }
 
+/// Every head word with what it makes of a name, from the lists.
+static HEADS: std::sync::LazyLock<HashMap<&'static str, Head, FastHashBuilder>> =
+    std::sync::LazyLock::new(|| {
+        let kinds = [
+            (heads::MINISTRY_HEADS, Head::Ministry),
+            (heads::BODY_HEADS, Head::Body),
+            (heads::ORG_HEADS, Head::Org),
+            (heads::AGREEMENT_HEADS, Head::Agreement),
+            (heads::MEMORANDUM_HEADS, Head::Memorandum),
+            (heads::EVENT_HEADS, Head::Event),
+        ];
+        let mut heads = HashMap::default();
+        for (words, head) in kinds {
+            for word in words {
+                heads.insert(*word, head);
+            }
+        }
+        heads
+    });
+
 fn head_of(word: &str) -> Option<Head> {
-    let head = match word {
-        "Ministry" | "Department" => Head::Ministry,
-        "Committee" | "Council" | "Commission" | "Assembly" => Head::Body,
-        "Agency" | "Institute" | "Institution" | "Corporation" | "Corp." | "Organization"
-        | "Organisation" | "Association" | "Federation" | "Chamber" | "Bank" | "Fund"
-        | "Office" | "Authority" | "Board" | "Bureau" | "Foundation" | "University" | "Company"
-        | "Group" | "Holdings" | "Parliament" | "Service" | "Court" | "Party" | "Secretariat"
-        | "Body" | "Union" | "Alliance" | "Coalition" | "Consortium" | "Society" | "Academy"
-        | "Administration" | "Electronics" | "Motors" | "Exchange" => Head::Org,
-        "FTA" | "Agreement" | "Deal" | "Regulation" | "Mechanism" | "Act" | "Treaty" | "Accord"
-        | "Pact" | "Protocol" | "Directive" | "Law" | "Arrangement" | "Charter" | "Convention"
-        | "CEPA" | "EPA" => Head::Agreement,
-        "MOU" | "Memorandum" => Head::Memorandum,
-        "Summit" | "Forum" | "Dialogue" | "Conference" | "Symposium" | "Expo" | "Exhibition"
-        | "Festival" | "Games" | "Olympics" | "War" | "Talks" | "Day" | "Roundtable"
-        | "Seminar" | "Workshop" | "Week" | "Ministerial" => Head::Event,
-        _ => return None,
-    };
-    Some(head)
+    HEADS.get(word).copied()
 }
 
 /// Capitalised words that end a name on the left: articles, pronouns, prepositions
 /// at the start of a sentence, and the verbs of title-case headlines.
-const LEFT_STOPS: &[&str] = &[
-    "The",
-    "A",
-    "An",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "Its",
-    "Their",
-    "His",
-    "Her",
-    "Our",
-    "By",
-    "In",
-    "On",
-    "At",
-    "For",
-    "Of",
-    "With",
-    "To",
-    "From",
-    "And",
-    "Or",
-    "As",
-    "After",
-    "Before",
-    "During",
-    "Under",
-    "Through",
-    "While",
-    "When",
-    "Both",
-    "All",
-    "New",
-    "Meanwhile",
-    "Also",
-    "Under",
-    "Amid",
-    "Ahead",
-    "Against",
-    "Via",
-    "Into",
-    "Over",
-    "About",
-    "Across",
-    "Steps",
-    "Step",
-    "Reviews",
-    "Review",
-    "Plans",
-    "Plan",
-    "Hosts",
-    "Host",
-    "Holds",
-    "Hold",
-    "Signs",
-    "Sign",
-    "Launches",
-    "Launch",
-    "Discuss",
-    "Discusses",
-    "Join",
-    "Joins",
-    "Reveals",
-    "Reveal",
-    "Unveils",
-    "Unveil",
-    "Announces",
-    "Announce",
-    "Opens",
-    "Open",
-    "Seeks",
-    "Seek",
-    "Urges",
-    "Urge",
-    "Calls",
-    "Call",
-    "Agree",
-    "Agrees",
-    "Meets",
-    "Meet",
-    "Visits",
-    "Visit",
-    "Attends",
-    "Attend",
-    "Says",
-    "Say",
-    "Vows",
-    "Vow",
-    "Pushes",
-    "Push",
-    "Boosts",
-    "Boost",
-    "Eyes",
-    "Wins",
-    "Win",
-    "Marks",
-    "Mark",
-    "Sets",
-    "Set",
-    "Takes",
-    "Take",
-    "Expands",
-    "Expand",
-    "Strengthens",
-    "Strengthen",
-    "Establish",
-    "Establishes",
-    "Promote",
-    "Promotes",
-    "Convene",
-    "Convenes",
-    "Chairs",
-    "Chair",
-    "Leads",
-    "Lead",
-    "Backs",
-    "Back",
-    "Welcomes",
-    "Welcome",
-    "Ends",
-    "End",
-    "Begins",
-    "Begin",
-    "Starts",
-    "Start",
-    "Adopts",
-    "Adopt",
-    "Approves",
-    "Approve",
-    "Passes",
-    "Pass",
-    "Seals",
-    "Seal",
-    "Inks",
-    "Ink",
-    "Concludes",
-    "Conclude",
-    "Advance",
-    "Advances",
-    "Prepares",
-    "Prepare",
-    "Kicks",
-    "Officials",
-    "Official",
-    "Experts",
-    "Up",
-    "Down",
-    "Out",
-    "Off",
-    "Participants",
-    "Representatives",
-    "Delegates",
-    "Minister",
-    "President",
-    "Secretary",
-    "Director",
-    "Chairman",
-    "Commissioner",
-    "Deputy",
-    "Vice",
-    "Prime",
-    "Former",
-];
-static LEFT_STOPS_SET: WordSet = WordSet::new(LEFT_STOPS);
+static LEFT_STOPS_SET: WordSet = WordSet::union(&[
+    words::FUNCTION_WORDS,
+    words::HEADLINE_VERBS,
+    heads::LEFT_STOPS,
+]);
 
 /// Modifiers that do not make a head a name by themselves (`the Joint Committee`).
-const GENERIC_MODIFIERS: &[&str] = &[
-    "Joint",
-    "Ministerial",
-    "Tariff",
-    "Working-Level",
-    "Standing",
-    "Special",
-    "Annual",
-    "Regular",
-    "General",
-    "Executive",
-    "Advisory",
-    "Steering",
-    "Working",
-    "Free",
-    "Trade",
-    "Economic",
-    "Comprehensive",
-    "Bilateral",
-    "Multilateral",
-    "Partnership",
-    "Investment",
-    "Framework",
-    "Final",
-    "Interim",
-    "Global",
-    "International",
-    "National",
-    "High-Level",
-    "Senior",
-    "Inaugural",
-    "Next",
-    "Upcoming",
-    "Main",
-    "Key",
-    "Major",
-    "Big",
-    "First",
-    "Last",
-    "Relevant",
-    "Related",
-    "Several",
-];
-static GENERIC_MODIFIERS_SET: WordSet = WordSet::new(GENERIC_MODIFIERS);
+static GENERIC_MODIFIERS_SET: WordSet = WordSet::new(heads::GENERIC_MODIFIERS);
 
 /// Words that make a capitalised run a venue, whose names are never tagged.
-pub const VENUE_WORDS: &[&str] = &[
-    "Hotel",
-    "Hyatt",
-    "Shilla",
-    "Hilton",
-    "Marriott",
-    "Westin",
-    "Josun",
-    "Plaza",
-    "Conrad",
-    "InterContinental",
-    "Intercontinental",
-    "Sheraton",
-    "Novotel",
-    "Signiel",
-    "Walkerhill",
-    "Ritz-Carlton",
-    "Park",
-    "Tower",
-    "Station",
-    "Airport",
-    "Stadium",
-    "Arena",
-    "Hall",
-    "Museum",
-    "Palace",
-    "Square",
-    "COEX",
-    "KINTEX",
-    "BEXCO",
-    "Convention",
-    "Centre",
-    "Center",
-    "Building",
-    "Forest",
-    "Bridge",
-    "Port",
-    "Harbor",
-    "Harbour",
-    "Gate",
-];
-pub static VENUE_WORD_SET: WordSet = WordSet::new(VENUE_WORDS);
+pub static VENUE_WORD_SET: WordSet = WordSet::new(heads::VENUE_WORDS);
 
-const TITLE_WORDS: &[&str] = &[
-    "Minister",
-    "President",
-    "Secretary",
-    "Secretary-General",
-    "Director",
-    "Director-General",
-    "Chair",
-    "Chairman",
-    "Chairwoman",
-    "Chairperson",
-    "Commissioner",
-    "Adviser",
-    "Advisor",
-    "Ambassador",
-    "Governor",
-    "Mayor",
-    "Spokesperson",
-    "Spokesman",
-    "Chief",
-    "CEO",
-];
-static TITLE_WORDS_SET: WordSet = WordSet::new(TITLE_WORDS);
+/// Titles end a name's complement (`Department of Commerce Secretary …`).
+static TITLE_WORDS_SET: WordSet = WordSet::new(people::TITLES);
 
 /// A name found by a head word.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -401,46 +140,11 @@ fn is_participle_compound(word: &str) -> bool {
     let Some((_, last)) = word.rsplit_once(['-', '\u{2010}', '\u{2011}']) else {
         return false;
     };
-    matches!(
-        last,
-        "run"
-            | "owned"
-            | "backed"
-            | "led"
-            | "funded"
-            | "based"
-            | "controlled"
-            | "affiliated"
-            | "sponsored"
-            | "operated"
-            | "managed"
-            | "financed"
-    )
+    heads::PARTICIPLES.contains(&last)
 }
 
 /// Days and months end a complement: `Committee on Wednesday` is a date after a name.
-const CALENDAR_WORDS: &[&str] = &[
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-static CALENDAR_WORDS_SET: WordSet = WordSet::new(CALENDAR_WORDS);
+static CALENDAR_WORDS_SET: WordSet = WordSet::union(&[words::WEEKDAYS, words::MONTHS]);
 
 fn name_at(
     text: &str,
@@ -508,7 +212,7 @@ fn name_at(
     // `U.S. National Institute of …`: a country code in front is a modifier, not a part.
     if matches!(head, Head::Org | Head::Body | Head::Ministry) && left < head_index {
         let first = tokens[left].text(text);
-        if matches!(first, "US" | "U.S." | "UK" | "U.K." | "EU" | "ROK") {
+        if heads::COUNTRY_CODES.contains(&first) {
             left += 1;
         }
     }

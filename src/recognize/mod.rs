@@ -11,6 +11,7 @@ pub mod cues;
 pub mod entities;
 pub mod gazetteer;
 pub mod heads;
+pub mod lists;
 pub mod normalize;
 pub mod numeric;
 pub mod people;

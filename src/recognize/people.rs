@@ -7,337 +7,27 @@
 //! name has those initials (`Kim Jung-kwan`), and a bare surname takes the key of the
 //! nearest full name with that surname.
 
+use super::lists::{people, words};
 use super::normalize::slug;
 use super::tokens::{Token, WordSet, is_all_caps, is_capitalized};
 use crate::text::TextRange;
 
-/// Common Korean family names in their usual romanisations.
-const KOREAN_SURNAMES: &[&str] = &[
-    "Kim", "Lee", "Park", "Choi", "Jung", "Chung", "Jeong", "Kang", "Cho", "Jo", "Yoon", "Yun",
-    "Jang", "Chang", "Lim", "Im", "Han", "Oh", "Seo", "Suh", "Shin", "Kwon", "Hwang", "Ahn", "An",
-    "Song", "Yoo", "Yu", "Ryu", "Hong", "Jeon", "Chun", "Ko", "Koh", "Go", "Moon", "Yang", "Son",
-    "Sohn", "Bae", "Baek", "Paik", "Heo", "Huh", "Nam", "Sim", "Shim", "Noh", "Roh", "Ha", "Kwak",
-    "Sung", "Seong", "Cha", "Joo", "Ju", "Woo", "Koo", "Ku", "Min", "Na", "Jin", "Ji", "Yeo", "Wi",
-    "Yeom", "Byun", "Byeon", "Chae", "Won", "Cheon", "Bang", "Kong", "Hyun", "Ham", "Pyo", "Rhee",
-    "Uhm", "Eom", "Yeon", "Gil", "Do", "Maeng", "Seok", "Tak", "Ok", "Ban", "Mun", "Gong", "Kook",
-    "Myung", "Jun", "Hur", "Ryoo", "Lyu", "Nho",
-];
-static KOREAN_SURNAMES_SET: WordSet = WordSet::new(KOREAN_SURNAMES);
+static KOREAN_SURNAMES_SET: WordSet = WordSet::new(people::KOREAN_SURNAMES);
 
-/// Words that introduce a name: a title, rank or role. The last one before the name
+/// Words that introduce a name: titles, ranks and roles. The last one before the name
 /// counts, so `Deputy Secretary-General` and `Trade Minister` work alike.
-pub const TITLE_WORDS: &[&str] = &[
-    "Minister",
-    "President",
-    "Secretary",
-    "Secretary-General",
-    "General",
-    "Director",
-    "Director-General",
-    "Chair",
-    "Chairman",
-    "Chairwoman",
-    "Chairperson",
-    "Chief",
-    "CEO",
-    "Commissioner",
-    "Adviser",
-    "Advisor",
-    "Ambassador",
-    "Envoy",
-    "Governor",
-    "Mayor",
-    "Representative",
-    "Spokesperson",
-    "Spokesman",
-    "Spokeswoman",
-    "Chancellor",
-    "Premier",
-    "Senator",
-    "Sen.",
-    "Rep.",
-    "Speaker",
-    "Leader",
-    "Officer",
-    "Professor",
-    "Prof.",
-    "Dr.",
-    "Mr.",
-    "Ms.",
-    "Mrs.",
-    "Administrator",
-    "Commander",
-    "King",
-    "Queen",
-    "Prince",
-    "Emir",
-    "Sheikh",
-    "Sultan",
-    "Pope",
-    "Justice",
-    "Judge",
-    "Vice-Chairman",
-    "Vice-President",
-    "Head",
-    "Founder",
-    "Dean",
-    "Lawmaker",
-    "Rep",
-    "Negotiator",
-    "counterpart",
-    "Counselor",
-    "Counsellor",
-    "Attache",
-    "Consul",
-];
-static TITLE_WORDS_SET: WordSet = WordSet::new(TITLE_WORDS);
+pub static TITLE_WORDS_SET: WordSet = WordSet::union(&[people::TITLES, people::TITLES_IN_NAMES]);
 
 /// Words before a title in `Name, Deputy Minister …`.
-const TITLE_MODIFIERS: &[&str] = &[
-    "Deputy",
-    "Assistant",
-    "Vice",
-    "Senior",
-    "Executive",
-    "Former",
-    "First",
-    "Acting",
-    "Special",
-    "Permanent",
-    "Principal",
-    "Managing",
-    "Associate",
-    "Chief",
-    "Prime",
-    "Trade",
-    "Foreign",
-    "Finance",
-    "Defense",
-    "Industry",
-    "Unification",
-];
-static TITLE_MODIFIERS_SET: WordSet = WordSet::new(TITLE_MODIFIERS);
+static TITLE_MODIFIERS_SET: WordSet = WordSet::new(people::TITLE_MODIFIERS);
 
 /// Capitalised words that are never part of a person's name.
-const NOT_NAME_WORDS: &[&str] = &[
-    "The",
-    "A",
-    "An",
-    "In",
-    "On",
-    "At",
-    "Of",
-    "For",
-    "And",
-    "But",
-    "Or",
-    "To",
-    "By",
-    "With",
-    "From",
-    "As",
-    "It",
-    "He",
-    "She",
-    "They",
-    "We",
-    "I",
-    "His",
-    "Her",
-    "Their",
-    "Our",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "Both",
-    "All",
-    "Some",
-    "Any",
-    "No",
-    "Not",
-    "After",
-    "Before",
-    "During",
-    "Under",
-    "Over",
-    "Through",
-    "While",
-    "When",
-    "Where",
-    "What",
-    "Which",
-    "Who",
-    "Why",
-    "How",
-    "If",
-    "Meanwhile",
-    "However",
-    "Also",
-    "Earlier",
-    "Later",
-    "Last",
-    "Next",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "Trade",
-    "Industry",
-    "Industrial",
-    "Investment",
-    "Security",
-    "Economic",
-    "Economy",
-    "Affairs",
-    "Policy",
-    "Energy",
-    "Resources",
-    "Finance",
-    "Financial",
-    "Defense",
-    "Defence",
-    "National",
-    "International",
-    "Foreign",
-    "Planning",
-    "Strategy",
-    "Strategic",
-    "Commerce",
-    "Enterprises",
-    "Technology",
-    "Science",
-    "Supply",
-    "Chain",
-    "Chains",
-    "Cooperation",
-    "Development",
-    "Government",
-    "Office",
-    "Ministry",
-    "Committee",
-    "Council",
-    "Agency",
-    "Institute",
-    "Commission",
-    "Department",
-    "Bureau",
-    "Board",
-    "Unification",
-    "Deputy",
-    "Assistant",
-    "Vice",
-    "Senior",
-    "Executive",
-    "Former",
-    "Acting",
-    "Special",
-    "Prime",
-    "Korean",
-    "American",
-    "Chinese",
-    "Japanese",
-    "French",
-    "European",
-    "British",
-    "German",
-    "Russian",
-    "Asian",
-    "Standards",
-    "Standardization",
-    "Innovation",
-    "Growth",
-    "Startups",
-    "SMEs",
-    "Health",
-    "Welfare",
-    "Labor",
-    "Employment",
-    "Education",
-    "Environment",
-    "Culture",
-    "Justice",
-    "Interior",
-    "Safety",
-    "Transport",
-    "Infrastructure",
-    "Land",
-    "Oceans",
-    "Fisheries",
-    "Agriculture",
-    "Food",
-    "Rural",
-    "Budget",
-    "Climate",
-    "Public",
-    "Relations",
-    "Communications",
-    "Digital",
-    "Data",
-    "Information",
-    "Research",
-    "Operations",
-    "Management",
-    "Programs",
-    "Global",
-    "Regional",
-    "Local",
-    "Central",
-    "Region",
-    "State",
-    "States",
-    "Union",
-    "United",
-    "Republic",
-    "North",
-    "South",
-    "East",
-    "West",
-    "AI",
-    "ICT",
-    "R&D",
-    "Statement",
-    "Summit",
-    "Forum",
-    "Program",
-    "Project",
-    "Mission",
-    "Delegation",
-    "Team",
-    "Division",
-    "Section",
-    "Unit",
-    "Service",
-    "Services",
-    "Administration",
-    "General",
-    "Director",
-    "Minister",
-    "President",
-    "Secretary",
-    "Chair",
-    "Photo",
-    "News",
-    "Day",
-    "Week",
-    "Year",
-];
-static NOT_NAME_WORDS_SET: WordSet = WordSet::new(NOT_NAME_WORDS);
+static NOT_NAME_WORDS_SET: WordSet = WordSet::union(&[
+    people::NOT_NAME_WORDS,
+    words::FUNCTION_WORDS,
+    words::WEEKDAYS,
+    words::MONTHS,
+]);
 
 /// A person mention found by the rules.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -353,16 +43,6 @@ pub struct People {
     /// Surnames of full names with their keys, for follow-up mentions.
     pub surnames: Vec<(String, String, usize)>,
 }
-
-/// Lower-case particles inside names: `von der Leyen`, `da Silva`, `de la Cruz`,
-/// `Mohammed bin Salman`.
-const NAME_PARTICLES: &[&str] = &[
-    "von", "van", "der", "den", "de", "da", "di", "du", "dos", "das", "del", "della", "la", "le",
-    "ter", "zu", "bin", "bint", "ibn",
-];
-
-/// The title words that are not capitalised.
-const LOWER_CASE_TITLES: &[&str] = &["counterpart"];
 
 fn is_title(word: &str) -> bool {
     TITLE_WORDS_SET.contains(word)
@@ -485,7 +165,9 @@ impl<'a> PeopleFinder<'a> {
         let mut end = index;
         while end - index < 2
             && self.joined(end)
-            && self.word(end).is_some_and(|w| NAME_PARTICLES.contains(&w))
+            && self
+                .word(end)
+                .is_some_and(|w| people::NAME_PARTICLES.contains(&w))
         {
             end += 1;
         }
@@ -511,7 +193,7 @@ impl<'a> PeopleFinder<'a> {
             // words; most words of a text are passed over here.
             if !self.tokens[index].is_capitalized()
                 && word != "administration"
-                && !LOWER_CASE_TITLES.contains(&word)
+                && !people::LOWER_CASE_TITLES.contains(&word)
             {
                 continue;
             }
@@ -693,7 +375,7 @@ impl<'a> PeopleFinder<'a> {
         while particles > start + 1
             && self
                 .word(particles - 1)
-                .is_some_and(|w| NAME_PARTICLES.contains(&w))
+                .is_some_and(|w| people::NAME_PARTICLES.contains(&w))
         {
             particles -= 1;
         }
@@ -873,10 +555,15 @@ mod tests {
     /// The people scan passes over lower-case words unless they are listed.
     #[test]
     fn lower_case_titles_are_listed() {
-        for title in TITLE_WORDS.iter().chain(KOREAN_SURNAMES) {
+        let titles = [
+            people::TITLES,
+            people::TITLES_IN_NAMES,
+            people::KOREAN_SURNAMES,
+        ];
+        for title in titles.concat() {
             assert!(
                 crate::recognize::tokens::is_capitalized(title)
-                    || LOWER_CASE_TITLES.contains(title),
+                    || people::LOWER_CASE_TITLES.contains(&title),
                 "{title}"
             );
         }

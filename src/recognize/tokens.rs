@@ -455,8 +455,24 @@ pub fn ordinal_value(word: &str) -> Option<u32> {
 /// with a hasher much cheaper than the default one (the keys are fixed, so flooding is
 /// no concern).
 pub struct WordSet {
-    words: &'static [&'static str],
+    lists: Lists,
     index: std::sync::OnceLock<WordIndex>,
+}
+
+/// The lists a [`WordSet`] holds the words of.
+enum Lists {
+    One(&'static [&'static str]),
+    Many(&'static [&'static [&'static str]]),
+}
+
+impl Lists {
+    fn words(&self) -> impl Iterator<Item = &'static str> + '_ {
+        let lists: &[&'static [&'static str]] = match self {
+            Lists::One(words) => std::slice::from_ref(words),
+            Lists::Many(lists) => lists,
+        };
+        lists.iter().flat_map(|list| list.iter().copied())
+    }
 }
 
 /// Words longer than this share the last entry of [`WordIndex::shapes`].
@@ -488,14 +504,23 @@ fn add_byte(bits: &mut [u64; 4], byte: u8) {
 impl WordSet {
     pub const fn new(words: &'static [&'static str]) -> WordSet {
         WordSet {
-            words,
+            lists: Lists::One(words),
+            index: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The words of several lists, such as the function words and the headline verbs
+    /// that both end a name.
+    pub const fn union(lists: &'static [&'static [&'static str]]) -> WordSet {
+        WordSet {
+            lists: Lists::Many(lists),
             index: std::sync::OnceLock::new(),
         }
     }
 
     #[inline]
     pub fn contains(&self, word: &str) -> bool {
-        let index = self.index.get_or_init(|| WordIndex::new(self.words));
+        let index = self.index.get_or_init(|| WordIndex::new(&self.lists));
         let bytes = word.as_bytes();
         let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
             return false;
@@ -509,10 +534,10 @@ impl WordSet {
 }
 
 impl WordIndex {
-    fn new(words: &'static [&'static str]) -> WordIndex {
-        let longest = words.iter().map(|w| w.len().min(LONGEST_SHAPE)).max();
+    fn new(lists: &Lists) -> WordIndex {
+        let longest = lists.words().map(|w| w.len().min(LONGEST_SHAPE)).max();
         let mut shapes = vec![Shape::default(); longest.map_or(0, |l| l + 1)];
-        for word in words {
+        for word in lists.words() {
             let bytes = word.as_bytes();
             if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) {
                 let shape = &mut shapes[bytes.len().min(LONGEST_SHAPE)];
@@ -522,7 +547,7 @@ impl WordIndex {
         }
         WordIndex {
             shapes,
-            set: words.iter().copied().collect(),
+            set: lists.words().collect(),
         }
     }
 }
