@@ -101,7 +101,10 @@ pub fn run(paths: &[PathBuf], format: Format) -> (String, i32) {
     let forms: Vec<LearnedForm> = texts
         .iter()
         .zip(&first)
-        .flat_map(|(_, analysis)| workspace::learned_forms(analysis))
+        .flat_map(|((path, _), analysis)| {
+            let origin: std::sync::Arc<str> = display_path(path).into();
+            workspace::learned_forms(analysis, Some(&origin))
+        })
         .collect();
     let lexicon = Lexicon::new(forms);
     let files: Vec<FileEntities> = texts

@@ -4,14 +4,19 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Analyzer, AnalyzerCache};
+use rayon::prelude::*;
+
+use crate::analysis::{AnalyzerCache, Depth, FileAnalysis};
 use crate::files::read_article_file;
-use crate::recognize::EntityType;
+use crate::recognize::{EntityType, LearnedForm, Lexicon};
+use crate::workspace;
 
 use super::check::{EXIT_CLEAN, EXIT_ERROR};
+use super::render::display_path;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -77,11 +82,36 @@ pub struct Miss {
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Report {
+    /// Recognition from each file's plain text alone, without teaching.
     pub types: BTreeMap<String, Score>,
     pub micro: Score,
     pub date_values: DateValues,
     pub acronyms: Option<Score>,
     pub misses: Vec<Miss>,
+    /// The same scores per file.
+    pub files: BTreeMap<String, FileScore>,
+    /// Each file recognised with what the other files teach (their tags and acronym
+    /// definitions) and nothing from its own tags: how recognition fares on an article
+    /// in a workspace of annotated ones.
+    pub leave_one_out: Scores,
+}
+
+/// The scores of one way of recognising the files.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Scores {
+    pub types: BTreeMap<String, Score>,
+    pub micro: Score,
+    pub date_values: DateValues,
+    pub acronyms: Option<Score>,
+    pub misses: Vec<Miss>,
+    pub files: BTreeMap<String, FileScore>,
+}
+
+/// The scores of one file.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FileScore {
+    pub types: BTreeMap<String, Score>,
+    pub micro: Score,
 }
 
 #[derive(Deserialize)]
@@ -159,20 +189,64 @@ fn evaluate(
     files: &[(PathBuf, String)],
     acronym_gold: Option<&AcronymGold>,
 ) -> Report {
+    // Recognition sees only the plain text: no lexicon learned from the gold tags.
+    let alone: Vec<FileAnalysis> = files
+        .par_iter()
+        .map(|(path, text)| analyzers.for_file(path).analyze(text))
+        .collect();
+    // Each file is taught by the others: their tags and the acronyms they define.
+    let taught: Vec<Vec<LearnedForm>> = files
+        .iter()
+        .zip(&alone)
+        .map(|((path, _), analysis)| {
+            let origin: Arc<str> = display_path(path).into();
+            workspace::learned_forms(analysis, Some(&origin))
+        })
+        .collect();
+    let left_out: Vec<FileAnalysis> = files
+        .par_iter()
+        .enumerate()
+        .map(|(index, (path, text))| {
+            let others: Vec<LearnedForm> = taught
+                .iter()
+                .enumerate()
+                .filter(|(other, _)| *other != index)
+                .flat_map(|(_, forms)| forms.iter().cloned())
+                .collect();
+            analyzers
+                .for_file(path)
+                .analyze_with(text, &Lexicon::new(others), Depth::Full)
+        })
+        .collect();
+    let scores = score(files, &alone, acronym_gold);
+    Report {
+        types: scores.types,
+        micro: scores.micro,
+        date_values: scores.date_values,
+        acronyms: scores.acronyms,
+        misses: scores.misses,
+        files: scores.files,
+        leave_one_out: score(files, &left_out, acronym_gold),
+    }
+}
+
+/// Scores the recognition in `analyses` (one per file) against the files' tags.
+fn score(
+    files: &[(PathBuf, String)],
+    analyses: &[FileAnalysis],
+    acronym_gold: Option<&AcronymGold>,
+) -> Scores {
     let mut gold: HashSet<Key> = HashSet::new();
     let mut predicted: HashSet<Key> = HashSet::new();
     let mut gold_values = BTreeMap::new();
     let mut predicted_values = BTreeMap::new();
     let mut predicted_acronyms = HashSet::new();
     let mut texts = BTreeMap::new();
-    for (path, text) in files {
+    for ((path, _), analysis) in files.iter().zip(analyses) {
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let analyzer: std::sync::Arc<Analyzer> = analyzers.for_file(path);
-        // Recognition sees only the plain text: no lexicon learned from the gold tags.
-        let analysis = analyzer.analyze(text);
         for (index, (article_syntax, article)) in analysis
             .syntax
             .articles
@@ -218,7 +292,7 @@ fn evaluate(
         }
     }
 
-    let mut report = Report::default();
+    let mut report = Scores::default();
     let mut type_names: Vec<String> = gold.iter().chain(&predicted).map(|k| k.4.clone()).collect();
     type_names.sort();
     type_names.dedup();
@@ -233,6 +307,7 @@ fn evaluate(
     }
     let correct = gold.intersection(&predicted).count();
     report.micro = Score::new(gold.len(), predicted.len(), correct);
+    report.files = file_scores(&gold, &predicted);
 
     for (key, gold_value) in &gold_values {
         if let Some(value) = predicted_values.get(key) {
@@ -306,6 +381,42 @@ fn evaluate(
     report
 }
 
+/// The scores of each file, from the gold and predicted mentions of all.
+fn file_scores(gold: &HashSet<Key>, predicted: &HashSet<Key>) -> BTreeMap<String, FileScore> {
+    let mut counts: BTreeMap<String, BTreeMap<String, (usize, usize, usize)>> = BTreeMap::new();
+    for key in gold {
+        let entry = counts.entry(key.0.clone()).or_default();
+        let count = entry.entry(key.4.clone()).or_default();
+        count.0 += 1;
+        if predicted.contains(key) {
+            count.2 += 1;
+        }
+    }
+    for key in predicted {
+        let entry = counts.entry(key.0.clone()).or_default();
+        entry.entry(key.4.clone()).or_default().1 += 1;
+    }
+    counts
+        .into_iter()
+        .map(|(file, types)| {
+            let (g, p, c) = types
+                .values()
+                .fold((0, 0, 0), |a, t| (a.0 + t.0, a.1 + t.1, a.2 + t.2));
+            let types = types
+                .into_iter()
+                .map(|(ty, (g, p, c))| (ty, Score::new(g, p, c)))
+                .collect();
+            (
+                file,
+                FileScore {
+                    types,
+                    micro: Score::new(g, p, c),
+                },
+            )
+        })
+        .collect()
+}
+
 fn miss(key: &Key, texts: &BTreeMap<Key, String>, kind: &'static str, detail: String) -> Miss {
     Miss {
         file: key.0.clone(),
@@ -319,30 +430,36 @@ fn miss(key: &Key, texts: &BTreeMap<Key, String>, kind: &'static str, detail: St
 
 fn table(report: &Report) -> String {
     let mut out = String::new();
-    out.push_str("type        gold  pred  correct  precision  recall     f1\n");
-    let row = |name: &str, s: &Score| {
-        format!(
-            "{name:<10} {:>5} {:>5} {:>8} {:>10.3} {:>7.3} {:>6.3}\n",
-            s.gold, s.predicted, s.correct, s.precision, s.recall, s.f1
-        )
-    };
-    for (name, score) in &report.types {
-        out.push_str(&row(name, score));
+    out.push_str("each file alone:\n");
+    scores_table(
+        &mut out,
+        &report.types,
+        &report.micro,
+        &report.date_values,
+        report.acronyms.as_ref(),
+    );
+    let loo = &report.leave_one_out;
+    out.push_str("\neach file taught by the others (leave one file out):\n");
+    scores_table(
+        &mut out,
+        &loo.types,
+        &loo.micro,
+        &loo.date_values,
+        loo.acronyms.as_ref(),
+    );
+    if report.files.len() > 1 {
+        out.push_str("\nmicro F1 per file      alone  taught\n");
+        for (file, alone) in &report.files {
+            let taught = loo.files.get(file).map_or(0.0, |f| f.micro.f1);
+            out.push_str(&format!(
+                "  {file:<20} {:>6.3}  {taught:>6.3}\n",
+                alone.micro.f1
+            ));
+        }
     }
-    out.push_str(&row("micro", &report.micro));
-    out.push_str(&format!(
-        "\ndate values: {:.3} accuracy ({} of {} exactly matched dates)\n",
-        report.date_values.accuracy, report.date_values.correct, report.date_values.matched
-    ));
-    if let Some(acronyms) = &report.acronyms {
-        out.push_str(&format!(
-            "acronyms:    precision {:.3}, recall {:.3}, f1 {:.3} ({} gold, {} found)\n",
-            acronyms.precision, acronyms.recall, acronyms.f1, acronyms.gold, acronyms.predicted
-        ));
-    }
-    if !report.misses.is_empty() {
-        out.push_str("\ndisagreements:\n");
-        for miss in &report.misses {
+    if !loo.misses.is_empty() {
+        out.push_str("\ndisagreements (leave one file out):\n");
+        for miss in &loo.misses {
             out.push_str(&format!(
                 "  {:<16} {}#{} {:<9} {:?} {}\n",
                 miss.kind, miss.file, miss.article, miss.ty, miss.text, miss.detail
@@ -350,4 +467,34 @@ fn table(report: &Report) -> String {
         }
     }
     out
+}
+
+fn scores_table(
+    out: &mut String,
+    types: &BTreeMap<String, Score>,
+    micro: &Score,
+    date_values: &DateValues,
+    acronyms: Option<&Score>,
+) {
+    out.push_str("type        gold  pred  correct  precision  recall     f1\n");
+    let row = |name: &str, s: &Score| {
+        format!(
+            "{name:<10} {:>5} {:>5} {:>8} {:>10.3} {:>7.3} {:>6.3}\n",
+            s.gold, s.predicted, s.correct, s.precision, s.recall, s.f1
+        )
+    };
+    for (name, score) in types {
+        out.push_str(&row(name, score));
+    }
+    out.push_str(&row("micro", micro));
+    out.push_str(&format!(
+        "\ndate values: {:.3} accuracy ({} of {} exactly matched dates)\n",
+        date_values.accuracy, date_values.correct, date_values.matched
+    ));
+    if let Some(acronyms) = acronyms {
+        out.push_str(&format!(
+            "acronyms:    precision {:.3}, recall {:.3}, f1 {:.3} ({} gold, {} found)\n",
+            acronyms.precision, acronyms.recall, acronyms.f1, acronyms.gold, acronyms.predicted
+        ));
+    }
 }

@@ -131,7 +131,14 @@ fn analyse(paths: &[PathBuf], analyzers: &AnalyzerCache) -> (Vec<Analysed>, i32)
         .par_iter()
         .map(|(path, _, text)| analyzers.for_file(path).analyze(text))
         .collect();
-    let forms: Vec<LearnedForm> = first.iter().flat_map(workspace::learned_forms).collect();
+    let forms: Vec<LearnedForm> = inputs
+        .iter()
+        .zip(&first)
+        .flat_map(|((path, _, _), analysis)| {
+            let origin: std::sync::Arc<str> = display_path(path).into();
+            workspace::learned_forms(analysis, Some(&origin))
+        })
+        .collect();
     let lexicon = Lexicon::new(forms);
     let mut files: Vec<Analysed> = inputs
         .into_par_iter()

@@ -15,6 +15,7 @@ pub mod lists;
 pub mod normalize;
 pub mod numeric;
 pub mod people;
+pub mod teaching;
 pub mod temporal;
 pub mod tokens;
 
@@ -187,6 +188,8 @@ pub struct LearnedForm {
     pub surface: String,
     pub ty: EntityType,
     pub key: Option<String>,
+    /// Where the form was learned (a file's path), for saying where a key came from.
+    pub origin: Option<Arc<str>>,
 }
 
 /// Forms learned from the workspace, compiled for matching.
@@ -206,11 +209,11 @@ impl std::fmt::Debug for Lexicon {
 }
 
 impl Lexicon {
-    /// Compiles the forms once; longer forms are tried first, and of two forms with the
-    /// same surface the first listed wins.
+    /// Compiles the forms once; longer forms are tried first. A surface that two forms
+    /// read differently (another type or key) is left out: see [`teaching`].
     pub fn new(forms: Vec<LearnedForm>) -> Lexicon {
-        let keyed = forms
-            .iter()
+        let keyed = teaching::unambiguous(&forms)
+            .into_iter()
             .filter(|form| form.ty.is_keyed())
             .map(|form| (form.surface.clone(), form.ty, form.key.clone()));
         let compiled = gazetteer::Gazetteer::new(keyed);
@@ -227,6 +230,19 @@ impl Lexicon {
 
     pub fn is_empty(&self) -> bool {
         self.forms.is_empty()
+    }
+
+    /// The form that taught `surface` with `key`, if the lexicon holds one: where a
+    /// recognised mention's key came from.
+    pub fn teacher(&self, surface: &str, key: &str) -> Option<&LearnedForm> {
+        let target = self.gazetteer()?.lookup(surface)?;
+        if target.key.as_deref() != Some(key) {
+            return None;
+        }
+        let name = normalize::normalize(surface.trim());
+        self.forms.iter().find(|form| {
+            form.key.as_deref() == Some(key) && normalize::normalize(form.surface.trim()) == name
+        })
     }
 }
 

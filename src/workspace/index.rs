@@ -16,7 +16,7 @@ use crate::diagnostic::Diagnostic;
 use crate::kb::Entry;
 use crate::recognize::ArticleText;
 use crate::recognize::normalize::normalize;
-use crate::recognize::{EntityType, LearnedForm, Lexicon};
+use crate::recognize::{EntityType, LearnedForm, Lexicon, teaching};
 use crate::syntax::{ArticleSyntax, FileSyntax, PlainText};
 use crate::text::{LineIndex, TextRange};
 
@@ -562,7 +562,7 @@ impl AnalysisContext {
             .flat_map(|i| super::article_forms(&new_analysis, i));
         let learned_changed = !old_forms.eq(new_forms);
         let learned = if learned_changed {
-            learned_forms(&new_analysis)
+            learned_forms(&new_analysis, Some(&origin_of(&snapshot.path)))
         } else {
             old.learned.clone()
         };
@@ -971,8 +971,8 @@ impl AffectedText {
 /// normalised, at least two characters, the first form of a name winning.
 fn compiled_names(forms: &[LearnedForm]) -> Vec<(String, EntityType, Option<String>)> {
     let mut seen = HashSet::new();
-    forms
-        .iter()
+    teaching::unambiguous(forms)
+        .into_iter()
         .filter(|form| form.ty.is_keyed())
         .filter_map(|form| {
             let name = normalize(form.surface.trim());
@@ -996,6 +996,11 @@ fn title_end(article: &ArticleSyntax, plain: &PlainText) -> usize {
         .map_or(0, |t| plain.to_plain(t.end).min(plain.text.len()))
 }
 
+/// How a file names itself as the teacher of a form.
+fn origin_of(path: &Path) -> Arc<str> {
+    Arc::from(path.display().to_string())
+}
+
 fn article_state(
     id: FileId,
     path: &Path,
@@ -1004,7 +1009,7 @@ fn article_state(
     analysis: FileAnalysis,
 ) -> FileState {
     let mentions = file_mentions(&analysis);
-    let learned = learned_forms(&analysis);
+    let learned = learned_forms(&analysis, Some(&origin_of(path)));
     let diagnostics = analysis.diagnostics.clone();
     FileState {
         snapshot: Arc::new(FileSnapshot {

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::analysis::FileAnalysis;
-use crate::recognize::{EntityType, LearnedForm};
+use crate::recognize::{EntityType, LearnedForm, teaching};
 use crate::text::TextRange;
 
 pub use index::{
@@ -103,11 +103,12 @@ pub fn article_mentions(analysis: &FileAnalysis, index: usize, out: &mut Vec<Wor
 
 /// What a file teaches the recognisers elsewhere: its tagged spans of entity types,
 /// and the acronyms its articles define.
-pub fn learned_forms(analysis: &FileAnalysis) -> Vec<LearnedForm> {
+pub fn learned_forms(analysis: &FileAnalysis, origin: Option<&Arc<str>>) -> Vec<LearnedForm> {
     let mut seen = HashSet::new();
     let mut forms = Vec::new();
     for index in 0..analysis.articles.len() {
-        for form in article_forms(analysis, index) {
+        for mut form in article_forms(analysis, index) {
+            form.origin = origin.cloned();
             if seen.insert(form.clone()) {
                 forms.push(form);
             }
@@ -117,7 +118,8 @@ pub fn learned_forms(analysis: &FileAnalysis) -> Vec<LearnedForm> {
 }
 
 /// What one article teaches, in order, repeats included: an edit that leaves these
-/// unchanged leaves the file's forms unchanged.
+/// unchanged leaves the file's forms unchanged. Only forms that mean the same thing
+/// elsewhere teach (see [`teaching::teaches`]); the forms carry no origin yet.
 pub fn article_forms(analysis: &FileAnalysis, index: usize) -> Vec<LearnedForm> {
     let mut forms = Vec::new();
     let (Some(article_syntax), Some(article)) = (
@@ -126,28 +128,44 @@ pub fn article_forms(analysis: &FileAnalysis, index: usize) -> Vec<LearnedForm> 
     ) else {
         return forms;
     };
-    for tag in &analysis.syntax.tags[article_syntax.tags.clone()] {
+    let tags = &analysis.syntax.tags[article_syntax.tags.clone()];
+    let plain = &article.plain.text;
+    let tagged: Vec<TextRange> = tags
+        .iter()
+        .map(|tag| {
+            TextRange::new(
+                article.plain.to_plain(tag.span.start),
+                article.plain.to_plain(tag.span.end),
+            )
+        })
+        .collect();
+    for (tag, span) in tags.iter().zip(&tagged) {
         let Some(ty) = EntityType::from_name(&tag.type_name).filter(|t| t.is_keyed()) else {
             continue;
         };
-        let start = article.plain.to_plain(tag.span.start);
-        let end = article.plain.to_plain(tag.span.end);
-        let surface = article.plain.text[start..end].trim();
-        if surface.is_empty() {
+        let surface = plain[span.start..span.end].trim();
+        if !teaching::teaches(surface, ty, plain, &tagged) {
             continue;
         }
         forms.push(LearnedForm {
             surface: surface.to_owned(),
             ty,
             key: tag.value_of("ref").map(str::to_owned),
+            origin: None,
         });
     }
     for acronym in &article.recognized.acronyms {
         let Some(ty) = acronym.ty else { continue };
+        // The article's own mentions of the short form are recognised, not tagged, so
+        // only the short form itself is judged.
+        if !teaching::teaches(&acronym.short, ty, "", &[]) {
+            continue;
+        }
         forms.push(LearnedForm {
             surface: acronym.short.clone(),
             ty,
             key: acronym.key.clone(),
+            origin: None,
         });
     }
     forms

@@ -117,11 +117,13 @@ fn learned_forms_beat_rules() {
             surface: "Export Strategy Council".to_owned(),
             ty: EntityType::Org,
             key: Some("esc".to_owned()),
+            origin: None,
         },
         LearnedForm {
             surface: "Hanbit Nuclear Works".to_owned(),
             ty: EntityType::Org,
             key: Some("hanbit".to_owned()),
+            origin: None,
         },
     ]);
     let text = "Meeting\nThe Export Strategy Council met Hanbit Nuclear Works in Seoul.";
