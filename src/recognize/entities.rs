@@ -114,10 +114,20 @@ impl EntityRecognizer {
                 .any(|r| r.intersects(range))
         };
 
+        // People, first: a person's name ends the complement of a head name.
+        let finder = PeopleFinder::new(text, tokens, &is_known);
+        let people = finder.find();
+        let person_starts: Vec<usize> = people.names.iter().map(|p| p.range.start).collect();
+        let starts_person = |token: &Token| person_starts.binary_search(&token.start).is_ok();
+
         // Names by head word.
         let year = article.date.map(|d| d.year());
-        for name in find_head_names(text, tokens, year, &is_known) {
+        for name in find_head_names(text, tokens, year, &is_known, &starts_person) {
             let surface = text.get(name.name.start..name.name.end).unwrap_or("");
+            // `the Tanaka Administration` is Tanaka's.
+            if is_persons_government(surface, &people.surnames) {
+                continue;
+            }
             let key = match (self.gazetteer.lookup(surface), &name.occurrence) {
                 (Some(target), None) if target.ty == name.ty => target.key.clone(),
                 _ => Some(head_key(text, &name)),
@@ -125,9 +135,6 @@ impl EntityRecognizer {
             candidates.push(candidate(name.range, name.ty, key, Tier::Rule));
         }
 
-        // People.
-        let finder = PeopleFinder::new(text, tokens, &is_known);
-        let people = finder.find();
         for person in &people.names {
             candidates.push(candidate(
                 person.range,
@@ -166,10 +173,11 @@ impl EntityRecognizer {
         let acronyms = type_acronyms(text, &definitions, &mut mentions);
         add_acronym_mentions(text, tokens, &acronyms, &mut mentions);
 
-        // Surnames of the people found.
+        // Full names and surnames of the people found, wherever else they appear.
         let follow_ups: Vec<Candidate> = finder
-            .surname_mentions(&people)
+            .name_mentions(&people)
             .into_iter()
+            .chain(finder.surname_mentions(&people))
             .map(|p| candidate(p.range, EntityType::Person, Some(p.key), Tier::Rule))
             .collect();
         add_in_gaps(&mut mentions, follow_ups.into_iter().map(|c| c.mention));
@@ -264,6 +272,16 @@ impl EntityRecognizer {
         }
         found
     }
+}
+
+/// Whether a head name is a person's administration or government: `Tanaka
+/// Administration` after `President Tanaka`.
+fn is_persons_government(name: &str, surnames: &[(String, String, usize)]) -> bool {
+    let Some((modifier, head)) = name.rsplit_once(' ') else {
+        return false;
+    };
+    matches!(head, "Administration" | "Government")
+        && surnames.iter().any(|(surname, _, _)| surname == modifier)
 }
 
 /// `Section 232`, `Section 301`: the sections of US trade law that name tariff

@@ -82,12 +82,15 @@ pub struct HeadName {
 }
 
 /// Finds head-word names. `is_place_word` tells whether a token is a known place, which
-/// stops `and` from joining two names (`Korea and Japan Forum` is not one name).
+/// stops `and` from joining two names (`Korea and Japan Forum` is not one name);
+/// `starts_person` whether a person's name starts at a token, which ends a complement
+/// (`Department of Commerce Under Secretary Jane Doe`).
 pub fn find_head_names(
     text: &str,
     tokens: &[Token],
     article_year: Option<i16>,
     is_place_word: &dyn Fn(&Token) -> bool,
+    starts_person: &dyn Fn(&Token) -> bool,
 ) -> Vec<HeadName> {
     let mut found = Vec::new();
     for (index, token) in tokens.iter().enumerate() {
@@ -102,7 +105,11 @@ pub fn find_head_names(
         let Some(head) = head_of(word) else {
             continue;
         };
-        if let Some(name) = name_at(text, tokens, index, head, article_year, is_place_word) {
+        let known = Known {
+            is_place_word,
+            starts_person,
+        };
+        if let Some(name) = name_at(text, tokens, index, head, article_year, &known) {
             found.push(name);
         }
     }
@@ -146,14 +153,21 @@ fn is_participle_compound(word: &str) -> bool {
 /// Days and months end a complement: `Committee on Wednesday` is a date after a name.
 static CALENDAR_WORDS_SET: WordSet = WordSet::union(&[words::WEEKDAYS, words::MONTHS]);
 
+/// What the other recognisers found, as [`find_head_names`] takes it.
+struct Known<'a> {
+    is_place_word: &'a dyn Fn(&Token) -> bool,
+    starts_person: &'a dyn Fn(&Token) -> bool,
+}
+
 fn name_at(
     text: &str,
     tokens: &[Token],
     head_index: usize,
     head: Head,
     article_year: Option<i16>,
-    is_place_word: &dyn Fn(&Token) -> bool,
+    known: &Known<'_>,
 ) -> Option<HeadName> {
+    let is_place_word = known.is_place_word;
     let head_word = tokens[head_index].text(text);
     // Modifiers to the left.
     let mut left = head_index;
@@ -188,15 +202,12 @@ fn name_at(
             break;
         }
     }
-    // The complement to the right.
+    // The complement to the right: one, as a second one names something else
+    // (`Department of Commerce of the United States`, `Department of Commerce for Export
+    // Administration` in a title).
     let mut right = head_index;
-    if matches!(
-        head,
-        Head::Ministry | Head::Org | Head::Body | Head::Event | Head::Agreement | Head::Memorandum
-    ) {
-        while let Some(end) = complement_end(text, tokens, right + 1) {
-            right = end;
-        }
+    if let Some(end) = complement_end(text, tokens, right + 1, known.starts_person) {
+        right = end;
     }
     let has_complement = right > head_index;
     // `Trade Act 2021`: an act's year is part of its name, as laws in Britain and the
@@ -295,7 +306,12 @@ fn is_year(word: &str) -> bool {
 
 /// The last token of an `of`/`for`/`on` complement starting at `index`, if one is there:
 /// `of Trade, Industry and Resources`, `on Innovative Industries`, `of the European Union`.
-fn complement_end(text: &str, tokens: &[Token], index: usize) -> Option<usize> {
+fn complement_end(
+    text: &str,
+    tokens: &[Token],
+    index: usize,
+    starts_person: &dyn Fn(&Token) -> bool,
+) -> Option<usize> {
     let preposition = word_at(text, tokens, index)?;
     if !matches!(preposition, "of" | "for" | "on") || !tokens[index].joined_to_previous {
         return None;
@@ -304,15 +320,22 @@ fn complement_end(text: &str, tokens: &[Token], index: usize) -> Option<usize> {
     if word_at(text, tokens, start) == Some("the") {
         start += 1;
     }
-    let run_end = capitalized_run_end(text, tokens, start)?;
+    let run_end = capitalized_run_end(text, tokens, start, starts_person)?;
     Some(run_end)
 }
 
 /// The end of a run of capitalised words from `start`, joined by `&`, `and`, or commas
 /// of a list that closes with `and`: `Trade, Industry and Resources`.
-fn capitalized_run_end(text: &str, tokens: &[Token], start: usize) -> Option<usize> {
+fn capitalized_run_end(
+    text: &str,
+    tokens: &[Token],
+    start: usize,
+    starts_person: &dyn Fn(&Token) -> bool,
+) -> Option<usize> {
     let is_part = |i: usize| {
-        tokens.get(i).is_some_and(|t| t.joined_to_previous)
+        tokens
+            .get(i)
+            .is_some_and(|t| t.joined_to_previous && !starts_person(t))
             && word_at(text, tokens, i).is_some_and(|w| {
                 is_name_word(w)
                     && !TITLE_WORDS_SET.contains(w)
@@ -436,7 +459,7 @@ mod tests {
         let tokens = tokenize(text);
         let places = ["Korea", "Japan", "EU", "U.S."];
         let is_place = |t: &Token| places.contains(&t.text(text));
-        find_head_names(text, &tokens, Some(2025), &is_place)
+        find_head_names(text, &tokens, Some(2025), &is_place, &|_| false)
             .iter()
             .map(|n| {
                 format!(
