@@ -6,7 +6,7 @@ use super::EntityType;
 use super::gazetteer::is_word_boundary;
 use super::lists::{people, places, words};
 use super::people::TITLE_WORDS_SET as TITLE_SET;
-use super::tokens::{Token, WordSet};
+use super::tokens::{Token, WordSet, ordinal_value};
 use crate::text::TextRange;
 
 static US_STATE_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
@@ -62,7 +62,9 @@ pub fn find_cued_names(
         }
         index = end.max(start + 1);
         let mut first = start;
-        while first < end && word(first).is_some_and(|w| LEADING_WORDS.contains(w)) {
+        while first < end
+            && word(first).is_some_and(|w| LEADING_WORDS.contains(w) || ordinal_value(w).is_some())
+        {
             first += 1;
         }
         // A title ends the name before it (`X Chairman Y`).
@@ -79,7 +81,9 @@ pub fn find_cued_names(
             continue;
         };
         let range = TextRange::new(first_token.start, last_token.end);
-        if meets_person.meets(range) || held_by_known_name.holds(range) {
+        // `South Korean President Lee`: a nationality, not a company.
+        let is_demonym = word(end - 1).is_some_and(|w| places::DEMONYMS.contains(&w));
+        if meets_person.meets(range) || held_by_known_name.holds(range) || is_demonym {
             continue;
         }
         if is_org_cue(text, tokens, first, end) {

@@ -114,6 +114,86 @@ pub fn find_head_names(
         }
     }
     found.extend(find_numbered_rounds(text, tokens));
+    found.extend(find_numbered_meetings(
+        text,
+        tokens,
+        &known_for_meetings(is_place_word),
+    ));
+    found
+}
+
+fn known_for_meetings<'a>(is_place_word: &'a dyn Fn(&Token) -> bool) -> Known<'a> {
+    Known {
+        is_place_word,
+        starts_person: &|_| false,
+    }
+}
+
+static MEETING_NOUNS_SET: WordSet = WordSet::new(heads::MEETING_NOUNS);
+static MEETING_MODIFIERS_SET: WordSet = WordSet::new(heads::MEETING_MODIFIERS);
+
+/// Numbered meetings written in lower case: an ordinal, modifiers, and a meeting noun
+/// (`26th annual trade talks`, `third negotiating round`, `5th Korea–Chile FTA
+/// implementation review`, `third meeting of the Joint Council on Trade`). A bare
+/// `third meeting` is no name: `meeting` and `session` need what they are of, the other
+/// nouns a modifier. A capitalised head (`20th Trade Committee`) is left to the head
+/// rule, and a `meeting` after it stays out of the name.
+fn find_numbered_meetings(text: &str, tokens: &[Token], known: &Known<'_>) -> Vec<HeadName> {
+    let mut found = Vec::new();
+    for (index, token) in tokens.iter().enumerate() {
+        if !token.is_word() || token.text(text).len() < 3 {
+            continue;
+        }
+        let Some(number) = ordinal_value(token.text(text)) else {
+            continue;
+        };
+        let mut at = index + 1;
+        let mut modifiers = 0;
+        let mut noun = None;
+        while at < tokens.len() && at <= index + 7 && tokens[at].joined_to_previous {
+            let Some(word) = word_at(text, tokens, at) else {
+                break;
+            };
+            if MEETING_NOUNS_SET.contains(word) {
+                noun = Some(at);
+                break;
+            }
+            let capitalised_part =
+                is_name_word(word) && head_of(word).is_none_or(|head| head == Head::Agreement);
+            if !(capitalised_part || MEETING_MODIFIERS_SET.contains(word)) {
+                break;
+            }
+            modifiers += 1;
+            at += 1;
+        }
+        let Some(noun) = noun else { continue };
+        let noun_word = tokens[noun].text(text);
+        let mut end = noun;
+        if matches!(noun_word, "meeting" | "session") {
+            // What the meeting is of: `of the Joint Council on Trade and Investment`.
+            let Some(of_end) = complement_end(text, tokens, noun + 1, known.starts_person, false)
+            else {
+                continue;
+            };
+            end = of_end;
+            // The body's own complement: `Council on Trade and Investment`.
+            if let Some(more) = complement_end(text, tokens, end + 1, known.starts_person, false) {
+                end = more;
+            }
+        } else if modifiers == 0
+            || (noun_word == "round" && word_at(text, tokens, noun + 1) == Some("of"))
+        {
+            // Rounds of something are the round rule's.
+            continue;
+        }
+        let name = TextRange::new(tokens[index + 1].start, tokens[end].end);
+        found.push(HeadName {
+            range: TextRange::new(token.start, tokens[end].end),
+            ty: EntityType::Event,
+            name,
+            occurrence: Some(format!("-{number}")),
+        });
+    }
     found
 }
 
@@ -134,11 +214,79 @@ fn punct_at(text: &str, tokens: &[Token], index: usize) -> Option<char> {
 /// A capitalised word that can sit inside a name.
 fn is_name_word(word: &str) -> bool {
     let code = word.chars().next().is_some_and(|c| c.is_ascii_digit())
-        && word.chars().any(char::is_alphabetic)
-        && ordinal_value(word).is_none();
+        && word.chars().any(char::is_alphabetic);
     (is_capitalized(word) || code)
+        && ordinal_value(word).is_none()
         && !LEFT_STOPS_SET.contains(word)
         && !is_participle_compound(word)
+}
+
+/// Whether two tokens are written together with nothing between them.
+fn glued(tokens: &[Token], left: usize, right: usize) -> bool {
+    tokens[left].end == tokens[right].start
+}
+
+const DASHES: [char; 5] = ['-', '\u{2010}', '\u{2011}', '\u{2013}', '\u{2014}'];
+
+/// How many tokens before `left` (whose token is part of a name) also belong to it,
+/// besides single words: a plural possessive (`Ministers’ Meeting`), a bracketed count
+/// (`China–ASEAN (10+1) Trade Ministers`), a dash glued between two words
+/// (`U.S.-Mongolia`), or the comma of a list the name closes with `and` (`Trade,
+/// Industry and Energy Ministry`, once `and` has been passed). 0 when none does.
+fn joined_modifier_tokens(text: &str, tokens: &[Token], left: usize, passed_and: bool) -> usize {
+    if left < 2 {
+        return 0;
+    }
+    let prev = &tokens[left - 1];
+    if prev.is_word() {
+        return 0;
+    }
+    let prev_text = prev.text(text);
+    let before = left - 2;
+    let word_before = || word_at(text, tokens, before).is_some_and(is_name_word);
+    match prev_text {
+        "'" | "’"
+            if glued(tokens, before, left - 1)
+                && word_at(text, tokens, before).is_some_and(|w| w.ends_with('s'))
+                && word_before() =>
+        {
+            2
+        }
+        ")" => {
+            // The opening bracket within a few tokens, with a number and no words in
+            // lower case between.
+            let open = (left.saturating_sub(8)..left - 1)
+                .rev()
+                .find(|&i| punct_at(text, tokens, i) == Some('('));
+            let Some(open) = open.filter(|&o| o > 0) else {
+                return 0;
+            };
+            let inner = open + 1..left - 1;
+            let has_number = inner.clone().any(|i| {
+                tokens[i]
+                    .text(text)
+                    .starts_with(|c: char| c.is_ascii_digit())
+            });
+            let has_lower = inner
+                .clone()
+                .any(|i| tokens[i].is_word() && tokens[i].has_lower());
+            let named_before = word_at(text, tokens, open - 1).is_some_and(is_name_word);
+            if has_number && !has_lower && named_before {
+                left - open + 1
+            } else {
+                0
+            }
+        }
+        _ if prev_text.starts_with(DASHES)
+            && glued(tokens, before, left - 1)
+            && glued(tokens, left - 1, left)
+            && word_before() =>
+        {
+            2
+        }
+        "," if passed_and && glued(tokens, before, left - 1) && word_before() => 2,
+        _ => 0,
+    }
 }
 
 /// `State-run`, `Government-backed`, `Seoul-based`: a compound ending in a participle
@@ -169,11 +317,28 @@ fn name_at(
 ) -> Option<HeadName> {
     let is_place_word = known.is_place_word;
     let head_word = tokens[head_index].text(text);
+    // A head written on into a longer name (`Data Exchange System`) names nothing by
+    // itself.
+    if let Some(next) = tokens.get(head_index + 1)
+        && next.joined_to_previous
+        && next.is_word()
+        && next.has_lower()
+        && is_name_word(next.text(text))
+        && !TITLE_WORDS_SET.contains(next.text(text))
+        && !CALENDAR_WORDS_SET.contains(next.text(text))
+        && !heads::VENUE_WORDS.contains(&next.text(text))
+        && head_of(next.text(text)).is_none()
+        && !(known.is_place_word)(next)
+        && !(known.starts_person)(next)
+    {
+        return None;
+    }
     // Modifiers to the left.
     let mut left = head_index;
     if head != Head::Ministry
         || !matches!(word_at(text, tokens, head_index + 1), Some("of" | "for"))
     {
+        let mut passed_and = false;
         while left > 0 {
             let current = &tokens[left];
             if !current.joined_to_previous {
@@ -183,6 +348,11 @@ fn name_at(
             let prev_text = prev.text(text);
             if prev.is_word() && is_name_word(prev_text) {
                 left -= 1;
+                continue;
+            }
+            let more = joined_modifier_tokens(text, tokens, left, passed_and);
+            if more > 0 {
+                left -= more;
                 continue;
             }
             // `Planning & Evaluation`, `Strategic Trade and Investment Deal`.
@@ -196,17 +366,26 @@ fn name_at(
                     && !is_place_word(current)
                 {
                     left -= 2;
+                    passed_and = true;
                     continue;
                 }
             }
             break;
         }
     }
+    // `U.S.–Mongolia–Republic of Korea (ROK) Critical Minerals Dialogue`: a name that
+    // runs on from an acronym's parenthesis is left alone, and only the name before the
+    // parenthesis and the acronym are mentions.
+    if left > 0 && tokens[left].joined_to_previous && punct_at(text, tokens, left - 1) == Some(')')
+    {
+        return None;
+    }
     // The complement to the right: one, as a second one names something else
     // (`Department of Commerce of the United States`, `Department of Commerce for Export
     // Administration` in a title).
     let mut right = head_index;
-    if let Some(end) = complement_end(text, tokens, right + 1, known.starts_person) {
+    let located = heads::LOCATED_HEADS.contains(&head_word);
+    if let Some(end) = complement_end(text, tokens, right + 1, known.starts_person, located) {
         right = end;
     }
     let has_complement = right > head_index;
@@ -221,7 +400,7 @@ fn name_at(
         right += 1;
     }
     // `U.S. National Institute of …`: a country code in front is a modifier, not a part.
-    if matches!(head, Head::Org | Head::Body | Head::Ministry) && left < head_index {
+    if matches!(head, Head::Org | Head::Body | Head::Ministry) && left < head_index && !located {
         let first = tokens[left].text(text);
         if heads::COUNTRY_CODES.contains(&first) {
             left += 1;
@@ -233,19 +412,35 @@ fn name_at(
     let named_by_modifier = modifiers
         .iter()
         .any(|m| !GENERIC_MODIFIERS_SET.contains(m) && *m != "and");
-    if !named_by_modifier && !has_complement {
+    let ordinal_before = left > 0
+        && tokens[left].joined_to_previous
+        && word_at(text, tokens, left - 1).is_some_and(|w| ordinal_value(w).is_some());
+    let named_by_ordinal = ordinal_before && matches!(head, Head::Event | Head::Body);
+    if !named_by_modifier && !has_complement && !named_by_ordinal {
         return None;
     }
     if head == Head::Memorandum && !named_by_modifier {
         return None;
     }
-    // `a Memorandum of Understanding`, `a Free Trade Agreement`: generic.
+    // Places alone before an alliance or partnership (`Korea–U.S. Alliance`) name a
+    // relation between them, not an organisation.
+    let by_places = (left..head_index)
+        .filter(|&i| tokens[i].is_word())
+        .all(|i| is_place_compound(&tokens[i], is_place_word));
+    if by_places && matches!(head_word, "Alliance" | "Partnership" | "Coalition") {
+        return None;
+    }
+    // `a Memorandum of Understanding`, `a Free Trade Agreement`: generic, unless parties
+    // name it (`an Australia–Peru Free Trade Agreement`).
     let determiner = left
         .checked_sub(1)
         .and_then(|i| word_at(text, tokens, i))
         .filter(|_| tokens[left].joined_to_previous);
+    let has_party = (left..head_index)
+        .any(|i| tokens[i].is_word() && is_place_compound(&tokens[i], is_place_word));
     if matches!(head, Head::Agreement | Head::Memorandum)
         && matches!(determiner, Some("a" | "an" | "A" | "An"))
+        && !has_party
     {
         return None;
     }
@@ -298,6 +493,12 @@ fn name_at(
     })
 }
 
+/// A place, or places written with dashes between them (`Korea–Japan`): a token the
+/// knowledge base found a place or organisation in.
+fn is_place_compound(token: &Token, is_place_word: &dyn Fn(&Token) -> bool) -> bool {
+    is_place_word(token)
+}
+
 fn is_year(word: &str) -> bool {
     word.len() == 4
         && word.chars().all(|c| c.is_ascii_digit())
@@ -311,9 +512,13 @@ fn complement_end(
     tokens: &[Token],
     index: usize,
     starts_person: &dyn Fn(&Token) -> bool,
+    located: bool,
 ) -> Option<usize> {
     let preposition = word_at(text, tokens, index)?;
-    if !matches!(preposition, "of" | "for" | "on") || !tokens[index].joined_to_previous {
+    let in_place = located && preposition == "in";
+    if !(matches!(preposition, "of" | "for" | "on") || in_place)
+        || !tokens[index].joined_to_previous
+    {
         return None;
     }
     let mut start = index + 1;
@@ -381,6 +586,17 @@ fn capitalized_run_end(
                     }
                     continue;
                 }
+                // `Economy, Trade, and Industry`.
+                if punct == Some(',')
+                    && word_at(text, tokens, probe + 2) == Some("and")
+                    && is_part(probe + 3)
+                {
+                    end = probe + 3;
+                    while is_part(end + 1) {
+                        end += 1;
+                    }
+                    break;
+                }
                 return Some(end);
             }
             continue;
@@ -417,10 +633,9 @@ fn find_numbered_rounds(text: &str, tokens: &[Token]) -> Vec<HeadName> {
         } else {
             let stop = (subject_start..tokens.len().min(subject_start + 5)).find(|&i| {
                 word_at(text, tokens, i).is_some_and(|w| {
-                    matches!(
-                        w,
-                        "talks" | "negotiations" | "discussions" | "consultations"
-                    )
+                    ["talks", "negotiations", "discussions", "consultations"]
+                        .iter()
+                        .any(|subject| w.eq_ignore_ascii_case(subject))
                 })
             });
             let Some(stop) = stop else { continue };
@@ -458,7 +673,12 @@ mod tests {
     fn render(text: &str) -> String {
         let tokens = tokenize(text);
         let places = ["Korea", "Japan", "EU", "U.S."];
-        let is_place = |t: &Token| places.contains(&t.text(text));
+        // A token is a place when it or one of its dashed parts is.
+        let is_place = |t: &Token| {
+            t.text(text)
+                .split(['-', '–'])
+                .any(|part| places.contains(&part))
+        };
         find_head_names(text, &tokens, Some(2025), &is_place, &|_| false)
             .iter()
             .map(|n| {
@@ -547,9 +767,59 @@ mod tests {
                 "[Korea Energy Agency]{org korea-energy-agency}",
             ),
             (
-                "a Seoul-based Policy Institute",
-                "[Policy Institute]{org policy-institute}",
+                "a Seoul-based Harbin Institute",
+                "[Harbin Institute]{org harbin-institute}",
             ),
+            // Plural possessives and bracketed counts are part of a name.
+            (
+                "the 14th Korea–Japan (2+2) Finance Ministers’ Meeting",
+                "[14th Korea–Japan (2+2) Finance Ministers’ Meeting]{event korea-japan-2-2-finance-ministers-meeting-14}",
+            ),
+            ("the Trade Ministers’ Meeting", ""),
+            (
+                "the Trade Ministers’ Meetings on Pacific Cooperation",
+                "[Trade Ministers’ Meetings on Pacific Cooperation]{event trade-ministers-meetings-on-pacific-cooperation}",
+            ),
+            // A list before a head closes with `and`; a list in a complement may take a
+            // comma before it.
+            (
+                "the Trade, Industry and Energy Ministry said",
+                "[Trade, Industry and Energy Ministry]{org trade-industry-and-energy-ministry}",
+            ),
+            (
+                "the Ministry of Economy, Trade, and Industry said",
+                "[Ministry of Economy, Trade, and Industry]{org ministry-of-economy-trade-and-industry}",
+            ),
+            // One complement: a second one names something else.
+            (
+                "the Department of Commerce of the United States",
+                "[Department of Commerce]{org department-of-commerce}",
+            ),
+            // Offices named by where they are keep their country and place.
+            (
+                "at the U.S. Embassy in Lisbon",
+                "[U.S. Embassy in Lisbon]{org us-embassy-in-lisbon}",
+            ),
+            // Numbered meetings in lower case.
+            (
+                "the 26th annual Korea–Japan trade talks and the third negotiating round",
+                "[26th annual Korea–Japan trade talks]{event annual-korea-japan-trade-talks-26} [third negotiating round]{event negotiating-round-3}",
+            ),
+            (
+                "the third meeting of the Joint Council on Trade and Investment",
+                "[Joint Council on Trade and Investment]{org joint-council-on-trade-and-investment} \
+                 [third meeting of the Joint Council on Trade and Investment]{event meeting-of-the-joint-council-on-trade-and-investment-3}",
+            ),
+            ("the third meeting was held", ""),
+            ("the 21st century", ""),
+            // A name that runs on from an acronym's parenthesis, or into another word.
+            (
+                "the Korea–Chile Free Trade Agreement (FTA) Joint Committee",
+                "[Korea–Chile Free Trade Agreement]{agreement korea-chile-free-trade-agreement}",
+            ),
+            ("the Origin Data Exchange System", ""),
+            // Places alone do not name an alliance.
+            ("the Korea–Japan Alliance", ""),
             (
                 "held the second round of \"working-level talks\" with",
                 "[second round of \"working-level talks\"]{event working-level-talks-round-2}",
