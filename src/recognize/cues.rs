@@ -6,7 +6,7 @@ use super::EntityType;
 use super::gazetteer::is_word_boundary;
 use super::lists::{people, places, words};
 use super::people::TITLE_WORDS_SET as TITLE_SET;
-use super::tokens::{Token, WordSet, ordinal_value};
+use super::tokens::{Token, WordSet, may_be_ordinal};
 use crate::text::TextRange;
 
 static US_STATE_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
@@ -25,6 +25,8 @@ static WEEKDAYS: WordSet = WordSet::new(words::WEEKDAYS);
 static COMPANY_ROLES: WordSet = WordSet::new(people::COMPANY_ROLES);
 
 static DIRECTIONS: WordSet = WordSet::new(places::DIRECTIONS);
+
+static DEMONYMS: WordSet = WordSet::new(places::DEMONYMS);
 
 /// What the cue rules see of the other recognisers' results.
 pub struct Known<'a> {
@@ -63,7 +65,7 @@ pub fn find_cued_names(
         index = end.max(start + 1);
         let mut first = start;
         while first < end
-            && word(first).is_some_and(|w| LEADING_WORDS.contains(w) || ordinal_value(w).is_some())
+            && word(first).is_some_and(|w| LEADING_WORDS.contains(w) || may_be_ordinal(w))
         {
             first += 1;
         }
@@ -82,7 +84,7 @@ pub fn find_cued_names(
         };
         let range = TextRange::new(first_token.start, last_token.end);
         // `South Korean President Lee`: a nationality, not a company.
-        let is_demonym = word(end - 1).is_some_and(|w| places::DEMONYMS.contains(&w));
+        let is_demonym = word(end - 1).is_some_and(|w| DEMONYMS.contains(w));
         if meets_person.meets(range) || held_by_known_name.holds(range) || is_demonym {
             continue;
         }

@@ -12,7 +12,9 @@ use std::collections::HashMap;
 use super::EntityType;
 use super::lists::{heads, people, words};
 use super::normalize::slug;
-use super::tokens::{FastHashBuilder, Token, WordSet, is_all_caps, is_capitalized, ordinal_value};
+use super::tokens::{
+    FastHashBuilder, Token, WordSet, is_all_caps, is_capitalized, may_be_ordinal, ordinal_value,
+};
 use crate::text::TextRange;
 
 /// What a head word makes of the name it ends.
@@ -49,7 +51,20 @@ static HEADS: std::sync::LazyLock<HashMap<&'static str, Head, FastHashBuilder>> 
         heads
     });
 
+/// Every head word, which rejects most words faster than the map.
+static HEAD_WORDS: WordSet = WordSet::union(&[
+    heads::MINISTRY_HEADS,
+    heads::BODY_HEADS,
+    heads::ORG_HEADS,
+    heads::AGREEMENT_HEADS,
+    heads::MEMORANDUM_HEADS,
+    heads::EVENT_HEADS,
+]);
+
 fn head_of(word: &str) -> Option<Head> {
+    if !HEAD_WORDS.contains(word) {
+        return None;
+    }
     HEADS.get(word).copied()
 }
 
@@ -140,8 +155,14 @@ static MEETING_MODIFIERS_SET: WordSet = WordSet::new(heads::MEETING_MODIFIERS);
 /// rule, and a `meeting` after it stays out of the name.
 fn find_numbered_meetings(text: &str, tokens: &[Token], known: &Known<'_>) -> Vec<HeadName> {
     let mut found = Vec::new();
+    let bytes = text.as_bytes();
     for (index, token) in tokens.iter().enumerate() {
-        if !token.is_word() || token.text(text).len() < 3 {
+        // Every ordinal ends in `t`, `d` or `h`; most words are passed over at that byte.
+        let last = bytes.get(token.end.wrapping_sub(1)).copied().unwrap_or(0);
+        if !matches!(last | 0x20, b't' | b'd' | b'h')
+            || token.end - token.start < 3
+            || !token.is_word()
+        {
             continue;
         }
         let Some(number) = ordinal_value(token.text(text)) else {
@@ -216,9 +237,9 @@ fn is_name_word(word: &str) -> bool {
     let code = word.chars().next().is_some_and(|c| c.is_ascii_digit())
         && word.chars().any(char::is_alphabetic);
     (is_capitalized(word) || code)
-        && ordinal_value(word).is_none()
         && !LEFT_STOPS_SET.contains(word)
         && !is_participle_compound(word)
+        && !may_be_ordinal(word)
 }
 
 /// Whether two tokens are written together with nothing between them.
@@ -609,7 +630,10 @@ fn capitalized_run_end(
 fn find_numbered_rounds(text: &str, tokens: &[Token]) -> Vec<HeadName> {
     let mut found = Vec::new();
     for (index, token) in tokens.iter().enumerate() {
-        if !token.is_word() || !token.text(text).eq_ignore_ascii_case("round") {
+        if token.end - token.start != 5
+            || !token.is_word()
+            || !token.text(text).eq_ignore_ascii_case("round")
+        {
             continue;
         }
         let Some(number) = index

@@ -43,6 +43,17 @@ static NOT_NAME_WORDS_SET: WordSet = WordSet::union(&[
 
 static GIVEN_NAMES_SET: WordSet = WordSet::new(given_names::GIVEN_NAMES);
 
+/// Every word a name rule of [`PeopleFinder::find`] starts at but a middle initial.
+static NAME_TRIGGERS: WordSet = WordSet::union(&[
+    people::TITLES,
+    people::TITLES_IN_NAMES,
+    people::HONORIFICS,
+    people::KOREAN_SURNAMES,
+    people::LOWER_CASE_TITLES,
+    given_names::GIVEN_NAMES,
+    &["administration"],
+]);
+
 /// The verbs of title-case headlines, which end a name (`Minister Ito Holds Talks`) but
 /// may start one (`Mark`).
 static HEADLINE_VERBS_SET: WordSet = WordSet::new(words::HEADLINE_VERBS);
@@ -337,6 +348,22 @@ impl<'a> PeopleFinder<'a> {
             {
                 continue;
             }
+            // Every rule below but `X administration` needs more of the name, a period
+            // or a complement after the word; most capitalised words are followed by
+            // none of these. One look-up passes over most of the others.
+            let name_may_follow = self.tokens.get(index + 1).is_some_and(|next| {
+                next.joined_to_previous
+                    && (next.is_capitalized()
+                        || matches!(next.text(self.text), "." | "for" | "of")
+                        || is_all_caps(next.text(self.text)))
+            });
+            if !name_may_follow && word != "administration" {
+                continue;
+            }
+            let middle_initial = self.has_middle_initial(index);
+            if !middle_initial && !NAME_TRIGGERS.contains(word) {
+                continue;
+            }
             if introduces_name(word) && !self.word(index + 1).is_some_and(introduces_name) {
                 self.after_title(index, &mut names, &mut singles);
             }
@@ -366,10 +393,9 @@ impl<'a> PeopleFinder<'a> {
                 names.push((index, index + 2));
             }
             // A listed given name or a middle initial starts a name of its own.
-            let starts_run = !(index > 0 && self.joined(index) && self.is_name_token(index - 1));
-            if starts_run
+            if (middle_initial || GIVEN_NAMES_SET.contains(word))
+                && !(index > 0 && self.joined(index) && self.is_name_token(index - 1))
                 && self.is_name_word(index)
-                && (GIVEN_NAMES_SET.contains(word) || self.has_middle_initial(index))
                 && let Some((end, count)) = self.name_at(index, false)
                 && count >= 2
                 && !self.runs_on(end)
@@ -399,7 +425,8 @@ impl<'a> PeopleFinder<'a> {
 
     /// `Kevin J. Kurland`: a word, an initial with its period, and another word.
     fn has_middle_initial(&self, index: usize) -> bool {
-        self.joined(index + 1)
+        self.punct(index + 2) == Some('.')
+            && self.joined(index + 1)
             && self.piece_at(index + 1) == Some((Piece::Initial, 2))
             && self.joined(index + 3)
             && self.is_name_word(index + 3)
