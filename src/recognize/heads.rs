@@ -170,6 +170,7 @@ fn find_numbered_meetings(text: &str, tokens: &[Token], known: &Known<'_>) -> Ve
         };
         let mut at = index + 1;
         let mut modifiers = 0;
+        let mut named = false;
         let mut noun = None;
         while at < tokens.len() && at <= index + 7 && tokens[at].joined_to_previous {
             let Some(word) = word_at(text, tokens, at) else {
@@ -184,11 +185,22 @@ fn find_numbered_meetings(text: &str, tokens: &[Token], known: &Known<'_>) -> Ve
             if !(capitalised_part || MEETING_MODIFIERS_SET.contains(word)) {
                 break;
             }
+            named |= capitalised_part;
             modifiers += 1;
             at += 1;
         }
         let Some(noun) = noun else { continue };
         let noun_word = tokens[noun].text(text);
+        // A session of a series (`26th annual trade talks`, `5th implementation review`)
+        // needs no name; a dialogue or forum does (`their first economic dialogue` is
+        // a description), and so does anything `first`, which also means first-ever.
+        let is_session = matches!(
+            noun_word,
+            "round" | "talks" | "review" | "session" | "negotiations" | "consultations" | "meeting"
+        );
+        if !named && (!is_session || number == 1) {
+            continue;
+        }
         let mut end = noun;
         if matches!(noun_word, "meeting" | "session") {
             // What the meeting is of: `of the Joint Council on Trade and Investment`.

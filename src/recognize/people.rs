@@ -582,7 +582,8 @@ impl<'a> PeopleFinder<'a> {
     /// Where the name that ends before `end` starts, not before `from`: the words and
     /// initials written together before `end`. Of a longer run, the name is what a
     /// middle initial or a listed given name starts, three words for a Korean name
-    /// written unhyphenated (`Lee Jae Myung`), and otherwise the last two words.
+    /// written unhyphenated (`Lee Jae Myung`) or after a listed word, and otherwise the
+    /// last two words.
     fn name_start_before(&self, end: usize, from: usize) -> Option<usize> {
         // The pieces before `end`, last first.
         let mut pieces: Vec<(usize, Piece)> = Vec::new();
@@ -641,6 +642,15 @@ impl<'a> PeopleFinder<'a> {
             && !is_hyphenated_given_name(self.word(last_three + 1).unwrap_or(""))
         {
             return Some(last_three);
+        }
+        // Three words after a listed word of an office (`Minister of Energy Affairs Saad
+        // Sherida Al-Kaabi`) are one name; after an unlisted one, that word is more likely
+        // the office's own.
+        let after_listed = self.word(first.wrapping_sub(1)).is_some_and(|w| {
+            NOT_NAME_WORDS_SET.contains(w) || introduces_name(w)
+        });
+        if words.len() == 3 && after_listed {
+            return Some(first);
         }
         Some(words[words.len() - 2])
     }
