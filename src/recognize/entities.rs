@@ -750,6 +750,16 @@ fn add_acronym_mentions(
         {
             continue;
         }
+        // The article's own definition comes first: a short form found as a learned or
+        // known name takes the type and key the article gives it.
+        for mention in mentions.iter_mut() {
+            if mention.range.len() == acronym.short.len()
+                && text.get(mention.range.start..mention.range.end) == Some(acronym.short.as_str())
+            {
+                mention.ty = ty;
+                mention.key = acronym.key.clone();
+            }
+        }
         // The short form is not empty, so `memmem` yields the matches `match_indices` would.
         for start in memchr::memmem::find_iter(text.as_bytes(), acronym.short.as_bytes()) {
             let end = start + acronym.short.len();

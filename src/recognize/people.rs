@@ -646,9 +646,9 @@ impl<'a> PeopleFinder<'a> {
         // Three words after a listed word of an office (`Minister of Energy Affairs Saad
         // Sherida Al-Kaabi`) are one name; after an unlisted one, that word is more likely
         // the office's own.
-        let after_listed = self.word(first.wrapping_sub(1)).is_some_and(|w| {
-            NOT_NAME_WORDS_SET.contains(w) || introduces_name(w)
-        });
+        let after_listed = self
+            .word(first.wrapping_sub(1))
+            .is_some_and(|w| NOT_NAME_WORDS_SET.contains(w) || introduces_name(w));
         if words.len() == 3 && after_listed {
             return Some(first);
         }

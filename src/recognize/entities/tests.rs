@@ -133,6 +133,46 @@ fn learned_forms_beat_rules() {
     .assert_eq(&render_with(text, &lexicon));
 }
 
+/// An acronym the article defines takes the article's reading, whatever another file
+/// taught.
+#[test]
+fn the_articles_own_acronyms_come_before_learned_ones() {
+    let lexicon = Lexicon::new(vec![LearnedForm {
+        surface: "DTA".to_owned(),
+        ty: EntityType::Agreement,
+        key: Some("korea-eu-dta".to_owned()),
+        origin: Some("other.article".into()),
+    }]);
+    let text = "Data Office\nThe Data Transfer Authority (DTA) opened. The DTA said it would act.";
+    expect![[r#"
+        [Data Office]{org data-office}
+        The [Data Transfer Authority]{org dta} ([DTA]{org dta}) opened. The [DTA]{org dta} said it would act.
+        DTA = Data Transfer Authority (org dta)"#]]
+    .assert_eq(&render_with(text, &lexicon));
+    // Without a definition, the learned reading applies.
+    expect![[r#"
+        [Data Office]{org data-office}
+        The [DTA]{agreement korea-eu-dta} took effect."#]]
+    .assert_eq(&render_with("Data Office\nThe DTA took effect.", &lexicon));
+}
+
+/// People, meetings and offices in the shapes government releases write them, with
+/// names no list holds.
+#[test]
+fn release_shapes_of_people_and_meetings() {
+    check(
+        "Minister Ferro Holds Talks with Dr. Anika Vos\n\
+         Lisbon – Trade Minister Ferro and H.E. Mr. J.P. Okoro, Minister of Industry of \
+         Benin, co-chaired the 7th Portugal-Benin Joint Economic Commission and the third \
+         meeting of the Ministerial Council on Trade and Investment. The Honourable Anika \
+         Vos, Secretary of State for Trade Policy, said the 12th annual trade talks were \
+         held at the Portuguese Embassy in Cotonou. Mr. Okoro thanked Ferro.",
+        expect![[r#"
+            Minister [Ferro]{person ferro} Holds Talks with Dr. [Anika Vos]{person anika-vos}
+            [Lisbon]{place lisbon} – Trade Minister [Ferro]{person ferro} and H.E. Mr. [J.P. Okoro]{person jp-okoro}, Minister of Industry of [Benin]{place benin}, co-chaired the [7th Portugal-Benin Joint Economic Commission]{event portugal-benin-joint-economic-commission-7} and the [third meeting of the Ministerial Council on Trade and Investment]{event meeting-of-the-ministerial-council-on-trade-and-investment-3}. The Honourable [Anika Vos]{person anika-vos}, Secretary of State for Trade Policy, said the [12th annual trade talks]{event annual-trade-talks-12} were held at the [Portuguese Embassy in Cotonou]{org portuguese-embassy-in-cotonou}. Mr. [Okoro]{person jp-okoro} thanked [Ferro]{person ferro}."#]],
+    );
+}
+
 #[test]
 fn covered_bytes_answer_as_a_map_of_kept_ranges() {
     use std::collections::BTreeMap;
