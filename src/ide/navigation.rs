@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use crate::kb::Entry;
 use crate::syntax::TagSyntax;
 use crate::text::TextRange;
-use crate::workspace::{FileId, FileSnapshot, WorkspaceMention, WorkspaceSnapshot};
+use crate::workspace::{FileId, FileSnapshot, MentionSource, WorkspaceMention, WorkspaceSnapshot};
 
 use super::{FilePosition, FileRange, Hover, NavTarget};
 
@@ -246,6 +246,11 @@ pub fn hover(snap: &WorkspaceSnapshot, pos: FilePosition) -> Option<Hover> {
             let _ = write!(md, "\nValue: `{value}`\n");
         }
     }
+    if let (Some(file), Some(mention)) = (file, mention)
+        && let Some(origin) = key_origin(snap, file, mention, tag_of(&target))
+    {
+        let _ = write!(md, "\nKey from {origin}\n");
+    }
     if let Some(key) = key {
         let stats = mention_stats(snap, key);
         let _ = write!(md, "\n{}\n", stats_line(&stats));
@@ -254,6 +259,75 @@ pub fn hover(snap: &WorkspaceSnapshot, pos: FilePosition) -> Option<Hover> {
         range,
         markdown: md,
     })
+}
+
+fn tag_of<'a>(target: &Target<'a>) -> Option<&'a TagSyntax> {
+    match target {
+        Target::Mention { tag, .. } => *tag,
+        Target::Entry { .. } => None,
+    }
+}
+
+/// Where a mention's key came from, for the hover: the tag, the knowledge base, the
+/// article's own acronym definition, what a file teaches (its tags and definitions), or
+/// the name itself.
+fn key_origin(
+    snap: &WorkspaceSnapshot,
+    file: &FileSnapshot,
+    mention: &WorkspaceMention,
+    tag: Option<&TagSyntax>,
+) -> Option<String> {
+    let key = mention.key.as_deref()?;
+    if mention.source == MentionSource::Tag {
+        let tagged = tag.is_some_and(|t| t.value_of("ref").is_some())
+            || file.analysis.as_deref().is_some_and(|a| {
+                a.syntax
+                    .tags
+                    .iter()
+                    .any(|t| t.span == mention.range && t.value_of("ref").is_some())
+            });
+        return Some(if tagged {
+            "this tag's `ref`".to_owned()
+        } else {
+            "the recogniser, as the tag gives none".to_owned()
+        });
+    }
+    if let Some((_, entry_file)) = snap.entry(key) {
+        return Some(match entry_file.and_then(|id| snap.file(id)) {
+            Some(kb) => format!("the knowledge base in `{}`", file_name(&kb.path)),
+            None => "the built-in knowledge base".to_owned(),
+        });
+    }
+    let defined_here = file
+        .analysis
+        .as_deref()
+        .and_then(|a| a.articles.get(mention.article))
+        .is_some_and(|a| {
+            a.recognized
+                .acronyms
+                .iter()
+                .any(|d| d.short == mention.text.trim())
+        });
+    if defined_here {
+        return Some("this article's definition of the acronym".to_owned());
+    }
+    if let Some(form) = snap.lexicon.teacher(&mention.text, key) {
+        return Some(match form.origin.as_deref() {
+            Some(origin) => format!("what `{}` teaches", file_name(std::path::Path::new(origin))),
+            None => "what another file teaches".to_owned(),
+        });
+    }
+    if crate::recognize::normalize::slug(&mention.text) == key {
+        Some("the name itself".to_owned())
+    } else {
+        Some("the fuller name this article gives it".to_owned())
+    }
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 /// The knowledge-base entry of a key as a navigation target, when it lives in a

@@ -163,6 +163,8 @@ The [Korea–U.S. FTA]{agreement ref=korus-fta} was named. date2025-04-01
 
         Aliases: KORUS FTA, Korea-US FTA
 
+        Key from this tag's `ref`
+
         2 mentions in 2 articles (first 2025-03-04, latest 2025-04-01)
     "#]]
     .assert_eq(&hover.markdown);
@@ -170,6 +172,53 @@ The [Korea–U.S. FTA]{agreement ref=korus-fta} was named. date2025-04-01
         &text[hover.range.start..hover.range.end],
         "[Korea-US FTA]{agreement ref=korus-fta}"
     );
+}
+
+/// The hover says where a recognised mention's key came from: another file's tags, the
+/// article's own acronym definition, or the name itself; a bare surname taught elsewhere
+/// takes nothing from that file.
+#[test]
+fn hover_says_where_a_key_came_from() {
+    let fixture = parse(
+        r#"//- /ws/a.article
+Port Deal Signed
+The [Baltic Ports Accord]{agreement ref=bpa} was signed by Minister [Rasa Petraityte]{person ref=rasa-petraityte}. [Petraityte]{person ref=rasa-petraityte} spoke. date2025-03-05
+//- /ws/b.article
+Ports Review
+The Baltic Ports Accord came up. The Nordic Shipping Office (NSO) and the NSO met. Petraityte was absent. date2025-03-06
+"#,
+    );
+    let file = fixture.file_id("/ws/b.article");
+    let text = fixture.snap.file(file).expect("open").text.clone();
+    let hover_at = |needle: &str| {
+        let offset = text.rfind(needle).expect("text") + 1;
+        ide::hover(&fixture.snap, crate::ide::FilePosition { file, offset })
+            .map(|h| h.markdown)
+            .unwrap_or_default()
+    };
+    expect![[r#"
+        **agreement** `bpa`
+
+        ### Baltic Ports Accord
+
+        Key from what `a.article` teaches
+
+        2 mentions in 2 articles (first 2025-03-05, latest 2025-03-06)
+    "#]]
+    .assert_eq(&hover_at("Baltic Ports Accord came"));
+    expect![[r#"
+        **org** `nso`
+
+        ### NSO
+
+        Acronym of: Nordic Shipping Office
+
+        Key from this article's definition of the acronym
+
+        3 mentions in 1 article (2025-03-06)
+    "#]]
+    .assert_eq(&hover_at("NSO met"));
+    expect![[""]].assert_eq(&hover_at("Petraityte was"));
 }
 
 #[test]
@@ -204,6 +253,8 @@ The United States Trade Representative (USTR) met officials on Monday. The USTR 
         Aliases: U.S. Trade Representative, USTR, Office of the US Trade Representative, Office of the U.S. Trade Representative, United States Trade Representative
 
         Acronym of: United States Trade Representative
+
+        Key from the built-in knowledge base
 
         3 mentions in 1 article (2025-03-05)
     "#]].assert_eq(&hover_at("USTR"));
