@@ -125,6 +125,8 @@ pub enum TokenType {
     Date,
     Money,
     Percent,
+    /// A mention of an entity type the workspace declares (`entity = true`).
+    Entity,
     TagBracket,
     TagType,
     AttributeName,
@@ -152,6 +154,7 @@ impl TokenType {
         TokenType::Separator,
         TokenType::Title,
         TokenType::DateMarker,
+        TokenType::Entity,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -171,6 +174,7 @@ impl TokenType {
             TokenType::Separator => "separator",
             TokenType::Title => "title",
             TokenType::DateMarker => "dateMarker",
+            TokenType::Entity => "entity",
         }
     }
 

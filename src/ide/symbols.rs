@@ -23,7 +23,7 @@ pub(crate) fn symbol_kind(ty: &str) -> SymbolKind {
         Some(EntityType::Date) => SymbolKind::Date,
         Some(EntityType::Money) => SymbolKind::Money,
         Some(EntityType::Percent) => SymbolKind::Percent,
-        None => SymbolKind::Other,
+        Some(EntityType::Custom(_)) | None => SymbolKind::Other,
     }
 }
 

@@ -53,8 +53,15 @@ impl Canvas {
     }
 }
 
-fn entity_token(ty: &str) -> Option<TokenType> {
-    Some(match EntityType::from_name(ty)? {
+/// The token of a mention's type; a workspace's own entity types share one.
+fn entity_token(ty: &str, schema: &crate::kb::schema::Schema) -> Option<TokenType> {
+    let Some(ty) = EntityType::from_name(ty) else {
+        return schema
+            .get(ty)
+            .is_some_and(|def| def.is_entity)
+            .then_some(TokenType::Entity);
+    };
+    Some(match ty {
         EntityType::Org => TokenType::Org,
         EntityType::Person => TokenType::Person,
         EntityType::Place => TokenType::Place,
@@ -63,6 +70,7 @@ fn entity_token(ty: &str) -> Option<TokenType> {
         EntityType::Date => TokenType::Date,
         EntityType::Money => TokenType::Money,
         EntityType::Percent => TokenType::Percent,
+        EntityType::Custom(_) => TokenType::Entity,
     })
 }
 
@@ -80,9 +88,10 @@ pub fn semantic_tokens(
     let Some(file) = snap.file(file) else {
         return Vec::new();
     };
+    let schema = &snap.analyzer.config.schema;
     let mut canvas = Canvas::default();
     match range {
-        None => paint_items(file, &|_| true, &mut |item, ty, modifiers| {
+        None => paint_items(file, schema, &|_| true, &mut |item, ty, modifiers| {
             canvas.paint(item, ty, modifiers)
         }),
         Some(range) => {
@@ -92,11 +101,15 @@ pub fn semantic_tokens(
             // overlap that hull gives the tokens of the whole file, without painting
             // the whole file.
             let mut hull = range;
-            paint_items(file, &|item| item.intersects(range), &mut |item, _, _| {
-                hull = hull.cover(item)
-            });
             paint_items(
                 file,
+                schema,
+                &|item| item.intersects(range),
+                &mut |item, _, _| hull = hull.cover(item),
+            );
+            paint_items(
+                file,
+                schema,
                 &|item| item.intersects(hull),
                 &mut |item, ty, modifiers| canvas.paint(item, ty, modifiers),
             );
@@ -141,6 +154,7 @@ pub fn semantic_tokens(
 /// refuses; the order of the others does not depend on which are left out.
 fn paint_items(
     file: &FileSnapshot,
+    schema: &crate::kb::schema::Schema,
     keep: &dyn Fn(TextRange) -> bool,
     paint: &mut dyn FnMut(TextRange, TokenType, u32),
 ) {
@@ -187,7 +201,7 @@ fn paint_items(
     let mut mentions: Vec<_> = file.mentions.iter().filter(|m| keep(m.range)).collect();
     mentions.sort_by_key(|m| m.range.len());
     for mention in mentions {
-        let Some(ty) = entity_token(&mention.ty) else {
+        let Some(ty) = entity_token(&mention.ty, schema) else {
             continue;
         };
         let mut modifiers = match mention.source {

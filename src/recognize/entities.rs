@@ -43,9 +43,12 @@ impl EntityRecognizer {
     pub fn new(kb: &KnowledgeBase) -> EntityRecognizer {
         let mut forms = Vec::new();
         for entry in kb.entries() {
-            let Some(ty) = EntityType::from_name(&entry.ty).filter(|ty| ty.is_keyed()) else {
+            // The knowledge base holds entries of entity types only: the default ones and
+            // those the workspace declares.
+            let ty = EntityType::custom(&entry.ty);
+            if !ty.is_keyed() {
                 continue;
-            };
+            }
             for surface in std::iter::once(&entry.name).chain(&entry.aliases) {
                 forms.push((surface.clone(), ty, Some(entry.key.clone())));
             }

@@ -26,9 +26,9 @@ use serde::Serialize;
 use crate::kb::KnowledgeBase;
 use crate::text::TextRange;
 
-/// The eight types of the default schema (SPEC §3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// The eight types of the default schema (SPEC §3), and the entity types a workspace
+/// declares in `accord.toml` (`entity = true`), by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EntityType {
     Org,
     Person,
@@ -38,7 +38,19 @@ pub enum EntityType {
     Date,
     Money,
     Percent,
+    /// A workspace's own entity type; see [`EntityType::custom`].
+    Custom(&'static str),
 }
+
+impl Serialize for EntityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// The names of workspace entity types, each kept once for the life of the process so
+/// that [`EntityType`] stays `Copy`. Configurations declare a handful.
+static CUSTOM_TYPES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
 
 impl EntityType {
     pub const ALL: [EntityType; 8] = [
@@ -62,11 +74,27 @@ impl EntityType {
             EntityType::Date => "date",
             EntityType::Money => "money",
             EntityType::Percent => "percent",
+            EntityType::Custom(name) => name,
         }
     }
 
+    /// One of the eight default types, by name.
     pub fn from_name(name: &str) -> Option<EntityType> {
         EntityType::ALL.into_iter().find(|ty| ty.as_str() == name)
+    }
+
+    /// The type of that name: a default type, or a workspace's entity type.
+    pub fn custom(name: &str) -> EntityType {
+        if let Some(ty) = EntityType::from_name(name) {
+            return ty;
+        }
+        let mut names = CUSTOM_TYPES.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&known) = names.iter().find(|&&known| known == name) {
+            return EntityType::Custom(known);
+        }
+        let kept: &'static str = Box::leak(name.to_owned().into_boxed_str());
+        names.push(kept);
+        EntityType::Custom(kept)
     }
 
     /// Whether mentions of this type name a thing with a key, rather than a value.
@@ -78,6 +106,7 @@ impl EntityType {
                 | EntityType::Place
                 | EntityType::Agreement
                 | EntityType::Event
+                | EntityType::Custom(_)
         )
     }
 }

@@ -140,9 +140,15 @@ pub fn article_forms(analysis: &FileAnalysis, index: usize) -> Vec<LearnedForm> 
         })
         .collect();
     for (tag, span) in tags.iter().zip(&tagged) {
-        let Some(ty) = EntityType::from_name(&tag.type_name).filter(|t| t.is_keyed()) else {
-            continue;
+        // A workspace's own types teach when their tags name a thing (`ref=`).
+        let ty = match EntityType::from_name(&tag.type_name) {
+            Some(ty) => ty,
+            None if tag.value_of("ref").is_some() => EntityType::custom(&tag.type_name),
+            None => continue,
         };
+        if !ty.is_keyed() {
+            continue;
+        }
         let surface = plain[span.start..span.end].trim();
         if !teaching::teaches(surface, ty, plain, &tagged) {
             continue;

@@ -142,7 +142,14 @@ pub fn parse(fixture: &str) -> Fixture {
             }
         }
     }
-    let mut workspace = Workspace::new(Arc::new(Analyzer::new(Config::default(), kb)));
+    // A fixture's `accord.toml` is its configuration, for its schema.
+    let config = files
+        .iter()
+        .find(|(path, _)| path.file_name().is_some_and(|n| n == "accord.toml"))
+        .map_or_else(Config::default, |(path, text)| {
+            crate::kb::config::parse_config(path, text).0
+        });
+    let mut workspace = Workspace::new(Arc::new(Analyzer::new(config, kb)));
     let mut ids = BTreeMap::new();
     for (index, (path, text)) in files.iter().enumerate() {
         ids.insert(

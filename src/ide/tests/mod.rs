@@ -221,6 +221,59 @@ The Baltic Ports Accord came up. The Nordic Shipping Office (NSO) and the NSO me
     expect![[""]].assert_eq(&hover_at("Petraityte was"));
 }
 
+/// A workspace's own entity type is recognised from its knowledge-base entries and taught
+/// by its tags like the default types, and its mentions get the `entity` token.
+#[test]
+fn custom_entity_types_are_recognised_and_coloured() {
+    let fixture = parse(
+        r#"//- /ws/accord.toml
+[types.sector]
+description = "Industrial sectors"
+entity = true
+//- /ws/kb/sectors.toml
+[[entity]]
+key = "semiconductors"
+type = "sector"
+name = "semiconductor industry"
+aliases = ["chipmaking"]
+//- /ws/a.article
+Chip Plans
+Officials said chipmaking and [shipbuilding]{sector ref=shipbuilding} would grow. date2025-03-04
+//- /ws/b.article
+Yards
+The shipbuilding order book and the semiconductor industry grew. date2025-03-05
+"#,
+    );
+    let mentions = |path: &str| -> Vec<String> {
+        let file = fixture.snap.file(fixture.file_id(path)).expect("a file");
+        file.mentions
+            .iter()
+            .map(|m| format!("{} {} {}", m.ty, m.text, m.key.as_deref().unwrap_or("-")))
+            .collect()
+    };
+    expect![[r#"
+        [
+            "sector chipmaking semiconductors",
+            "sector shipbuilding shipbuilding",
+        ]
+    "#]]
+    .assert_debug_eq(&mentions("/ws/a.article"));
+    expect![[r#"
+        [
+            "sector shipbuilding shipbuilding",
+            "sector semiconductor industry semiconductors",
+        ]
+    "#]]
+    .assert_debug_eq(&mentions("/ws/b.article"));
+    let file = fixture.file_id("/ws/b.article");
+    let tokens = ide::semantic_tokens(&fixture.snap, file, None);
+    let entities = tokens
+        .iter()
+        .filter(|t| t.ty == TokenType::Entity && t.modifiers == TokenModifier::Recognized.bit())
+        .count();
+    assert_eq!(entities, 2, "{tokens:?}");
+}
+
 #[test]
 fn hover_on_dates_and_acronyms() {
     let fixture = parse(
@@ -341,7 +394,8 @@ Officials met on Monday.
     "#]]
     .assert_eq(&render_tokens(&fixture, "/ws/a.article"));
     // The legend lists every type once, so indices are stable.
-    assert_eq!(TokenType::ALL.len(), 15);
+    assert_eq!(TokenType::ALL.len(), 16);
+    assert_eq!(TokenType::Entity.index(), 15);
     assert_eq!(TokenType::Percent.index(), 7);
 }
 
