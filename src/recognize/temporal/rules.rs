@@ -810,18 +810,26 @@ fn month_day_rule(
     }
     let mut end = day_end;
     let mut second: Option<(u32, u32)> = None;
-    if weekday.is_none()
-        && let Some(joiner) = next_tok(text, end)
-        && is_range_joiner(text, &joiner, start)
-    {
-        if let Some((month2, month2_end)) = month_after(text, joiner.end) {
+    // `Sunday, April 29 to Monday, April 30`: a weekday opens the range's end as it
+    // opened its start.
+    let second_start = next_tok(text, end)
+        .filter(|joiner| is_range_joiner(text, joiner, start))
+        .and_then(|joiner| match weekday {
+            None => Some(joiner.end),
+            Some(_) => next_tok(text, joiner.end)
+                .filter(|w| weekday_of_word(w).is_some())
+                .and_then(|w| next_tok(text, w.end).filter(|c| c.is_punct(',')))
+                .map(|comma| comma.end),
+        });
+    if let Some(second_start) = second_start {
+        if let Some((month2, month2_end)) = month_after(text, second_start) {
             if let Some((day2, day2_end)) = day_after(text, month2_end)
                 && day2 <= days_in_month(2000, month2)
             {
                 second = Some((month2, day2));
                 end = day2_end;
             }
-        } else if let Some((day2, day2_end)) = day_after(text, joiner.end)
+        } else if let Some((day2, day2_end)) = day_after(text, second_start)
             && day2 > day
             && day2 <= days_in_month(2000, month)
         {
@@ -862,7 +870,8 @@ fn month_day_rule(
 
 fn weekday_rule(text: &str, tok: Tok<'_>, weekday: u32) -> Option<Candidate> {
     weekday_of_word(&tok)?;
-    // `Wednesday, December 10[, 2025]` and `Wednesday (Dec. 10)` are one date.
+    // `Wednesday, December 10[, 2025]` is one date. `Wednesday (Dec. 10)` is two, the
+    // weekday taking the date the parenthesis gives.
     if let Some(sep) = next_tok(text, tok.end)
         && (sep.is_punct(',') || sep.is_punct('('))
     {
@@ -871,10 +880,8 @@ fn weekday_rule(text: &str, tok: Tok<'_>, weekday: u32) -> Option<Candidate> {
             && let Some(mut found) =
                 month_day_rule(text, tok.start, month, day, day_end, Some(weekday))
         {
-            if sep.is_punct('(')
-                && let Some(close) = next_tok(text, found.range.end).filter(|t| t.is_punct(')'))
-            {
-                found.range.end = close.end;
+            if sep.is_punct('(') {
+                found.range.end = tok.end;
             }
             return Some(found);
         }
@@ -1131,8 +1138,24 @@ fn rel_day_rule(
         None if offset != 0 => part_of_day_after(text, tok.end),
         None => (None, tok.end),
     };
+    // `within today`, as `within the year`.
+    let start = match prev_tok(text, tok.start) {
+        Some(within) if offset == 0 && within.is("within") => within.start,
+        _ => tok.start,
+    };
+    // `tomorrow, April 4`: one date, the one the text spells out.
+    if pod.is_none()
+        && let Some(comma) = next_tok(text, end).filter(|t| t.is_punct(','))
+        && let Some((month, month_end)) = month_after(text, comma.end)
+        && let Some((day, day_end)) = day_after(text, month_end)
+        && let Some(mut found) = month_day_rule(text, start, month, day, day_end, None)
+        && found.range.start == start
+    {
+        found.range.start = start;
+        return Some(found);
+    }
     Some(candidate(
-        tok.start,
+        start,
         end,
         Expr::Single(Point::RelDay(offset), pod),
     ))

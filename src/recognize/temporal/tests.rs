@@ -53,6 +53,14 @@ const CASES: &[Case] = &[
     case("The notice was posted on Oct 2, 2024.", DEC10, "Oct 2, 2024", Some("2024-10-02"), Day),
     case("The plan took effect on 2025-07-01 nationwide.", None, "2025-07-01", Some("2025-07-01"), Day),
     case("Ministers met on the 3rd of December.", DEC10, "the 3rd of December", Some("2025-12-03"), Day),
+    // A weekday before a date in brackets takes that date; the date is a mention of its own.
+    case("Talks ended on Monday (Dec 8) in Seoul.", DEC10, "Monday", Some("2025-12-08"), Day),
+    case("Talks ended on Monday (Dec 8) in Seoul.", DEC10, "Dec 8", Some("2025-12-08"), Day),
+    // A range whose ends both name their weekday.
+    case("The visit runs from Sunday, December 14 to Monday, December 15.", DEC10, "Sunday, December 14 to Monday, December 15", Some("2025-12-14/2025-12-15"), Range),
+    // A relative day that spells its date out is that date.
+    case("The envoy arrives tomorrow, December 11, for talks.", DEC10, "tomorrow, December 11", Some("2025-12-11"), Day),
+    case("The reply is due within today.", DEC10, "within today", Some("2025-12-10"), Day),
     // An open month-day follows the tense, else the nearest occurrence.
     case("The levy was introduced on March 12.", DEC10, "March 12", Some("2025-03-12"), Day),
     case("The levy will be introduced on March 12.", DEC10, "March 12", Some("2026-03-12"), Day),
