@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use crate::kb::load::parse_entries;
 use crate::kb::{Entry, KnowledgeBase};
-use crate::recognize::normalize::slug;
+use crate::recognize::normalize::{normalize, slug};
 
 /// The embedded data files, in the order their entries are added.
 pub const DATA_FILES: [(&str, &str); 4] = [
@@ -153,12 +153,92 @@ pub fn country_entries() -> Vec<Entry> {
     entries
 }
 
-/// Every built-in entry: countries first, then the data files.
+/// The world's large cities, generated from GeoNames (see the file's header). They come
+/// after every curated entry, and an entry whose key or name is already taken is left out.
+const CITIES: &str = include_str!("builtin/cities.toml");
+
+/// Subdivisions of federations whose states and provinces news names by their English
+/// names, by ISO 3166-1 alpha-2 code and the ISO 3166-2 types kept.
+const SUBDIVISIONS: &[(&str, &[&str])] = &[
+    ("US", &["State", "District"]),
+    ("CA", &["Province", "Territory"]),
+    ("AU", &["State", "Territory"]),
+    ("IN", &["State", "Union territory"]),
+    ("CN", &["Province", "Municipality", "Autonomous region"]),
+    ("GB", &["Country", "Province"]),
+];
+
+/// Subdivision names that are more often something else: a given name, or a city the
+/// curated files key differently.
+const SUBDIVISIONS_LEFT_OUT: &[&str] = &["Victoria", "Washington", "Georgia"];
+
+/// The states and provinces of [`SUBDIVISIONS`] (ISO 3166-2). Chinese names drop the
+/// `Sheng`, `Shi` and `Zizhiqu` that news text leaves out.
+pub fn subdivision_entries() -> Vec<Entry> {
+    let mut subdivisions: Vec<_> = rust_iso3166::iso3166_2::SUBDIVISION_MAP.values().collect();
+    // The map's order is its hash's; entries are listed by code.
+    subdivisions.sort_by_key(|sub| sub.code);
+    subdivisions
+        .into_iter()
+        .filter(|sub| {
+            SUBDIVISIONS.iter().any(|(country, types)| {
+                sub.country_code == *country && types.contains(&sub.subdivision_type)
+            })
+        })
+        .filter_map(|sub| {
+            let name = if sub.country_code == "CN" {
+                sub.name.split(' ').next().unwrap_or(sub.name)
+            } else {
+                sub.name
+            };
+            if SUBDIVISIONS_LEFT_OUT.contains(&name) {
+                return None;
+            }
+            let mut extra = toml::Table::new();
+            extra.insert("iso_code".into(), sub.code.into());
+            Some(Entry {
+                key: slug(name),
+                ty: "place".to_owned(),
+                name: name.to_owned(),
+                aliases: Vec::new(),
+                description: Some(format!(
+                    "{} of {} (ISO 3166-2).",
+                    sub.subdivision_type, sub.country_name
+                )),
+                extra,
+                source: None,
+            })
+        })
+        .collect()
+}
+
+/// Every built-in entry: countries first, then the data files, then subdivisions and
+/// cities where their keys and names are still free.
 pub fn builtin_entries() -> Vec<Entry> {
     let mut entries = country_entries();
     for (_, text) in DATA_FILES {
         let (parsed, _diagnostics) = parse_entries(None, text);
         entries.extend(parsed);
+    }
+    let mut keys: std::collections::HashSet<String> =
+        entries.iter().map(|e| e.key.clone()).collect();
+    let mut names: std::collections::HashSet<String> = entries
+        .iter()
+        .flat_map(|e| std::iter::once(&e.name).chain(&e.aliases))
+        .map(|name| normalize(name))
+        .collect();
+    let (cities, _diagnostics) = parse_entries(None, CITIES);
+    for entry in subdivision_entries().into_iter().chain(cities) {
+        let surfaces: Vec<String> = std::iter::once(&entry.name)
+            .chain(&entry.aliases)
+            .map(|name| normalize(name))
+            .collect();
+        if keys.contains(&entry.key) || surfaces.iter().any(|s| names.contains(s)) {
+            continue;
+        }
+        keys.insert(entry.key.clone());
+        names.extend(surfaces);
+        entries.push(entry);
     }
     entries
 }
