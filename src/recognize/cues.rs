@@ -4,7 +4,7 @@
 
 use super::EntityType;
 use super::gazetteer::is_word_boundary;
-use super::lists::{people, places, words};
+use super::lists::{heads, people, places, words};
 use super::people::TITLE_WORDS_SET as TITLE_SET;
 use super::tokens::{Token, WordSet, may_be_ordinal};
 use crate::text::TextRange;
@@ -88,7 +88,13 @@ pub fn find_cued_names(
         if meets_person.meets(range) || held_by_known_name.holds(range) || is_demonym {
             continue;
         }
-        if is_org_cue(text, tokens, first, end) {
+        if let Some(company) = company_with_suffix(text, tokens, first, end) {
+            found.push((company.name, EntityType::Org));
+            found.push((company.base, EntityType::Org));
+            if let Some(alias) = company.alias {
+                found.push((alias, EntityType::Org));
+            }
+        } else if is_org_cue(text, tokens, first, end) {
             found.push((range, EntityType::Org));
         } else if is_place_cue(text, tokens, first, end, known) {
             found.push((range, EntityType::Place));
@@ -129,6 +135,56 @@ pub fn find_cued_names(
         }
     }
     found
+}
+
+static COMPANY_SUFFIXES: WordSet = WordSet::new(heads::COMPANY_SUFFIXES);
+
+/// A company named with its legal form, as [`company_with_suffix`] finds it.
+struct Company {
+    /// The name with its legal form: `Borealis Copper, Inc.`.
+    name: TextRange,
+    /// The name without it, which the text may use alone.
+    base: TextRange,
+    /// A short name the text gives in brackets: `Borealis Copper, Inc. (Borealis)`.
+    alias: Option<TextRange>,
+}
+
+/// `Borealis Copper, Inc.`, `Nordwind Logistics GmbH`: a run of capitalised words
+/// (`first..end`) with a company's legal form after it, or as its last word.
+fn company_with_suffix(text: &str, tokens: &[Token], first: usize, end: usize) -> Option<Company> {
+    let word = |i: usize| tokens.get(i).filter(|t| t.is_word()).map(|t| t.text(text));
+    let is_suffix = |i: usize| word(i).is_some_and(|w| COMPANY_SUFFIXES.contains(w));
+    let (base_end, mut suffix) = if end - first >= 2 && is_suffix(end - 1) {
+        (end - 1, end - 1)
+    } else if tokens.get(end).is_some_and(|t| t.text(text) == ",")
+        && tokens.get(end + 1).is_some_and(|t| t.joined_to_previous)
+        && is_suffix(end + 1)
+    {
+        (end, end + 1)
+    } else if tokens.get(end).is_some_and(|t| t.joined_to_previous) && is_suffix(end) {
+        (end, end)
+    } else {
+        return None;
+    };
+    // The period of an abbreviated form (`Inc.`, `Co., Ltd.`).
+    while let Some(next) = tokens.get(suffix + 1) {
+        let glued = next.start == tokens[suffix].end;
+        if glued && next.text(text) == "." {
+            suffix += 1;
+        } else if next.text(text) == "," && is_suffix(suffix + 2) {
+            suffix += 2;
+        } else {
+            break;
+        }
+    }
+    let name = TextRange::new(tokens[first].start, tokens[suffix].end);
+    let base = TextRange::new(tokens[first].start, tokens[base_end - 1].end);
+    // `(Borealis)`: the first word of the name alone, in brackets after it.
+    let alias = (tokens.get(suffix + 1).is_some_and(|t| t.text(text) == "(")
+        && word(suffix + 2) == word(first)
+        && tokens.get(suffix + 3).is_some_and(|t| t.text(text) == ")"))
+    .then(|| TextRange::new(tokens[suffix + 2].start, tokens[suffix + 2].end));
+    Some(Company { name, base, alias })
 }
 
 /// Known ranges prepared so that asking whether one of them holds or meets a range
@@ -321,6 +377,25 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn companies_by_their_legal_form() {
+        expect![[r#"
+            Org Borealis
+            Org Borealis Copper
+            Org Borealis
+            Org Borealis Copper
+            Org Borealis Copper, Inc.
+            Org Borealis
+            Org Nordwind Logistics
+            Org Nordwind Logistics GmbH
+            Org Borealis
+        "#]]
+        .assert_eq(&render(
+            "Borealis Copper expands. Borealis Copper, Inc. (Borealis) said it would. Then \
+             Nordwind Logistics GmbH agreed, and Borealis left.",
+        ));
     }
 
     #[test]

@@ -195,7 +195,8 @@ impl EntityRecognizer {
 
 impl EntityRecognizer {
     /// `Korea–Japan summit`: a lower-case summit named by the countries that hold it is
-    /// an event (a summit named by an organisation, `the NATO summit`, is not).
+    /// an event (a summit named by an organisation, `the NATO summit`, is not); so is a
+    /// lower-case trade agreement an agreement (`the EU–Chile trade agreement`).
     fn country_summits(
         &self,
         text: &str,
@@ -203,8 +204,17 @@ impl EntityRecognizer {
         known_names: &[(TextRange, EntityType)],
     ) -> Vec<Candidate> {
         let mut found = Vec::new();
+        // What follows the countries, in lower case, what it makes of them and the end
+        // of their key.
+        const PHRASES: [(&str, EntityType, &str); 5] = [
+            ("summit", EntityType::Event, "summit"),
+            ("free trade agreement", EntityType::Agreement, "fta"),
+            ("trade agreement", EntityType::Agreement, "fta"),
+            ("free trade deal", EntityType::Agreement, "fta"),
+            ("trade deal", EntityType::Agreement, "fta"),
+        ];
         // The last country is a place the gazetteer found, so only the few places
-        // followed by ` summit` need a closer look.
+        // followed by one of the phrases need a closer look.
         for (place, _) in known_names
             .iter()
             .filter(|(_, ty)| *ty == EntityType::Place)
@@ -212,23 +222,29 @@ impl EntityRecognizer {
             let Some(start) = text
                 .get(place.end..)
                 .and_then(|rest| rest.strip_prefix(' '))
-                .filter(|rest| rest.starts_with("summit"))
                 .map(|_| place.end + 1)
             else {
                 continue;
             };
-            let at = tokens.partition_point(|t| t.start < start);
-            let (Some(summit), Some(last)) = (tokens.get(at), at.checked_sub(1)) else {
+            let Some(&(phrase, ty, suffix)) = PHRASES.iter().find(|(phrase, ..)| {
+                text.get(start..)
+                    .is_some_and(|rest| rest.starts_with(phrase))
+                    && is_word_boundary(text, start, start + phrase.len())
+            }) else {
                 continue;
             };
-            if summit.start != start
-                || summit.text(text) != "summit"
-                || !summit.joined_to_previous
+            let at = tokens.partition_point(|t| t.start < start);
+            let (Some(first_word), Some(last)) = (tokens.get(at), at.checked_sub(1)) else {
+                continue;
+            };
+            if first_word.start != start
+                || !first_word.joined_to_previous
                 || !tokens[last].is_word()
             {
                 continue;
             }
-            // The countries are the words and dashes written together before `summit`
+            let end = start + phrase.len();
+            // The countries are the words and dashes written together before the phrase
             // (`Korea–U.S.–Japan` is more than one token).
             const DASHES: [char; 5] = ['-', '\u{2010}', '\u{2011}', '\u{2013}', '\u{2014}'];
             let is_dash = |t: &Token| !t.is_word() && t.text(text).starts_with(DASHES);
@@ -262,7 +278,7 @@ impl EntityRecognizer {
             {
                 from = tokens[first - 1].start;
             }
-            let range = TextRange::new(from, summit.end);
+            let range = TextRange::new(from, end);
             // The key is made of the countries' keys, so that `Korea-US summit` and
             // `South Korea–U.S. summit` are one summit.
             let mut key = String::new();
@@ -270,8 +286,8 @@ impl EntityRecognizer {
                 key.push_str(country.key.as_deref().unwrap_or(&country.name));
                 key.push('-');
             }
-            key.push_str("summit");
-            found.push(candidate(range, EntityType::Event, Some(key), Tier::Rule));
+            key.push_str(suffix);
+            found.push(candidate(range, ty, Some(key), Tier::Rule));
         }
         found
     }
@@ -697,6 +713,19 @@ fn type_acronyms(
                 && m.range.end == definition.long.end
                 && m.range.start <= definition.long.start + long.len() / 2
         });
+        // `Minister of Economy, Trade and Industry (METI)`: an acronym spelt out by a
+        // minister's title is the ministry's.
+        if owner.is_none() && ministers_title(long) {
+            acronyms.push(AcronymDef {
+                short: short.to_owned(),
+                long: long.to_owned(),
+                short_range: definition.short,
+                long_range: definition.long,
+                ty: Some(EntityType::Org),
+                key: Some(slug(short)),
+            });
+            continue;
+        }
         let (ty, key) = match owner {
             Some(mention) => {
                 let surface = text
@@ -732,6 +761,15 @@ fn type_acronyms(
         });
     }
     acronyms
+}
+
+/// Whether a long form is a minister's title (`Minister of Economy, Trade and
+/// Industry`), whose acronym names the ministry.
+fn ministers_title(long: &str) -> bool {
+    let rest = long
+        .strip_prefix("Minister of ")
+        .or_else(|| long.strip_prefix("Minister for "));
+    rest.is_some_and(|rest| rest.starts_with(char::is_uppercase))
 }
 
 /// Every mention of a typed short form in the article. A short form right after a

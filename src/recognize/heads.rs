@@ -449,7 +449,18 @@ fn name_at(
         && tokens[left].joined_to_previous
         && word_at(text, tokens, left - 1).is_some_and(|w| ordinal_value(w).is_some());
     let named_by_ordinal = ordinal_before && matches!(head, Head::Event | Head::Body);
-    if !named_by_modifier && !has_complement && !named_by_ordinal {
+    // `Comprehensive Economic Partnership Agreement (CEPA)`: a capitalised name the
+    // article gives an acronym names one thing, however generic its words (after `a`,
+    // the determiner rule below still makes it generic).
+    let named_by_acronym = left < head_index
+        && punct_at(text, tokens, right + 1) == Some('(')
+        && word_at(text, tokens, right + 2).is_some_and(|w| {
+            w.len() >= 2
+                && w.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        })
+        && punct_at(text, tokens, right + 3) == Some(')');
+    if !named_by_modifier && !has_complement && !named_by_ordinal && !named_by_acronym {
         return None;
     }
     if head == Head::Memorandum && !named_by_modifier {
@@ -465,10 +476,21 @@ fn name_at(
     }
     // `a Memorandum of Understanding`, `a Free Trade Agreement`: generic, unless parties
     // name it (`an Australia–Peru Free Trade Agreement`).
-    let determiner = left
+    // The determiner may stand before an adjective or two (`an enhanced Free Trade
+    // Agreement`).
+    let mut before = left;
+    while before > 0
+        && left - before < 2
+        && tokens[before].joined_to_previous
+        && word_at(text, tokens, before - 1)
+            .is_some_and(|w| w.starts_with(char::is_lowercase) && !matches!(w, "a" | "an" | "the"))
+    {
+        before -= 1;
+    }
+    let determiner = before
         .checked_sub(1)
         .and_then(|i| word_at(text, tokens, i))
-        .filter(|_| tokens[left].joined_to_previous);
+        .filter(|_| tokens[before].joined_to_previous);
     let has_party = (left..head_index)
         .any(|i| tokens[i].is_word() && is_place_compound(&tokens[i], is_place_word));
     if matches!(head, Head::Agreement | Head::Memorandum)

@@ -37,6 +37,12 @@ mod tests {
             ("heads::VENUE_WORDS", heads::VENUE_WORDS),
             ("heads::PARTICIPLES", heads::PARTICIPLES),
             ("heads::COUNTRY_CODES", heads::COUNTRY_CODES),
+            ("heads::LOCATED_HEADS", heads::LOCATED_HEADS),
+            ("heads::MEETING_NOUNS", heads::MEETING_NOUNS),
+            ("heads::MEETING_MODIFIERS", heads::MEETING_MODIFIERS),
+            ("heads::COMPANY_SUFFIXES", heads::COMPANY_SUFFIXES),
+            ("places::DEMONYMS", places::DEMONYMS),
+            ("given_names::GIVEN_NAMES", given_names::GIVEN_NAMES),
             ("places::US_STATES", places::US_STATES),
             ("places::DIRECTIONS", places::DIRECTIONS),
             (
