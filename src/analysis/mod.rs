@@ -127,6 +127,58 @@ impl Analyzer {
         self.analyze_syntax(text, file_syntax, lexicon, depth)
     }
 
+    /// A file analysed without teaching, recognised again with what the workspace taught:
+    /// only the articles where a learned form occurs, reusing the syntax and plain texts.
+    /// Gives what [`Analyzer::analyze_with`] gives with the same lexicon.
+    pub fn teach(&self, analysis: FileAnalysis, lexicon: &Lexicon) -> FileAnalysis {
+        if lexicon.is_empty() {
+            return analysis;
+        }
+        let FileAnalysis {
+            syntax,
+            articles,
+            diagnostics,
+            checks,
+        } = analysis;
+        let mut changed = false;
+        let articles: Vec<ArticleAnalysis> = syntax
+            .articles
+            .iter()
+            .zip(articles)
+            .map(|(article_syntax, article)| {
+                if !lexicon.matches_in(&article.plain.text) {
+                    return article;
+                }
+                changed = true;
+                let title_end = article_syntax.title.map_or(0, |t| {
+                    article.plain.to_plain(t.end).min(article.plain.text.len())
+                });
+                let recognized = self.recognizer().recognize(
+                    &ArticleText {
+                        text: &article.plain.text,
+                        title: TextRange::new(0, title_end),
+                        date: article_syntax.date(),
+                    },
+                    lexicon,
+                );
+                ArticleAnalysis {
+                    plain: article.plain,
+                    recognized: Arc::new(recognized),
+                }
+            })
+            .collect();
+        if changed {
+            self.assemble(syntax, articles)
+        } else {
+            FileAnalysis {
+                syntax,
+                articles,
+                diagnostics,
+                checks,
+            }
+        }
+    }
+
     /// Analyses an already parsed file.
     pub fn analyze_syntax(
         &self,
@@ -343,5 +395,45 @@ impl AnalyzerCache {
             Ok(absolute) => analyzer.config.matches_file(&absolute),
             Err(_) => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recognize::{EntityType, LearnedForm};
+
+    /// Teaching an analysis gives what analysing with the lexicon gives, article by
+    /// article, also where no learned form occurs.
+    #[test]
+    fn teaching_an_analysis_equals_analysing_with_the_lexicon() {
+        let analyzer = Analyzer::with_defaults();
+        let text = "-\nHarbour Plan\nThe Velmar Port Authority met in Busan on Monday. date2025-03-04\n\
+                    -\nOther News\nNothing of the sort happened on Tuesday. date2025-03-05\n";
+        let lexicon = Lexicon::new(vec![LearnedForm {
+            surface: "Velmar Port Authority".to_owned(),
+            ty: EntityType::Org,
+            key: Some("vpa".to_owned()),
+            origin: None,
+        }]);
+        let taught = analyzer.teach(analyzer.analyze(text), &lexicon);
+        let direct = analyzer.analyze_with(text, &lexicon, Depth::Full);
+        let mentions = |analysis: &FileAnalysis| -> Vec<crate::recognize::Recognized> {
+            analysis
+                .articles
+                .iter()
+                .map(|a| (*a.recognized).clone())
+                .collect()
+        };
+        assert_eq!(mentions(&taught), mentions(&direct));
+        assert_eq!(taught.diagnostics, direct.diagnostics);
+        assert!(
+            taught.articles[0]
+                .recognized
+                .mentions
+                .iter()
+                .any(|m| m.key.as_deref() == Some("vpa")),
+            "the learned form is recognised"
+        );
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::analysis::{AnalyzerCache, Depth, FileAnalysis};
+use crate::analysis::{AnalyzerCache, FileAnalysis};
 use crate::files::read_article_file;
 use crate::recognize::{LearnedForm, Lexicon};
 use crate::text::LineIndex;
@@ -111,13 +111,7 @@ pub fn run(paths: &[PathBuf], format: Format) -> (String, i32) {
         .par_iter()
         .zip(first)
         .map(|((path, text), analysis)| {
-            let analysis = if lexicon.is_empty() {
-                analysis
-            } else {
-                analyzers
-                    .for_file(path)
-                    .analyze_with(text, &lexicon, Depth::Full)
-            };
+            let analysis = analyzers.for_file(path).teach(analysis, &lexicon);
             file_entities(&display_path(path), text, &analysis)
         })
         .collect();

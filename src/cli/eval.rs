@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use rayon::prelude::*;
 
-use crate::analysis::{AnalyzerCache, Depth, FileAnalysis};
+use crate::analysis::{AnalyzerCache, FileAnalysis};
 use crate::files::read_article_file;
 use crate::recognize::{EntityType, LearnedForm, Lexicon};
 use crate::workspace;
@@ -205,8 +205,9 @@ fn evaluate(
         .collect();
     let left_out: Vec<FileAnalysis> = files
         .par_iter()
+        .zip(&alone)
         .enumerate()
-        .map(|(index, (path, text))| {
+        .map(|(index, ((path, _), analysis))| {
             let others: Vec<LearnedForm> = taught
                 .iter()
                 .enumerate()
@@ -215,7 +216,7 @@ fn evaluate(
                 .collect();
             analyzers
                 .for_file(path)
-                .analyze_with(text, &Lexicon::new(others), Depth::Full)
+                .teach(analysis.clone(), &Lexicon::new(others))
         })
         .collect();
     let scores = score(files, &alone, acronym_gold);

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::analysis::{AnalyzerCache, Depth, FileAnalysis};
+use crate::analysis::{AnalyzerCache, FileAnalysis};
 use crate::files::read_article_file;
 use crate::interchange::{self, ExportOptions};
 use crate::recognize::{LearnedForm, Lexicon};
@@ -144,13 +144,7 @@ fn analyse(paths: &[PathBuf], analyzers: &AnalyzerCache) -> (Vec<Analysed>, i32)
         .into_par_iter()
         .zip(first)
         .map(|((path, relative, text), analysis)| {
-            let analysis = if lexicon.is_empty() {
-                analysis
-            } else {
-                analyzers
-                    .for_file(&path)
-                    .analyze_with(&text, &lexicon, Depth::Full)
-            };
+            let analysis = analyzers.for_file(&path).teach(analysis, &lexicon);
             Analysed {
                 path,
                 relative,

@@ -261,6 +261,17 @@ impl Lexicon {
         self.forms.is_empty()
     }
 
+    /// Whether a learned form occurs in `text`: recognition of a text where none does is
+    /// the same with this lexicon as without it.
+    pub fn matches_in(&self, text: &str) -> bool {
+        let Some(gazetteer) = self.gazetteer() else {
+            return false;
+        };
+        let tokens = tokens::tokenize(text);
+        let normalized = normalize::NormalizedText::new(text);
+        !gazetteer.find(text, &normalized, &tokens).is_empty()
+    }
+
     /// The form that taught `surface` with `key`, if the lexicon holds one: where a
     /// recognised mention's key came from.
     pub fn teacher(&self, surface: &str, key: &str) -> Option<&LearnedForm> {
