@@ -350,19 +350,11 @@ fn name_at(
 ) -> Option<HeadName> {
     let is_place_word = known.is_place_word;
     let head_word = tokens[head_index].text(text);
-    // A head written on into a longer name (`Data Exchange System`) names nothing by
-    // itself.
+    // A head written on into the name of a programme or system (`Data Exchange System`,
+    // `Trade Agency Platform`) names nothing by itself, and programmes are not tagged.
     if let Some(next) = tokens.get(head_index + 1)
         && next.joined_to_previous
-        && next.is_word()
-        && next.has_lower()
-        && is_name_word(next.text(text))
-        && !TITLE_WORDS_SET.contains(next.text(text))
-        && !CALENDAR_WORDS_SET.contains(next.text(text))
-        && !heads::VENUE_WORDS.contains(&next.text(text))
-        && head_of(next.text(text)).is_none()
-        && !(known.is_place_word)(next)
-        && !(known.starts_person)(next)
+        && heads::PROGRAMME_WORDS.contains(&next.text(text))
     {
         return None;
     }
@@ -406,6 +398,16 @@ fn name_at(
             break;
         }
     }
+    // `20th Trade Committee Meeting`: the numbered session is the body's, and the word
+    // for the meeting stays out of its name.
+    if matches!(head_word, "Meeting" | "Meetings" | "Session")
+        && head_index > 0
+        && word_at(text, tokens, head_index - 1)
+            .and_then(head_of)
+            .is_some_and(|before| before == Head::Body)
+    {
+        return None;
+    }
     // `U.S.–Mongolia–Republic of Korea (ROK) Critical Minerals Dialogue`: a name that
     // runs on from an acronym's parenthesis is left alone, and only the name before the
     // parenthesis and the acronym are mentions.
@@ -445,10 +447,17 @@ fn name_at(
     let named_by_modifier = modifiers
         .iter()
         .any(|m| !GENERIC_MODIFIERS_SET.contains(m) && *m != "and");
+    // `the 52nd Committee`: a numbered session of a body or a named kind of event, but
+    // not a bare meeting (`Holds First Meeting`), and not `first`, which also means
+    // first-ever.
     let ordinal_before = left > 0
         && tokens[left].joined_to_previous
-        && word_at(text, tokens, left - 1).is_some_and(|w| ordinal_value(w).is_some());
-    let named_by_ordinal = ordinal_before && matches!(head, Head::Event | Head::Body);
+        && word_at(text, tokens, left - 1)
+            .and_then(ordinal_value)
+            .is_some_and(|number| number > 1);
+    let named_by_ordinal = ordinal_before
+        && matches!(head, Head::Event | Head::Body)
+        && !matches!(head_word, "Meeting" | "Meetings" | "Session");
     // `Comprehensive Economic Partnership Agreement (CEPA)`: a capitalised name the
     // article gives an acronym names one thing, however generic its words (after `a`,
     // the determiner rule below still makes it generic).
@@ -876,6 +885,17 @@ mod tests {
                 "[Korea–Chile Free Trade Agreement]{agreement korea-chile-free-trade-agreement}",
             ),
             ("the Origin Data Exchange System", ""),
+            // A headline verb after a head ends the name; a meeting after a body is the
+            // body's numbered session.
+            (
+                "Korea–Japan Trade Talks Enter Final Stage",
+                "[Korea–Japan Trade Talks]{event korea-japan-trade-talks}",
+            ),
+            (
+                "the 14th Korea–Japan Trade Committee Meeting",
+                "[14th Korea–Japan Trade Committee]{event korea-japan-trade-committee-14}",
+            ),
+            ("Talks Hold First Meeting", ""),
             // Places alone do not name an alliance.
             ("the Korea–Japan Alliance", ""),
             (

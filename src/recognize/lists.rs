@@ -41,6 +41,7 @@ mod tests {
             ("heads::MEETING_NOUNS", heads::MEETING_NOUNS),
             ("heads::MEETING_MODIFIERS", heads::MEETING_MODIFIERS),
             ("heads::COMPANY_SUFFIXES", heads::COMPANY_SUFFIXES),
+            ("heads::PROGRAMME_WORDS", heads::PROGRAMME_WORDS),
             ("places::DEMONYMS", places::DEMONYMS),
             ("given_names::GIVEN_NAMES", given_names::GIVEN_NAMES),
             ("places::US_STATES", places::US_STATES),
