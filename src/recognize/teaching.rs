@@ -11,8 +11,9 @@
 use std::collections::HashMap;
 
 use super::gazetteer::is_word_boundary;
-use super::lists::heads;
+use super::lists::{heads, words};
 use super::normalize::normalize;
+use super::tokens::WordSet;
 use super::{EntityType, LearnedForm};
 use crate::text::TextRange;
 
@@ -28,13 +29,40 @@ pub fn teaches(surface: &str, ty: EntityType, article: &str, tagged: &[TextRange
     }
     let one_word = !surface.contains(char::is_whitespace);
     if !one_word {
-        return true;
+        // `Trade Talks`, `Free Trade Agreement`: generic words and a head name a kind of
+        // thing; a name has a word of its own.
+        return !surface.split_whitespace().all(is_generic_word);
     }
     // A surname alone names whoever of that name the article is about.
     if ty == EntityType::Person {
         return false;
     }
     !left_untagged(surface, article, tagged)
+}
+
+/// Words that name no one thing: head words, generic modifiers, function words.
+static GENERIC_WORDS: WordSet = WordSet::union(&[
+    heads::GENERIC_MODIFIERS,
+    heads::MINISTRY_HEADS,
+    heads::BODY_HEADS,
+    heads::ORG_HEADS,
+    heads::AGREEMENT_HEADS,
+    heads::EVENT_HEADS,
+    heads::GENERIC_SHORT_FORMS,
+    words::FUNCTION_WORDS,
+]);
+
+/// A word that names no one thing, capitalised as the lists write it or in lower case.
+fn is_generic_word(word: &str) -> bool {
+    if GENERIC_WORDS.contains(word) {
+        return true;
+    }
+    let mut chars = word.chars();
+    let Some(first) = chars.next().filter(|c| c.is_lowercase()) else {
+        return false;
+    };
+    let capitalised: String = first.to_uppercase().chain(chars).collect();
+    GENERIC_WORDS.contains(&capitalised)
 }
 
 /// Whether `surface` occurs in `article` as a word outside every tagged span.
@@ -120,6 +148,19 @@ mod tests {
             ("BPTA", Agreement, "the [BPTA] and the [BPTA]", true),
             ("BPTA", Agreement, "the [BPTA] and BPTAs", true),
             ("2025", Date, "in [2025]", false),
+            ("Trade Talks", Event, "our annual [Trade Talks]", false),
+            (
+                "Free Trade Agreement",
+                Agreement,
+                "the [Free Trade Agreement]",
+                false,
+            ),
+            (
+                "Baltic Trade Talks",
+                Event,
+                "the [Baltic Trade Talks]",
+                true,
+            ),
         ];
         for (surface, ty, article, expected) in cases {
             assert_eq!(
