@@ -165,7 +165,8 @@ fn find_numbered_meetings(text: &str, tokens: &[Token], known: &Known<'_>) -> Ve
         {
             continue;
         }
-        let Some(number) = ordinal_value(token.text(text)) else {
+        let word = token.text(text);
+        let Some(number) = may_be_ordinal(word).then(|| ordinal_value(word)).flatten() else {
             continue;
         };
         let mut at = index + 1;

@@ -337,12 +337,14 @@ impl<'a> PeopleFinder<'a> {
             if self.punct(index) == Some(',') {
                 self.before_title(index, &mut names);
             }
-            let Some(word) = self.word(index) else {
-                continue;
-            };
+            let token = &self.tokens[index];
             // Titles and names are capitalised but for a few listed words; most words of
-            // a text are passed over here.
-            if !self.tokens[index].is_capitalized()
+            // a text are passed over here, before their text is read.
+            if !token.is_word() || (!token.is_capitalized() && token.end - token.start > 14) {
+                continue;
+            }
+            let word = token.text(self.text);
+            if !token.is_capitalized()
                 && word != "administration"
                 && !people::LOWER_CASE_TITLES.contains(&word)
             {
