@@ -425,7 +425,7 @@ impl<'a> PeopleFinder<'a> {
         people
     }
 
-    /// `Kevin J. Kurland`: a word, an initial with its period, and another word.
+    /// `Paul R. Okafor`: a word, an initial with its period, and another word.
     fn has_middle_initial(&self, index: usize) -> bool {
         self.punct(index + 2) == Some('.')
             && self.joined(index + 1)
@@ -507,7 +507,7 @@ impl<'a> PeopleFinder<'a> {
                     last_word = Some(end);
                     end += 1;
                 }
-                // The period of an initial (`Jose W. Fernandez`) or of an honorific.
+                // The period of an initial (`Paul R. Okafor`) or of an honorific.
                 (_, Some('.'))
                     if self.piece_at(end - 1) == Some((Piece::Initial, 2))
                         || self.word(end - 1).is_some_and(is_honorific) =>
@@ -625,7 +625,7 @@ impl<'a> PeopleFinder<'a> {
         if words.len() <= 2 {
             return Some(first);
         }
-        // `Thea D. Rozman`: the word before the first middle initial.
+        // `Maria T. Lindgren Ruiz`: the word before the first middle initial.
         if let Some(position) = pieces
             .iter()
             .position(|(_, piece)| *piece == Piece::Initial)
