@@ -222,6 +222,67 @@ fn one_key_across_files_and_surface_forms() {
     assert!(keys.iter().all(|(_, key)| *key == keys[0].1), "{keys:?}");
 }
 
+/// A form tagged in one file links in another only when it means the same thing there:
+/// a full name does; a bare surname, a generic `FTA` and an acronym two files define
+/// differently do not.
+#[test]
+fn teaching_links_only_forms_that_mean_the_same_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.article"),
+        "Port Talks
+Minister [Lena Vasquez]{person ref=lena-vasquez} said the \
+         [FTA]{agreement ref=velmar-fta} and the [Baltic Ports Accord]{agreement ref=bpa} \
+         help. [Vasquez]{person ref=lena-vasquez} left. The [OPF]{org ref=ocean-policy-forum} \
+         met. date2026-03-05\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.article"),
+        "Trade Review\nThe Orchard Promotion Fund (OPF) opened. date2026-03-06\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("c.article"),
+        "Harbour Plan\nVasquez said any FTA helps, and so does the Baltic Ports Accord. \
+         The OPF met. date2026-03-07\n",
+    )
+    .unwrap();
+    let output = accord_in(
+        dir.path(),
+        &[
+            "entities",
+            "c.article",
+            "a.article",
+            "b.article",
+            "--format",
+            "jsonl",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let mut found = Vec::new();
+    for line in String::from_utf8(output.stdout).unwrap().lines() {
+        let file: serde_json::Value = serde_json::from_str(line).unwrap();
+        if file["path"] != "c.article" {
+            continue;
+        }
+        for mention in file["mentions"].as_array().unwrap() {
+            found.push(format!(
+                "{} {} {}",
+                mention["type"].as_str().unwrap(),
+                mention["text"].as_str().unwrap(),
+                mention["key"].as_str().unwrap_or("-"),
+            ));
+        }
+    }
+    expect![[r#"
+        [
+            "agreement Baltic Ports Accord bpa",
+        ]
+    "#]]
+    .assert_debug_eq(&found);
+}
+
 /// The recognition floors on the dev set, per file set: the seeds (where the rules were
 /// written) and the government and Asian releases (which no rule was written for), each
 /// file taught by the others' tags as in a workspace (leave one file out). The floors are
