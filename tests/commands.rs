@@ -296,7 +296,7 @@ fn eval_on_the_dev_set_meets_the_targets() {
     // (set, files, micro F1 floor, person F1 floor, event F1 floor)
     #[rustfmt::skip]
     let sets: [(&str, [&str; 2], f64, f64, f64); 3] = [
-        ("seeds", ["seed-000.article", "seed-001.article"], 0.99, 0.99, 0.99),
+        ("seeds", ["seed-000.article", "seed-001.article"], 0.995, 0.99, 0.99),
         ("gov", ["gov-a.article", "gov-b.article"], 0.965, 0.97, 0.90),
         ("asia", ["asia-a.article", "asia-b.article"], 0.965, 0.99, 0.80),
     ];

@@ -79,6 +79,12 @@ impl EntityRecognizer {
         if let Some(learned) = lexicon.gazetteer() {
             for m in learned.find(text, &normalized, tokens) {
                 let target = learned.target(m.target);
+                // Names inside a venue's name are never mentions, however taught.
+                if matches!(target.ty, EntityType::Place | EntityType::Org)
+                    && is_in_venue(text, tokens, m.range)
+                {
+                    continue;
+                }
                 candidates.push(candidate(
                     m.range,
                     target.ty,

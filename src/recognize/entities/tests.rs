@@ -133,6 +133,22 @@ fn learned_forms_beat_rules() {
     .assert_eq(&render_with(text, &lexicon));
 }
 
+/// A venue's name holds no mention, also of a name another file taught.
+#[test]
+fn taught_places_inside_venues_are_not_mentions() {
+    let lexicon = Lexicon::new(vec![LearnedForm {
+        surface: "Velmar".to_owned(),
+        ty: EntityType::Place,
+        key: Some("velmar".to_owned()),
+        origin: Some("other.article".into()),
+    }]);
+    let text = "Forum\nThe forum met at the Grand Hyatt Velmar, not far from Velmar's port.";
+    expect![[r#"
+        Forum
+        The forum met at the Grand Hyatt Velmar, not far from [Velmar]{place velmar}'s port."#]]
+    .assert_eq(&render_with(text, &lexicon));
+}
+
 /// An acronym the article defines takes the article's reading, whatever another file
 /// taught.
 #[test]
