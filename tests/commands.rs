@@ -1,5 +1,6 @@
 //! End-to-end tests of `accord strip`, `accord entities` and `accord eval` over the
-//! dev set, the seeds and small fixtures.
+//! repository's examples and small fixtures. The tests over the shared seeds and dev set
+//! are in `shared_data.rs`.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -8,12 +9,6 @@ use expect_test::expect;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn shared(path: &str) -> String {
-    let path = root().join("../shared").join(path);
-    assert!(path.exists(), "expected {}", path.display());
-    path.to_str().unwrap().to_owned()
 }
 
 fn accord_in(dir: &std::path::Path, args: &[&str]) -> Output {
@@ -26,17 +21,6 @@ fn accord_in(dir: &std::path::Path, args: &[&str]) -> Output {
 
 fn accord(args: &[&str]) -> Output {
     accord_in(&root(), args)
-}
-
-#[test]
-fn strip_gives_back_the_seed_byte_for_byte() {
-    let output = accord(&["strip", &shared("dev/seed-000.article")]);
-    assert_eq!(output.status.code(), Some(0));
-    let seed = std::fs::read(shared("seeds/000_821d52801205a40e.txt")).unwrap();
-    assert!(
-        output.stdout == seed,
-        "stripped dev file differs from the seed"
-    );
 }
 
 #[test]
@@ -281,55 +265,6 @@ Minister [Lena Vasquez]{person ref=lena-vasquez} said the \
         ]
     "#]]
     .assert_debug_eq(&found);
-}
-
-/// The recognition floors on the dev set, per file set: the seeds (where the rules were
-/// written) and the government and Asian releases (which no rule was written for), each
-/// file taught by the others' tags as in a workspace (leave one file out). The floors are
-/// what the recognisers reach now; they rise as recognition improves.
-#[test]
-fn eval_on_the_dev_set_meets_the_targets() {
-    let output = accord(&["eval", &shared("dev"), "--format", "json"]);
-    assert_eq!(output.status.code(), Some(0));
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let taught = &report["leave_one_out"];
-    // (set, files, micro F1 floor, person F1 floor, event F1 floor)
-    #[rustfmt::skip]
-    let sets: [(&str, [&str; 2], f64, f64, f64); 3] = [
-        ("seeds", ["seed-000.article", "seed-001.article"], 0.995, 0.99, 0.99),
-        ("gov", ["gov-a.article", "gov-b.article"], 0.965, 0.97, 0.90),
-        ("asia", ["asia-a.article", "asia-b.article"], 0.965, 0.99, 0.80),
-    ];
-    for (name, files, micro_floor, person_floor, event_floor) in sets {
-        let f1 = |ty: Option<&str>| {
-            let (mut gold, mut predicted, mut correct) = (0.0, 0.0, 0.0);
-            for file in files {
-                let scores = &taught["files"][file];
-                let score = match ty {
-                    Some(ty) => &scores["types"][ty],
-                    None => &scores["micro"],
-                };
-                gold += score["gold"].as_f64().unwrap_or(0.0);
-                predicted += score["predicted"].as_f64().unwrap_or(0.0);
-                correct += score["correct"].as_f64().unwrap_or(0.0);
-            }
-            2.0 * correct / (gold + predicted)
-        };
-        let micro = f1(None);
-        assert!(micro >= micro_floor, "{name}: micro F1 {micro}");
-        let person = f1(Some("person"));
-        assert!(person >= person_floor, "{name}: person F1 {person}");
-        let event = f1(Some("event"));
-        assert!(event >= event_floor, "{name}: event F1 {event}");
-    }
-    let dates = taught["date_values"]["accuracy"].as_f64().unwrap();
-    assert!(dates >= 0.95, "date value accuracy {dates}");
-    let acronyms = &taught["acronyms"];
-    assert!(
-        acronyms["precision"].as_f64().unwrap() >= 0.95,
-        "{acronyms}"
-    );
-    assert!(acronyms["recall"].as_f64().unwrap() >= 0.95, "{acronyms}");
 }
 
 /// The bundled annotated examples were written apart from the rules, so they measure

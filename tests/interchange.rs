@@ -1,18 +1,13 @@
 //! End-to-end tests of `accord export` and `accord import` through the binary: the brat
-//! round trip on the examples and the dev set, located import errors, safe writes, and
-//! JSON lines and CoNLL checked against `accord entities` and `accord strip`.
+//! round trip on the examples, located import errors, safe writes, and JSON lines and
+//! CoNLL checked against `accord entities` and `accord strip`. The same checks over the
+//! shared seeds and dev set are in `shared_data.rs`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn shared(path: &str) -> PathBuf {
-    let path = root().join("../shared").join(path);
-    assert!(path.exists(), "expected {}", path.display());
-    path
 }
 
 fn accord(dir: &Path, args: &[&str]) -> Output {
@@ -70,8 +65,8 @@ fn brat_export_import_export_is_byte_identical() {
     )
     .unwrap();
     std::fs::copy(
-        shared("dev/seed-000.article"),
-        inputs.join("nested/seed-000.article"),
+        root().join("examples/eval/korean-ministries.article"),
+        inputs.join("nested/korean-ministries.article"),
     )
     .unwrap();
     std::fs::write(inputs.join("awkward.article"), AWKWARD).unwrap();
@@ -92,8 +87,8 @@ fn brat_export_import_export_is_byte_identical() {
             "annotation.conf",
             "awkward.ann",
             "awkward.txt",
-            "nested/seed-000.ann",
-            "nested/seed-000.txt"
+            "nested/korean-ministries.ann",
+            "nested/korean-ministries.txt"
         ]
     );
     assert!(first == tree(&work.path().join("c")), "a and c differ");
@@ -101,7 +96,10 @@ fn brat_export_import_export_is_byte_identical() {
     for (name, source) in [
         ("annotated", "annotated.article"),
         ("awkward", "awkward.article"),
-        ("nested/seed-000", "nested/seed-000.article"),
+        (
+            "nested/korean-ministries",
+            "nested/korean-ministries.article",
+        ),
     ] {
         let stripped = accord(work.path(), &["strip", &format!("in/{source}")]);
         let txt = std::fs::read(work.path().join(format!("a/{name}.txt"))).unwrap();
@@ -110,14 +108,14 @@ fn brat_export_import_export_is_byte_identical() {
             "{name}.txt is not the stripped text"
         );
     }
-    for name in ["annotated.article", "nested/seed-000.article"] {
+    for name in ["annotated.article", "nested/korean-ministries.article"] {
         let original = std::fs::read(inputs.join(name)).unwrap();
         let imported = std::fs::read(work.path().join("b").join(name)).unwrap();
         assert!(original == imported, "{name} did not come back unchanged");
     }
-    // The dev file's tags all survive: as many T lines as the file has tags.
-    let seed = std::fs::read_to_string(inputs.join("nested/seed-000.article")).unwrap();
-    let ann = std::fs::read_to_string(work.path().join("a/nested/seed-000.ann")).unwrap();
+    // The annotated file's tags all survive: as many T lines as the file has tags.
+    let seed = std::fs::read_to_string(inputs.join("nested/korean-ministries.article")).unwrap();
+    let ann = std::fs::read_to_string(work.path().join("a/nested/korean-ministries.ann")).unwrap();
     let t_lines = ann.lines().filter(|l| l.starts_with('T')).count();
     assert_eq!(t_lines, seed.matches("]{").count());
 }
@@ -223,7 +221,7 @@ fn jsonl_spans_are_the_mentions_entities_lists() {
     for (folder, file) in [
         (root(), "examples/annotated.article".to_owned()),
         (dir.path().to_path_buf(), "awkward.article".to_owned()),
-        (root(), shared("dev/seed-001.article").display().to_string()),
+        (root(), "examples/eval/wire-news.article".to_owned()),
     ] {
         let records = jsonl_records(&folder, &file, &["--include", "recognized"]);
         let mut spans = Vec::new();
@@ -255,11 +253,11 @@ fn jsonl_spans_are_the_mentions_entities_lists() {
 
 #[test]
 fn conll_tokens_cover_each_article_and_labels_are_well_formed() {
-    let file = shared("dev/seed-000.article").display().to_string();
-    let output = accord(&root(), &["export", "--to", "conll", &file]);
+    let file = "examples/eval/korean-ministries.article";
+    let output = accord(&root(), &["export", "--to", "conll", file]);
     assert_ok(&output);
     let conll = text(&output.stdout);
-    let records = jsonl_records(&root(), &file, &[]);
+    let records = jsonl_records(&root(), file, &[]);
     let documents: Vec<&str> = conll.split("-DOCSTART-\tO\n").skip(1).collect();
     assert_eq!(documents.len(), records.len());
     for (document, record) in documents.iter().zip(&records) {

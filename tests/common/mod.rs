@@ -32,7 +32,11 @@ impl Client {
     pub fn start() -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
             .arg("lsp")
-            .env("ACCORD_LOG", "accord=debug,warn")
+            // Quiet unless asked: `ACCORD_LOG=accord=debug cargo test` shows the server's log.
+            .env(
+                "ACCORD_LOG",
+                std::env::var("ACCORD_LOG").unwrap_or_else(|_| "off".to_owned()),
+            )
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

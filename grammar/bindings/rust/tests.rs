@@ -1,7 +1,9 @@
 //! Tests of the compiled grammar: node ranges, error containment, real
 //! input files, adversarial lines and incremental reparsing.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[cfg(feature = "shared-data")]
+use std::path::PathBuf;
 
 use tree_sitter::{InputEdit, Node, Parser, Point, Query, Tree};
 
@@ -85,6 +87,7 @@ fn texts_of<'a>(tree: &'a Tree, source: &'a str, kind: &str) -> Vec<&'a str> {
         .collect()
 }
 
+#[cfg(feature = "shared-data")]
 fn shared_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared")
 }
@@ -275,12 +278,27 @@ fn stray_brackets_are_text() {
 }
 
 #[test]
-fn real_inputs_parse_without_errors() {
-    let shared = shared_dir();
+fn example_inputs_parse_without_errors() {
+    inputs_parse_without_errors(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join(".."),
+        &["examples", "examples/eval"],
+    );
+}
+
+/// Needs the shared seeds and dev set beside the repository (feature `shared-data`).
+#[cfg(feature = "shared-data")]
+#[test]
+fn shared_data_inputs_parse_without_errors() {
+    inputs_parse_without_errors(&shared_dir(), &["seeds", "dev"]);
+}
+
+/// Every `.txt` and `.article` file of `dirs` under `root` parses without an error node
+/// and has titles.
+fn inputs_parse_without_errors(root: &Path, dirs: &[&str]) {
     let mut files = Vec::new();
-    for dir in ["seeds", "dev"] {
-        let entries = std::fs::read_dir(shared.join(dir))
-            .unwrap_or_else(|error| panic!("{}: {error}", shared.join(dir).display()));
+    for dir in dirs {
+        let entries = std::fs::read_dir(root.join(dir))
+            .unwrap_or_else(|error| panic!("{}: {error}", root.join(dir).display()));
         for entry in entries {
             let path = entry.expect("directory entry").path();
             let extension = path.extension().and_then(|e| e.to_str());
@@ -291,7 +309,7 @@ fn real_inputs_parse_without_errors() {
     }
     assert!(
         files.len() >= 4,
-        "expected the seed and dev files, found {files:?}"
+        "expected the files of {dirs:?}, found {files:?}"
     );
     for path in files {
         let source = std::fs::read_to_string(&path).expect("inputs are UTF-8");

@@ -187,9 +187,22 @@ fn random_edits_match_a_fresh_analysis() {
 }
 
 #[test]
-fn random_edits_of_example_and_seed_files_match_a_fresh_analysis() {
+fn random_edits_of_example_files_match_a_fresh_analysis() {
+    random_edits_of_files_in(&["examples", "examples/broken", "examples/eval"], 10);
+}
+
+/// Needs the shared seeds beside the repository (feature `shared-data`).
+#[cfg(feature = "shared-data")]
+#[test]
+fn shared_data_random_edits_of_seed_files_match_a_fresh_analysis() {
+    random_edits_of_files_in(&["../shared/seeds"], 2);
+}
+
+/// Applies random edits to each article file of `folders` (relative to the repository)
+/// and compares with a fresh analysis; there must be more than `at_least` files.
+fn random_edits_of_files_in(folders: &[&str], at_least: usize) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut paths: Vec<_> = ["examples", "examples/broken", "../shared/seeds"]
+    let mut paths: Vec<_> = folders
         .iter()
         .flat_map(|folder| {
             std::fs::read_dir(root.join(folder))
@@ -202,7 +215,10 @@ fn random_edits_of_example_and_seed_files_match_a_fresh_analysis() {
         })
         .collect();
     paths.sort();
-    assert!(paths.len() > 10, "the examples and seeds are there");
+    assert!(
+        paths.len() >= at_least,
+        "the files of {folders:?} are there"
+    );
     for (seed, path) in paths.iter().enumerate() {
         let text = std::fs::read_to_string(path).expect("example files are UTF-8");
         check_random_edits(&text, seed as u64 + 1, edit_steps(150) / 5);
@@ -321,8 +337,10 @@ fn the_index_follows_files_and_kinds() {
     assert!(snap.file(second).is_none());
 }
 
+/// Needs the shared dev set beside the repository (feature `shared-data`).
+#[cfg(feature = "shared-data")]
 #[test]
-fn edits_to_the_annotated_dev_files_reuse_untouched_articles() {
+fn shared_data_edits_to_the_annotated_dev_files_reuse_untouched_articles() {
     let dev = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/dev");
     let Ok(first) = std::fs::read_to_string(dev.join("seed-000.article")) else {
         panic!("the dev set is next to the repository");
