@@ -1,5 +1,5 @@
-//! End-to-end tests of `accord check`: the real binary over the bundled examples, the
-//! seeds, every output format, exit statuses, and hostile files.
+//! End-to-end tests of `accord check`: the real binary over the bundled examples, every
+//! output format, exit statuses, and hostile files.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -97,46 +97,6 @@ fn valid_examples_are_clean() {
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
 }
 
-fn seed(name: &str) -> String {
-    let path = root().join("../shared/seeds").join(name);
-    assert!(
-        path.is_file(),
-        "the seeds are expected at {}",
-        path.display()
-    );
-    path.to_str().unwrap().to_owned()
-}
-
-#[test]
-fn seed_with_dates_is_clean_and_seed_without_date_warns() {
-    let clean = accord(&[
-        "check",
-        &seed("000_821d52801205a40e.txt"),
-        "--min-severity",
-        "warning",
-    ]);
-    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
-
-    let undated = accord(&[
-        "check",
-        &seed("001_03c1384da293400b.txt"),
-        "--min-severity",
-        "warning",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(undated.status.code(), Some(1));
-    let report: serde_json::Value = serde_json::from_slice(&undated.stdout).unwrap();
-    let codes: Vec<&str> = report["files"][0]["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap())
-        .collect();
-    assert!(codes.contains(&"missing-date"), "{codes:?}");
-    assert!(codes.iter().all(|c| *c == "missing-date"), "{codes:?}");
-}
-
 #[test]
 fn output_formats() {
     let file = "examples/broken/duplicate-attribute.article";
@@ -202,6 +162,58 @@ fn exit_statuses() {
     assert!(stdout(&missing).contains("io-error"));
     let usage = accord(&["check", "--format", "yaml"]);
     assert_eq!(usage.status.code(), Some(2));
+}
+
+/// A check that selects no file says why on standard error and fails, whether the
+/// configuration excludes everything or the folder holds no article.
+#[test]
+fn a_check_or_fix_that_selects_no_file_says_why_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let excluded = dir.path().join("excluded");
+    std::fs::create_dir_all(excluded.join("drafts")).unwrap();
+    std::fs::write(
+        excluded.join("accord.toml"),
+        "[files]\ninclude = [\"*.article\"]\nexclude = [\"drafts/**\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        excluded.join("drafts/a.article"),
+        "A title\n\ndate2025-01-03\n\nText.\n",
+    )
+    .unwrap();
+    let cases = [
+        (empty.clone(), "holds no article file"),
+        (excluded.join("drafts"), "the 1 article file under"),
+    ];
+    for (folder, reason) in cases {
+        let folder = folder.to_str().unwrap();
+        for command in [&["check", folder][..], &["fix", folder][..]] {
+            let output = accord(command);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{command:?}: {stderr}");
+            assert!(
+                stderr.starts_with("error: no file to check: ") && stderr.contains(reason),
+                "{command:?}: {stderr}"
+            );
+            assert_eq!(stdout(&output), "", "{command:?}");
+        }
+    }
+    let excluded_reason = String::from_utf8_lossy(
+        &accord(&["check", excluded.join("drafts").to_str().unwrap()]).stderr,
+    )
+    .into_owned();
+    assert!(
+        excluded_reason.contains("is excluded by the [files] section of")
+            && excluded_reason.contains("accord.toml"),
+        "{excluded_reason}"
+    );
+    // The machine formats stay well formed for their readers.
+    let json = accord(&["check", empty.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(json.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["files"], serde_json::json!([]));
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {

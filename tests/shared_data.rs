@@ -140,3 +140,38 @@ fn shared_data_eval_on_the_dev_set_meets_the_targets() {
     );
     assert!(acronyms["recall"].as_f64().unwrap() >= 0.95, "{acronyms}");
 }
+
+#[test]
+fn shared_data_seed_with_dates_is_clean_and_seed_without_date_warns() {
+    let clean = accord(&[
+        "check",
+        &shared("seeds/000_821d52801205a40e.txt"),
+        "--min-severity",
+        "warning",
+    ]);
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
+
+    let undated = accord(&[
+        "check",
+        &shared("seeds/001_03c1384da293400b.txt"),
+        "--min-severity",
+        "warning",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(undated.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&undated.stdout).unwrap();
+    let codes: Vec<&str> = report["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"missing-date"), "{codes:?}");
+    assert!(codes.iter().all(|c| *c == "missing-date"), "{codes:?}");
+}

@@ -342,10 +342,19 @@ fn offered_fixes(file: &CheckedFile, options: &FixOptions) -> Vec<OfferedFix> {
 /// (or, with `--write`, everything applied), 1 fixes pending, 2 a file that could not be
 /// read or written.
 pub fn run(options: &FixOptions) -> FixOutcome {
-    let mut files = check::analyse_paths(&options.paths);
+    let analysed = check::analyse_paths(&options.paths);
+    let mut files = analysed.files;
     files.sort_by(|a, b| a.report.path.cmp(&b.report.path));
     let mut outcome = FixOutcome::default();
     let mut failed = false;
+    if let Some(reason) = &analysed.nothing_selected {
+        let _ = writeln!(outcome.stderr, "error: {reason}");
+        if files.is_empty() {
+            outcome.status = check::EXIT_ERROR;
+            return outcome;
+        }
+        failed = true;
+    }
     let (mut fixes, mut fixed_files, mut pending_skips) = (0, 0, 0);
     for file in &files {
         let shown = &file.report.path;
