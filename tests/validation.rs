@@ -87,6 +87,28 @@ fn schema_from_config_required_enum_and_nesting() {
     );
 }
 
+/// An entity-ref attribute other than `ref` names another entity, of any type: only
+/// `ref` must match the tag's own type.
+#[test]
+fn only_ref_is_checked_against_the_tag_type() {
+    check(
+        r#"
+        //- /accord.toml
+        [types.quote.attributes.speaker]
+        kind = "entity-ref"
+        [types.org.attributes.country]
+        kind = "entity-ref"
+        //- /a.article
+        Ministry News
+        [“We will reply,”]{quote speaker=european-commission} said the [Commission]{org ref=european-commission country=seoul}, meeting in [Seoul]{org ref=seoul}. date2026-01-05
+        "#,
+        expect![[r#"
+            a.article 2:140-2:143 warning type-mismatch: `seoul` is a `place` in the knowledge base, but the tag says `org`
+            exit 1
+        "#]],
+    );
+}
+
 #[test]
 fn knowledge_base_refs_types_and_closed_knowledge_base() {
     check(
@@ -106,7 +128,7 @@ fn knowledge_base_refs_types_and_closed_knowledge_base() {
         The [MOTIR]{org ref=motir} and [MOTIR]{place ref=motir} met [KOTRA]{org ref=kotra-agency} and [Seoul]{place ref=motr}. date2026-01-05
         "#,
         expect![[r#"
-            a.article 2:40-2:45 warning type-mismatch: `motir` is a `org` in the knowledge base, but the tag says `place`
+            a.article 2:40-2:45 warning type-mismatch: `motir` is an `org` in the knowledge base, but the tag says `place`
             a.article 2:77-2:89 error unknown-ref: `kotra-agency` is not in the knowledge base, which is closed
             a.article 2:113-2:117 error unknown-ref: `motr` is not in the knowledge base, which is closed; did you mean `motir`?
             exit 1

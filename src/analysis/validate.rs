@@ -227,7 +227,12 @@ fn check_value(
             )),
             Ok(_) => check_resolved_date(input, tag, value, value_range, out),
         },
-        AttrKind::EntityRef => check_ref(input, tag, value, value_range, out),
+        AttrKind::EntityRef => {
+            // Only `ref` names what the tag itself is; another entity-ref attribute
+            // (`speaker`, `country`) names some other entity, of any type.
+            let names_the_tag = attr.name == "ref";
+            check_ref(input, tag, value, value_range, names_the_tag, out)
+        }
     }
 }
 
@@ -266,6 +271,7 @@ fn check_ref(
     tag: &TagSyntax,
     key: &str,
     value_range: crate::text::TextRange,
+    names_the_tag: bool,
     out: &mut Vec<Diagnostic>,
 ) {
     match input.analyzer.kb.get(key) {
@@ -292,13 +298,15 @@ fn check_ref(
             }
             out.push(diagnostic);
         }
-        Some(entry) if entry.ty != tag.type_name => {
+        Some(entry) if names_the_tag && entry.ty != tag.type_name => {
             let mut diagnostic = Diagnostic::new(
                 DiagnosticCode::TypeMismatch,
                 tag.type_range.unwrap_or(tag.range),
                 format!(
-                    "`{key}` is a `{}` in the knowledge base, but the tag says `{}`",
-                    entry.ty, tag.type_name
+                    "`{key}` is {} `{}` in the knowledge base, but the tag says `{}`",
+                    indefinite_article(&entry.ty),
+                    entry.ty,
+                    tag.type_name
                 ),
             );
             if let (Some(source), Some(type_range)) = (&entry.source, tag.type_range) {
@@ -316,6 +324,14 @@ fn check_ref(
             out.push(diagnostic);
         }
         Some(_) => {}
+    }
+}
+
+/// `a` or `an` before a type name, by its first letter.
+fn indefinite_article(word: &str) -> &'static str {
+    match word.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
     }
 }
 
