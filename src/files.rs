@@ -68,7 +68,7 @@ impl WalkLimits<'_> {
 /// they leave the allowed folders) and loops reported.
 pub fn collect_files(
     paths: &[PathBuf],
-    accepts: &(dyn Fn(&Path) -> bool + Sync),
+    accepts: &(dyn Fn(&Path, &Path) -> bool + Sync),
     limits: WalkLimits<'_>,
 ) -> Vec<FileSource> {
     let mut sources = Vec::new();
@@ -102,7 +102,7 @@ pub fn resolves_inside(path: &Path, folders: &[PathBuf]) -> bool {
 
 fn walk_folder(
     root: &Path,
-    accepts: &(dyn Fn(&Path) -> bool + Sync),
+    accepts: &(dyn Fn(&Path, &Path) -> bool + Sync),
     limits: WalkLimits<'_>,
     sources: &mut Vec<FileSource>,
 ) {
@@ -113,7 +113,10 @@ fn walk_folder(
     builder
         .follow_links(true)
         // `.gitignore` applies in any folder, not only inside a git checkout.
-        .require_git(false);
+        .require_git(false)
+        // In name order, so that which files a `max-files` limit leaves out, and the
+        // order of what is reported, is the same on every machine.
+        .sort_by_file_name(|a, b| a.cmp(b));
     // Links are judged before they are entered, so nothing outside is even listed.
     let refused: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
     if let Some(inside) = limits.inside {
@@ -138,7 +141,7 @@ fn walk_folder(
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if is_file && accepts(entry.path()) {
+                if is_file && accepts(root, entry.path()) {
                     if taken == max_files {
                         sources.push(FileSource {
                             path: root.to_path_buf(),
@@ -209,6 +212,20 @@ fn describe_walk_error(error: &ignore::Error) -> String {
             ancestor.display()
         ),
         ignore::Error::WithDepth { err, .. } => describe_walk_error(err),
+        ignore::Error::WithPath { path, err } => match std::fs::read_link(path) {
+            // The walk follows links, so a link to nothing is the usual cause.
+            Ok(target) if !path.exists() => format!(
+                "{} is a symbolic link to {}, which does not exist",
+                path.display(),
+                target.display()
+            ),
+            _ => format!(
+                "cannot read {}: {}",
+                path.display(),
+                describe_walk_error(err)
+            ),
+        },
+        ignore::Error::Io(error) => error.to_string(),
         other => other.to_string(),
     }
 }

@@ -23,66 +23,51 @@ fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).expect("output is UTF-8")
 }
 
-/// Every file in `examples/broken` plants one problem whose code and position its
-/// `.expected` sidecar names; the checker must report exactly that and nothing else of
-/// warning severity or above.
+/// `examples/broken` plants every diagnostic code a file or a configuration can raise:
+/// each `<name>.article` and the `workspace/` folder print, with `--min-severity hint`,
+/// what their `.expected` sidecar holds (`UPDATE_EXPECT=1` rewrites the sidecars). An
+/// article named after a code raises that code.
 #[test]
-fn broken_examples_report_their_code_at_the_planted_position() {
+fn broken_examples_print_their_expected_reports_and_plant_every_code() {
     let broken = root().join("examples/broken");
-    let mut checked = 0;
-    for entry in std::fs::read_dir(&broken).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "article") {
-            continue;
+    let mut targets: Vec<PathBuf> = std::fs::read_dir(&broken)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "article"))
+        .collect();
+    targets.sort();
+    targets.push(broken.join("workspace"));
+    let mut raised = std::collections::BTreeSet::new();
+    for target in &targets {
+        let relative = target.strip_prefix(root()).unwrap().to_str().unwrap();
+        let output = accord(&["check", relative, "--min-severity", "hint"]);
+        let report = stdout(&output);
+        expect_file![target.with_extension("expected")].assert_eq(&report);
+        let codes: Vec<&str> = report
+            .lines()
+            .filter_map(|line| line.split_once('[')?.1.split_once("]: "))
+            .map(|(code, _)| code)
+            .collect();
+        let name = target.file_stem().unwrap().to_str().unwrap();
+        if accord::diagnostic::DiagnosticCode::from_name(name).is_some() {
+            assert!(
+                codes.contains(&name),
+                "{relative} does not raise {name}: {codes:?}"
+            );
         }
-        let expected = std::fs::read_to_string(path.with_extension("expected")).unwrap();
-        let (position, code) = expected.trim().split_once(' ').unwrap();
-        let relative = path
-            .strip_prefix(root())
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .to_owned();
-        let output = accord(&[
-            "check",
-            &relative,
-            "--format",
-            "json",
-            "--min-severity",
-            "hint",
-        ]);
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        let diagnostics = report["files"][0]["diagnostics"].as_array().unwrap();
-        let found: Vec<String> = diagnostics
+        let file_problem = codes
             .iter()
-            .map(|d| {
-                format!(
-                    "{}:{}-{}:{} {}",
-                    d["range"]["start"]["line"],
-                    d["range"]["start"]["column"],
-                    d["range"]["end"]["line"],
-                    d["range"]["end"]["column"],
-                    d["code"].as_str().unwrap()
-                )
-            })
-            .collect();
-        assert!(
-            found.iter().any(|f| f == &format!("{position} {code}")),
-            "{relative}: expected `{position} {code}`, found {found:#?}"
-        );
-        let others: Vec<&String> = found
-            .iter()
-            .zip(diagnostics)
-            .filter(|(f, d)| {
-                **f != format!("{position} {code}")
-                    && matches!(d["severity"].as_str(), Some("error" | "warning"))
-            })
-            .map(|(f, _)| f)
-            .collect();
-        assert!(others.is_empty(), "{relative}: unexpected {others:#?}");
-        checked += 1;
+            .any(|code| ["io-error", "invalid-utf8", "too-many-files"].contains(code));
+        let expected_status = if file_problem { 2 } else { 1 };
+        assert_eq!(output.status.code(), Some(expected_status), "{relative}");
+        raised.extend(codes.into_iter().map(str::to_owned));
     }
-    assert!(checked >= 12, "only {checked} broken examples");
+    let missing: Vec<&str> = accord::diagnostic::DiagnosticCode::ALL
+        .iter()
+        .map(|code| code.as_str())
+        .filter(|code| !raised.contains(*code))
+        .collect();
+    assert!(missing.is_empty(), "no broken example raises {missing:?}");
 }
 
 #[test]
@@ -214,6 +199,42 @@ fn a_check_or_fix_that_selects_no_file_says_why_and_exits_2() {
     assert_eq!(json.status.code(), Some(2));
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(report["files"], serde_json::json!([]));
+}
+
+/// A folder with an `accord.toml` of its own is a workspace of its own when named, but a
+/// walk from a workspace that excludes it neither reads its files nor reports its
+/// configuration's problems.
+#[test]
+fn an_excluded_nested_workspace_is_left_out_of_its_parents_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("drafts")).unwrap();
+    std::fs::write(
+        root.join("accord.toml"),
+        "[files]\ninclude = [\"**/*.article\"]\nexclude = [\"drafts/**\"]\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("a.article"), "Title\nText. date2026-01-05\n").unwrap();
+    std::fs::write(
+        root.join("drafts/accord.toml"),
+        "[dates]\nstrict-marker = 1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("drafts/b.article"),
+        "Title\n[Text]{nope}. date2026-01-05\n",
+    )
+    .unwrap();
+    let parent = accord(&["check", root.to_str().unwrap()]);
+    assert_eq!(parent.status.code(), Some(0), "{}", stdout(&parent));
+    assert_eq!(stdout(&parent), "checked 1 file: no problems\n");
+    let nested = accord(&["check", root.join("drafts").to_str().unwrap()]);
+    let report = stdout(&nested);
+    assert_eq!(nested.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains("error[unknown-type]") && report.contains("error[config-invalid]"),
+        "{report}"
+    );
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {

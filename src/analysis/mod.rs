@@ -330,8 +330,12 @@ fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
 pub struct AnalyzerCache {
     by_config: Mutex<HashMap<Option<PathBuf>, Arc<Analyzer>>>,
     config_of_folder: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
-    problems: Mutex<Vec<(PathBuf, String, Vec<Diagnostic>)>>,
+    /// The problems of each loaded configuration's files, by the configuration.
+    problems: Mutex<Vec<(PathBuf, ConfigProblem)>>,
 }
+
+/// A configuration or knowledge-base file with problems: its path, text and diagnostics.
+pub type ConfigProblem = (PathBuf, String, Vec<Diagnostic>);
 
 impl AnalyzerCache {
     fn config_for_folder(&self, folder: &Path) -> Option<PathBuf> {
@@ -365,13 +369,18 @@ impl AnalyzerCache {
         }
         let project = load_project(config_path.as_deref(), crate::kb::builtin::builtin_entries);
         let mut problems = self.problems.lock().unwrap_or_else(|e| e.into_inner());
-        for file in &project.problems {
-            if !file.diagnostics.is_empty() {
-                problems.push((
-                    file.path.clone(),
-                    file.text.clone(),
-                    file.diagnostics.clone(),
-                ));
+        if let Some(config) = &config_path {
+            for file in &project.problems {
+                if !file.diagnostics.is_empty() {
+                    problems.push((
+                        config.clone(),
+                        (
+                            file.path.clone(),
+                            file.text.clone(),
+                            file.diagnostics.clone(),
+                        ),
+                    ));
+                }
             }
         }
         let analyzer = Arc::new(Analyzer::for_project(&project));
@@ -379,9 +388,62 @@ impl AnalyzerCache {
         analyzer
     }
 
-    /// The problems found in configuration and knowledge-base files while loading.
-    pub fn config_problems(&self) -> Vec<(PathBuf, String, Vec<Diagnostic>)> {
-        std::mem::take(&mut *self.problems.lock().unwrap_or_else(|e| e.into_inner()))
+    /// The problems found in the configuration and knowledge-base files of the
+    /// configurations that govern `paths` (files, or folders a walk started from). A
+    /// walk also loads the configurations of folders it then leaves out, and their
+    /// problems are not the command's business.
+    pub fn config_problems(&self, paths: &[PathBuf]) -> Vec<ConfigProblem> {
+        let governing: std::collections::HashSet<PathBuf> = paths
+            .iter()
+            .filter_map(|path| {
+                let folder = if path.is_dir() {
+                    path.as_path()
+                } else {
+                    path.parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .unwrap_or(Path::new("."))
+                };
+                let folder = std::fs::canonicalize(folder).ok()?;
+                self.config_for_folder(&folder)
+            })
+            .collect();
+        let mut problems = self.problems.lock().unwrap_or_else(|e| e.into_inner());
+        let (wanted, others) = std::mem::take(&mut *problems)
+            .into_iter()
+            .partition(|(config, _)| governing.contains(config));
+        *problems = others;
+        wanted.into_iter().map(|(_, problem)| problem).collect()
+    }
+
+    /// Whether a file that a walk from `walk_root` found is an article: its own
+    /// configuration accepts it, and no configuration of an enclosing folder inside the
+    /// walk excludes it. A folder with an `accord.toml` of its own is a workspace of its
+    /// own when named, but a walk from a workspace that excludes it does not enter it.
+    pub fn accepts_in_walk(&self, walk_root: &Path, path: &Path) -> bool {
+        if !self.accepts(path) {
+            return false;
+        }
+        let (Ok(walk_root), Ok(file)) = (
+            std::fs::canonicalize(walk_root),
+            std::fs::canonicalize(path),
+        ) else {
+            return true;
+        };
+        let mut governing = self.for_file(&file).config.root.clone();
+        while let Some(parent) = governing.parent()
+            && parent.starts_with(&walk_root)
+            && !governing.as_os_str().is_empty()
+        {
+            let enclosing = self.for_file(&parent.join(crate::kb::config::CONFIG_FILE_NAME));
+            if enclosing.config.root.as_os_str().is_empty() {
+                break;
+            }
+            if enclosing.config.is_excluded(&file) {
+                return false;
+            }
+            governing = enclosing.config.root.clone();
+        }
+        true
     }
 
     /// Which files of a folder walk are articles, by the configuration nearest to them:

@@ -51,6 +51,8 @@ pub fn analyse_paths(paths: &[PathBuf]) -> Analysed {
     let nothing_selected = sources
         .is_empty()
         .then(|| no_files_reason(&analyzers, paths));
+    let mut governed: Vec<PathBuf> = paths.to_vec();
+    governed.extend(sources.iter().map(|source| source.path.clone()));
     let mut files: Vec<CheckedFile> = sources
         .into_par_iter()
         .map(|source| CheckedFile {
@@ -60,7 +62,7 @@ pub fn analyse_paths(paths: &[PathBuf]) -> Analysed {
         })
         .collect();
     // Configuration and knowledge-base files with problems are reported like articles.
-    for (path, text, diagnostics) in analyzers.config_problems() {
+    for (path, text, diagnostics) in analyzers.config_problems(&governed) {
         files.push(CheckedFile {
             report: FileReport::new(render::display_path(&path), Some(text), diagnostics),
             path,

@@ -299,7 +299,7 @@ pub(crate) fn list_files(
     };
     crate::files::collect_files(
         paths,
-        &|path| analyzers.accepts(path),
+        &|walk_root, path| analyzers.accepts_in_walk(walk_root, path),
         crate::files::WalkLimits {
             max_files: &max_files,
             inside: None,

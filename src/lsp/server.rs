@@ -469,7 +469,7 @@ fn index_files(state: &State, roots: &[PathBuf], report: &dyn Fn(usize, usize)) 
     let max_files = analyzer.config.max_files;
     let mut sources = crate::files::collect_files(
         roots,
-        &|path| {
+        &|_, path| {
             accepts(path) && (FileKind::of_path(path) != FileKind::KnowledgeBase || is_kb(path))
         },
         crate::files::WalkLimits {

@@ -124,7 +124,10 @@ impl State {
         if root.is_some_and(|root| settings.excludes(root, path)) {
             return false;
         }
-        cache.accepts(path) || root.is_some_and(|root| settings.includes(root, path))
+        match root {
+            Some(root) => cache.accepts_in_walk(root, path) || settings.includes(root, path),
+            None => cache.accepts(path),
+        }
     }
 
     pub fn roots(&self) -> Vec<PathBuf> {
