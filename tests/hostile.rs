@@ -356,7 +356,7 @@ fn a_file_deleted_after_listing_is_an_io_error_with_its_path() {
     std::fs::write(dir.path().join("kept.article"), "T\nKept. date2025-01-01\n").expect("write");
     let listed = accord::files::collect_files(
         &[dir.path().to_path_buf()],
-        &|p| p.extension().is_some_and(|e| e == "article"),
+        &|_, p| p.extension().is_some_and(|e| e == "article"),
         accord::files::WalkLimits::UNLIMITED,
     );
     assert_eq!(listed.len(), 2);

@@ -774,6 +774,19 @@ Untitled? date2025-03-05 date2025-03-06
     let _ = ide::entity_index(&fixture.snap);
 }
 
+/// The range-token property over an annotated example in the repository, so that it
+/// holds in a plain `cargo test` too.
+#[test]
+fn range_tokens_of_an_annotated_example_are_its_file_tokens() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/annotated.article");
+    let text = std::fs::read_to_string(path).expect("the example is readable");
+    let fixture = parse(&format!("//- /ws/annotated.article\n{text}"));
+    let file = fixture.file_id("/ws/annotated.article");
+    let tokens = ide::semantic_tokens(&fixture.snap, file, None);
+    assert!(tokens.len() > 100, "an annotated example has many tokens");
+    range_tokens_are_the_file_tokens_in_the_range(&fixture, file, &tokens);
+}
+
 /// Needs the shared dev set beside the repository (feature `shared-data`).
 #[cfg(feature = "shared-data")]
 #[test]
