@@ -1,15 +1,18 @@
 // End-to-end test of the VS Code extension in a real VS Code (code-server, driven by
-// headless chromium through playwright-core). Opens a copy of examples/ with the release
-// server configured, and checks through the UI: the status bar, semantic tokens (Inspect
-// Editor Tokens names the token type; the eight entity types get eight colours), a hover
-// with the knowledge-base entry, Go to Definition into another article file, a planted
-// bad tag in the Problems panel and its quick fix, the client's commands (tag a selection,
-// entity index, code-lens references, restart) and the error for a missing server.
+// headless chromium through playwright-core). The installed package is the linux-x64 one
+// with the server inside; there is no accord on PATH and no accord.server.path setting,
+// as for a user who never installed Rust. Opens a copy of examples/ and checks that the
+// running server is the shipped one, then through the UI: the status bar, semantic tokens
+// (Inspect Editor Tokens names the token type; the eight entity types get eight colours),
+// a hover with the knowledge-base entry, Go to Definition into another article file, a
+// planted bad tag in the Problems panel and its quick fix, the client's commands (tag a
+// selection, entity index, code-lens references, restart, which also gives the shipped
+// server back an executable bit it lost) and the error for a missing server.
 // Prints how long each phase takes and saves screenshots in $OUT.
 //
 // Run by tests/vscode/run.sh, which installs code-server and the extension first.
 // Env: CACHE (code-server and playwright-core), STATE (user data, extensions, workspace),
-// OUT (screenshots), ACCORD_BIN (the server), PORT.
+// OUT (screenshots), PORT.
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -18,7 +21,6 @@ const path = require('node:path');
 const CACHE = process.env.CACHE || '/tmp/accord-vscode-e2e';
 const STATE = required('STATE');
 const OUT = required('OUT');
-const ACCORD_BIN = required('ACCORD_BIN');
 const PORT = process.env.PORT || '18731';
 const BASE = `http://127.0.0.1:${PORT}`;
 const REPO = path.resolve(__dirname, '../..');
@@ -51,7 +53,87 @@ function check(condition, message) {
   return condition;
 }
 
-// The workspace: a copy of the examples, the server set in its settings, and a planted
+function isExecutable(file) {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The server inside the installed extension: the one the extension must find by itself. */
+function installedServer() {
+  const ext = path.join(STATE, 'ext');
+  const folders = fs.readdirSync(ext).filter((name) => name.startsWith('accord.accord-'));
+  if (folders.length !== 1) throw new Error(`expected one accord extension in ${ext}: ${fs.readdirSync(ext).join(', ')}`);
+  const manifest = fs.readFileSync(path.join(ext, folders[0], '.vsixmanifest'), 'utf8');
+  if (!manifest.includes('TargetPlatform="linux-x64"')) throw new Error(`${folders[0]} is not the linux-x64 package`);
+  return path.join(ext, folders[0], 'server', 'accord');
+}
+
+/** Every accord on a PATH: there must be none, or the shipped server would prove nothing. */
+function accordsOnPath(envPath) {
+  return (envPath || '').split(':').map((dir) => path.resolve(dir || '.', 'accord')).filter(isExecutable);
+}
+
+/** The executables of the `accord lsp` processes below a process, read from /proc. */
+function languageServers(root) {
+  const children = new Map();
+  const processes = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // The fields after the command name, which may hold spaces: state, parent pid.
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const args = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      if (!children.has(parent)) children.set(parent, []);
+      children.get(parent).push(Number(name));
+      processes.push({ pid: Number(name), args, exe: () => fs.readlinkSync(`/proc/${name}/exe`) });
+    } catch {
+      // The process has exited meanwhile.
+    }
+  }
+  const below = new Set();
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.pop()) || []) {
+      below.add(child);
+      queue.push(child);
+    }
+  }
+  const servers = [];
+  for (const entry of processes) {
+    if (!below.has(entry.pid) || entry.args[1] !== 'lsp' || !/accord/.test(entry.args[0])) continue;
+    try {
+      servers.push(entry.exe());
+    } catch {
+      // The process has exited meanwhile.
+    }
+  }
+  return servers;
+}
+
+/** The text of the extension's output channel, which VS Code keeps in a log file. */
+function outputChannel() {
+  const files = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (/-accord\.log$/.test(entry.name)) files.push(file);
+    }
+  };
+  walk(path.join(STATE, 'ud/logs'));
+  return files.map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+}
+
+/** Whether the output channel holds a text within a few seconds: VS Code writes its log file lazily. */
+const saysSoon = (text) => waitFor(`"${text}" in the output channel`, () => outputChannel().includes(text), 15000, 250)
+  .then(() => true, () => false);
+
+// The workspace: a copy of the examples, with no server set in its settings, and a planted
 // article with a misspelt type.
 const PLANTED = 'planted.article';
 function prepareWorkspace() {
@@ -61,7 +143,7 @@ function prepareWorkspace() {
     path.join(WS, '.vscode/settings.json'),
     JSON.stringify(
       // E2E_TRACE=1 logs the protocol in the accord output channel (under $STATE/ud/logs).
-      { 'accord.server.path': ACCORD_BIN, ...(process.env.E2E_TRACE ? { 'accord.trace.server': 'verbose' } : {}) },
+      process.env.E2E_TRACE ? { 'accord.trace.server': 'verbose' } : {},
       null,
       2,
     ),
@@ -99,6 +181,9 @@ function prepareWorkspace() {
 
 function startCodeServer() {
   const logFd = fs.openSync(path.join(OUT, 'code-server.log'), 'w');
+  // The extension gets no hint of where a server might be: only its own.
+  const env = { ...process.env };
+  delete env.ACCORD_BIN;
   const child = spawn(
     path.join(CACHE, 'node_modules/.bin/code-server'),
     [
@@ -111,7 +196,7 @@ function startCodeServer() {
       detached: true,
       stdio: ['ignore', logFd, logFd],
       env: {
-        ...process.env,
+        ...env,
         XDG_CONFIG_HOME: path.join(STATE, 'xdg/config'),
         XDG_DATA_HOME: path.join(STATE, 'xdg/data'),
       },
@@ -305,6 +390,10 @@ async function entityColours(page, screenshotDate) {
 async function main() {
   fs.mkdirSync(OUT, { recursive: true });
   prepareWorkspace();
+  const SERVER = installedServer();
+  const onPath = accordsOnPath(process.env.PATH);
+  check(onPath.length === 0, `no accord on the PATH VS Code runs with${onPath.length ? `: ${onPath.join(', ')}` : ''}`);
+  check(isExecutable(SERVER), `the installed package holds an executable ${path.relative(STATE, SERVER)}`);
   // A code-server left over on the port would serve a stale profile.
   const busy = await fetch(`${BASE}/healthz`).then(() => true, () => false);
   if (busy) throw new Error(`something already answers on ${BASE}; stop it or set PORT`);
@@ -354,6 +443,11 @@ async function main() {
     const indexing = history.findIndex((text) => /accord: indexing \d+%/.test(text));
     check(indexing >= 0 && history.slice(indexing).some((text) => /accord: \d+ entit/.test(text)),
       `status bar went through indexing progress: ${history.join(' → ')}`);
+    // The server that runs is the shipped one, and the extension says it found it there.
+    const servers = languageServers(server.pid);
+    check(servers.length === 1 && servers[0] === SERVER, `the running language server is the shipped one: ${servers.join(', ')}`);
+    const started = `started ${SERVER} (found by bundled)`;
+    check(await saysSoon(started), `the accord output channel says "${started}"`);
     phase('server start and indexing');
 
     // Semantic tokens: the inspector names the server's token type at an entity and a date,
@@ -476,7 +570,10 @@ async function main() {
     await page.keyboard.press('Escape');
     phase('code lens references');
 
-    // Restarting the server brings the status bar back to the entity count.
+    // Restarting the server brings the status bar back to the entity count. The shipped
+    // server has lost its executable bit first, as when a tool unpacks the package without
+    // file modes: the extension gives it back before it looks for the server.
+    fs.chmodSync(SERVER, 0o644);
     await runCommand(page, 'accord: Restart Language Server');
     const restarted = await waitFor('the status bar after the restart', async () => {
       const history = await page.evaluate(() => window.accordStatusHistory);
@@ -484,6 +581,10 @@ async function main() {
       return last > 0 && history.slice(last).find((text) => /accord: \d+ entit/.test(text));
     }, TIMEOUT, 200);
     check(true, `restart: status bar back to "${restarted}"`);
+    const restartedServers = languageServers(server.pid);
+    check(isExecutable(SERVER) && restartedServers.length === 1 && restartedServers[0] === SERVER,
+      `the restart made the shipped server executable again and runs it: ${restartedServers.join(', ')}`);
+    check(await saysSoon(`made ${SERVER} executable`), 'the accord output channel says it made the server executable');
     phase('restart');
 
     // A server path that points nowhere: the status bar says so and the error offers the README.
@@ -503,8 +604,9 @@ async function main() {
     await page.screenshot({ path: path.join(OUT, 'missing-server.png') });
     phase('missing server');
 
-    // Another theme: the light default also gives the eight entity types eight colours.
-    fs.writeFileSync(path.join(WS, '.vscode/settings.json'), JSON.stringify({ 'accord.server.path': ACCORD_BIN }, null, 2));
+    // Another theme: the light default also gives the eight entity types eight colours,
+    // with the setting gone again and so the shipped server back.
+    fs.writeFileSync(path.join(WS, '.vscode/settings.json'), JSON.stringify({}, null, 2));
     await runCommand(page, 'Preferences: Color Theme');
     const themes = page.locator('.quick-input-widget input');
     // The picker names the theme that settings call `Default Light Modern` `Light Modern`.
@@ -514,6 +616,8 @@ async function main() {
     await pickFocused(page, 'Light Modern');
     await page.locator('.monaco-workbench.vs').waitFor({ timeout: 20000 });
     await page.locator('.statusbar-item', { hasText: /accord: \d+ entit/ }).first().waitFor({ timeout: TIMEOUT });
+    const backServers = languageServers(server.pid);
+    check(backServers.length === 1 && backServers[0] === SERVER, `without the setting the shipped server runs again: ${backServers.join(', ')}`);
     await openFile(page, 'annotated.article');
     const light = await entityColours(page, false);
     const lightDistinct = new Set(light.values());

@@ -23,7 +23,8 @@ import {
   type Location as ProtocolLocation,
   type Position as ProtocolPosition,
 } from 'vscode-languageclient/node';
-import { findServer, isFound, notFoundMessage } from './serverPath';
+import { bundledServerPath, findServer, isFound, notFoundMessage } from './serverPath';
+import { isExecutable, makeExecutable } from './executable';
 import { toServerSettings, type ServerSettings } from './settings';
 import { ENTITY_TYPES, tagEdit } from './tagging';
 import { statusView, type StatusModel } from './status';
@@ -156,16 +157,10 @@ function workspaceFolderPath(): string | undefined {
   return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
+  // A tool that unpacks the .vsix without file modes leaves the shipped server unrunnable.
+  const bundled = bundledServerPath(context.extensionPath, process.platform);
+  const repaired = makeExecutable(bundled, process.platform);
   const found = findServer({
     configured: vscode.workspace.getConfiguration('accord').get<string>('server.path'),
     extensionPath: context.extensionPath,
@@ -230,6 +225,9 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   update({ state: 'starting', indexing: undefined, entities: undefined });
   try {
     await languageClient.start();
+    if (repaired) {
+      languageClient.info(`made ${bundled} executable: the package was unpacked without its file modes`);
+    }
     languageClient.info(`started ${found.command} (found by ${found.source})`);
   } catch (error) {
     update({ state: 'stopped' });

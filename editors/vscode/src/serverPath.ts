@@ -47,6 +47,11 @@ export function resolveConfiguredPath(configured: string, workspaceFolder: strin
   return file;
 }
 
+/** Where the package built for a platform ships the server. */
+export function bundledServerPath(extensionPath: string, platform: NodeJS.Platform): string {
+  return path.join(extensionPath, 'server', binaryName(platform));
+}
+
 export function findServer(search: ServerSearch): FoundServer | ServerNotFound {
   const tried: string[] = [];
   const configured = search.configured?.trim();
@@ -59,7 +64,7 @@ export function findServer(search: ServerSearch): FoundServer | ServerNotFound {
     return { tried: [file], badSetting: file };
   }
   const name = binaryName(search.platform);
-  const bundled = path.join(search.extensionPath, 'server', name);
+  const bundled = bundledServerPath(search.extensionPath, search.platform);
   tried.push(bundled);
   if (search.isExecutable(bundled)) {
     return { command: bundled, source: 'bundled' };
@@ -88,7 +93,8 @@ export function notFoundMessage(result: ServerNotFound): string {
     return `accord: the language server set in accord.server.path (${result.badSetting}) does not exist or cannot be run.`;
   }
   return (
-    'accord: the language server was not found. Install it with `cargo install --path .` in the accord ' +
-    'repository, or set accord.server.path to the `accord` binary.'
+    'accord: the language server was not found. Install the extension package that ships it ' +
+    '(accord-linux-x64.vsix), install it with `cargo install --path .` in the accord repository, ' +
+    'or set accord.server.path to the `accord` binary.'
   );
 }
