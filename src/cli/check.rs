@@ -18,7 +18,7 @@ pub struct CheckOptions {
     pub color: bool,
 }
 
-/// Exit statuses of SPEC §6.
+/// Exit statuses of docs/format.md §6.
 pub const EXIT_CLEAN: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;

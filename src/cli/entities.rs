@@ -1,5 +1,5 @@
 //! `accord entities`: every mention in the given files, tagged or recognised, in the
-//! JSON shape of SPEC §6.
+//! JSON shape of docs/format.md §6.
 
 use std::path::PathBuf;
 
@@ -132,7 +132,7 @@ pub fn run(paths: &[PathBuf], format: Format) -> (String, i32) {
     (output, status)
 }
 
-/// The SPEC §6 record of one analysed file.
+/// The docs/format.md §6 record of one analysed file.
 pub fn file_entities(path: &str, text: &str, analysis: &FileAnalysis) -> FileEntities {
     let index = LineIndex::new(text);
     let articles = analysis

@@ -2,7 +2,7 @@
 //!
 //! Countries come from the ISO 3166-1 table of the `rust_iso3166` crate, with the
 //! common English names and variants news text uses (`South Korea`, `U.S.`, `UK`)
-//! layered on top. Everything else is TOML in `builtin/`, in the SPEC §5 format, so the
+//! layered on top. Everything else is TOML in `builtin/`, in the docs/format.md §5 format, so the
 //! data reads like a workspace knowledge base and is parsed by the same loader.
 
 use std::sync::OnceLock;

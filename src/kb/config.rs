@@ -219,7 +219,7 @@ pub fn parse_config(path: &Path, text: &str) -> (Config, Vec<Diagnostic>) {
 }
 
 /// Parses an edited config for a session that already has one: when the new text is
-/// not valid TOML, the previous config stays in force (SPEC §5) and only the syntax
+/// not valid TOML, the previous config stays in force (docs/format.md §5) and only the syntax
 /// errors are reported.
 pub fn reparse_config(previous: &Config, path: &Path, text: &str) -> (Config, Vec<Diagnostic>) {
     let (config, diagnostics) = parse_config(path, text);

@@ -1,6 +1,6 @@
 //! Loading knowledge-base TOML files into entries, with diagnostics at exact positions.
 //!
-//! A knowledge-base file is an array of `[[entity]]` tables (SPEC §5). Parsing never
+//! A knowledge-base file is an array of `[[entity]]` tables (docs/format.md §5). Parsing never
 //! fails: every problem becomes a diagnostic on the file, bad entries are skipped and
 //! good ones kept, so one typo does not hide a whole file from the analysis.
 
@@ -418,7 +418,7 @@ pub fn normalize_key(text: &str) -> String {
     key
 }
 
-/// A type name as SPEC §2 writes it: `[a-z][a-z0-9_-]*`.
+/// A type name as docs/format.md §2 writes it: `[a-z][a-z0-9_-]*`.
 pub fn is_valid_type_name(name: &str) -> bool {
     let mut bytes = name.bytes();
     matches!(bytes.next(), Some(b'a'..=b'z'))

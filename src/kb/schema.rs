@@ -15,7 +15,7 @@ pub enum AttrKind {
     },
     /// The key of a knowledge-base entry.
     EntityRef,
-    /// A TIMEX3 value (SPEC §4).
+    /// A TIMEX3 value (docs/format.md §4).
     Timex,
     /// A money value such as `USD 13700000000`.
     Money,
@@ -52,7 +52,7 @@ pub struct Schema {
     pub types: Vec<TypeDef>,
 }
 
-/// The eight types of SPEC §3, in the order of that table.
+/// The eight types of docs/format.md §3, in the order of that table.
 pub const DEFAULT_ENTITY_TYPES: [(&str, &str); 5] = [
     (
         "org",

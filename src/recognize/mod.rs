@@ -26,7 +26,7 @@ use serde::Serialize;
 use crate::kb::KnowledgeBase;
 use crate::text::TextRange;
 
-/// The eight types of the default schema (SPEC §3), and the entity types a workspace
+/// The eight types of the default schema (docs/format.md §3), and the entity types a workspace
 /// declares in `accord.toml` (`entity = true`), by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EntityType {

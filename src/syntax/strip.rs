@@ -2,7 +2,7 @@
 //! annotated offsets.
 //!
 //! `[Korea]{place}` becomes `Korea` and `\[` becomes `[`, so stripping an annotated
-//! file gives back the text it was annotated from, byte for byte (SPEC §2). Malformed
+//! file gives back the text it was annotated from, byte for byte (docs/format.md §2). Malformed
 //! tags are not tags: their text is kept as written.
 
 use crate::text::TextRange;

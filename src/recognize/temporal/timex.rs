@@ -1,5 +1,5 @@
 //! TIMEX3 values: calendar arithmetic shared by the resolver, and validation of the
-//! value forms that tags may carry (SPEC §4).
+//! value forms that tags may carry (docs/format.md §4).
 
 use crate::recognize::Granularity;
 
@@ -249,7 +249,7 @@ fn is_clock_time(t: &str) -> bool {
         && parts.next().is_none()
 }
 
-/// Checks that `value` is a TIMEX3 value of the forms in SPEC §4, naming real calendar
+/// Checks that `value` is a TIMEX3 value of the forms in docs/format.md §4, naming real calendar
 /// dates, with ranges that run forwards; returns its granularity.
 pub fn validate_timex(value: &str) -> Result<Granularity, String> {
     if value.is_empty() {

@@ -207,7 +207,7 @@ mod tests {
         }
     }
 
-    /// Splits a file into articles at separator lines (SPEC §1).
+    /// Splits a file into articles at separator lines (docs/format.md §1).
     fn articles_of(file: &str) -> Vec<String> {
         let mut articles: Vec<String> = vec![String::new()];
         for line in file.lines() {
