@@ -175,6 +175,37 @@ fn entities_json_has_the_spec_shape() {
     .assert_eq(&json);
 }
 
+/// The table for people: rows aligned by display width (a Hangul name is two columns a
+/// character), long texts clipped, tagged and found mentions told apart, and a count.
+#[test]
+fn entities_table_is_aligned_and_counts_by_type() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.article"),
+        "Ministers Meet in Seoul\nThe [Ministry of Trade, Industry and Resources]{org ref=motir} (MOTIR) \
+         met [김정관]{person ref=kim-jung-kwan} in Seoul on Monday. date2026-03-05\n-\nNo Date Here\nQuiet week.\n",
+    )
+    .unwrap();
+    let output = accord_in(dir.path(), &["entities", "a.article", "--format", "table"]);
+    assert_eq!(output.status.code(), Some(0));
+    expect![[r#"
+        a.article
+          [1] Ministers Meet in Seoul · 2026-03-05
+              1:19   place   Seoul                                     seoul          found
+              2:6    org     Ministry of Trade, Industry and Resourc…  motir          tagged
+              2:65   org     MOTIR                                     motir          found
+              2:77   person  김정관                                    kim-jung-kwan  tagged
+              2:111  place   Seoul                                     seoul          found
+              2:120  date    Monday                                    2026-03-02     found
+              acronyms: MOTIR = Ministry of Trade, Industry and Resources
+          [2] No Date Here · no date
+              (no mentions)
+
+        1 file, 2 articles, 6 mentions (2 tagged, 4 found): 2 org, 2 place, 1 date, 1 person
+    "#]]
+    .assert_eq(&String::from_utf8(output.stdout).unwrap());
+}
+
 #[test]
 fn one_key_across_files_and_surface_forms() {
     let dir = tempfile::tempdir().unwrap();

@@ -21,6 +21,8 @@ pub enum Format {
     Json,
     /// One JSON object per file and line.
     Jsonl,
+    /// A table for people: per article, one row per mention in text order.
+    Table,
 }
 
 #[derive(Serialize)]
@@ -128,6 +130,7 @@ pub fn run(paths: &[PathBuf], format: Format) -> (String, i32) {
             .iter()
             .map(|file| serde_json::to_string(file).unwrap_or_default() + "\n")
             .collect(),
+        Format::Table => render_table(&files),
     };
     (output, status)
 }
@@ -206,4 +209,138 @@ pub fn file_entities(path: &str, text: &str, analysis: &FileAnalysis) -> FileEnt
 fn plain_title_len(analysis: &FileAnalysis, article: usize, title_end: usize) -> usize {
     let plain = &analysis.articles[article].plain;
     plain.to_plain(title_end).min(plain.text.len())
+}
+
+/// The widest a cell of the text and key columns may be, in terminal columns.
+const TEXT_WIDTH: usize = 40;
+const KEY_WIDTH: usize = 28;
+
+/// Renders the mentions as tables to read: per file and article, one row per mention
+/// with its position, type, text, key or value, and whether a tag or the recognisers
+/// gave it; then the acronyms and a count by type.
+pub fn render_table(files: &[FileEntities]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let (mut articles, mut tagged, mut recognized) = (0, 0, 0);
+    let mut by_type: std::collections::BTreeMap<&str, usize> = Default::default();
+    for file in files {
+        let _ = writeln!(out, "{}", file.path);
+        let rows: Vec<[String; 4]> = file
+            .mentions
+            .iter()
+            .map(|m| {
+                [
+                    format!("{}:{}", m.line, m.column),
+                    m.ty.clone(),
+                    clip(
+                        &m.text.split_whitespace().collect::<Vec<_>>().join(" "),
+                        TEXT_WIDTH,
+                    ),
+                    clip(
+                        m.value.as_deref().or(m.key.as_deref()).unwrap_or("-"),
+                        KEY_WIDTH,
+                    ),
+                ]
+            })
+            .collect();
+        let widths: [usize; 4] = std::array::from_fn(|column| {
+            rows.iter()
+                .map(|row| display_width(&row[column]))
+                .max()
+                .unwrap_or(0)
+        });
+        for article in &file.articles {
+            articles += 1;
+            let title = if article.title.is_empty() {
+                "(no title)"
+            } else {
+                &article.title
+            };
+            let date = article.date.as_deref().unwrap_or("no date");
+            let _ = writeln!(out, "  [{}] {} · {date}", article.index + 1, title.trim());
+            let mut any = false;
+            for (mention, row) in file.mentions.iter().zip(&rows) {
+                if mention.article != article.index {
+                    continue;
+                }
+                any = true;
+                let source = match mention.source {
+                    "tag" => {
+                        tagged += 1;
+                        "tagged"
+                    }
+                    _ => {
+                        recognized += 1;
+                        "found"
+                    }
+                };
+                *by_type.entry(mention.ty.as_str()).or_default() += 1;
+                let _ = write!(out, "      ");
+                for (cell, width) in row.iter().zip(widths) {
+                    let _ = write!(out, "{cell}{}  ", " ".repeat(width - display_width(cell)));
+                }
+                let _ = writeln!(out, "{source}");
+            }
+            if !any {
+                let _ = writeln!(out, "      (no mentions)");
+            }
+            let acronyms: Vec<String> = file
+                .acronyms
+                .iter()
+                .filter(|a| a.article == article.index)
+                .map(|a| format!("{} = {}", a.short, a.long))
+                .collect();
+            if !acronyms.is_empty() {
+                let _ = writeln!(out, "      acronyms: {}", acronyms.join("; "));
+            }
+        }
+        out.push('\n');
+    }
+    let mentions = tagged + recognized;
+    let types: Vec<String> = {
+        let mut counts: Vec<(&str, usize)> = by_type.into_iter().collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        counts
+            .into_iter()
+            .map(|(ty, n)| format!("{n} {ty}"))
+            .collect()
+    };
+    let _ = writeln!(
+        out,
+        "{} file{}, {articles} article{}, {mentions} mention{} ({tagged} tagged, {recognized} found){}{}",
+        files.len(),
+        plural(files.len()),
+        plural(articles),
+        plural(mentions),
+        if types.is_empty() { "" } else { ": " },
+        types.join(", ")
+    );
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn display_width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// `text` cut to `width` terminal columns, with an ellipsis where it was cut.
+fn clip(text: &str, width: usize) -> String {
+    if display_width(text) <= width {
+        return text.to_owned();
+    }
+    let mut clipped = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        clipped.push(c);
+        used += w;
+    }
+    clipped.push('…');
+    clipped
 }
