@@ -15,6 +15,7 @@ pub mod interchange;
 pub mod kb;
 pub mod lsp;
 pub mod recognize;
+pub mod reference;
 pub mod syntax;
 pub mod text;
 pub mod workspace;

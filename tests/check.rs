@@ -237,6 +237,26 @@ fn an_excluded_nested_workspace_is_left_out_of_its_parents_walk() {
     );
 }
 
+/// `--explain` prints a code's entry, with the output of its broken example, as
+/// `rustc --explain` does; an unknown code is a usage error that lists the known ones.
+#[test]
+fn explain_prints_the_entry_of_a_code() {
+    let output = accord(&["check", "--explain", "type-mismatch"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("type-mismatch (warning by default)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("warning[type-mismatch]: `seoul` is a `place` in the knowledge base"),
+        "{text}"
+    );
+    let unknown = accord(&["check", "--explain", "type-mismatsh"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("known codes: invalid-utf8"));
+}
+
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();

@@ -50,6 +50,10 @@ pub enum Command {
         /// When to colour human output.
         #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
         color: ColorArg,
+        /// Explain a diagnostic code (what it means, how to fix it, an example) instead
+        /// of checking.
+        #[arg(long, value_name = "CODE", value_parser = fix::parse_code)]
+        explain: Option<crate::diagnostic::DiagnosticCode>,
     },
     /// Apply the fixes `check` offers: print them as a diff, or write them with --write.
     Fix {
@@ -172,10 +176,18 @@ pub fn main() -> i32 {
     };
     match cli.command {
         Command::Check {
+            explain: Some(code),
+            ..
+        } => {
+            print_out(&crate::reference::explain(code));
+            0
+        }
+        Command::Check {
             paths,
             format,
             min_severity,
             color,
+            explain: None,
         } => {
             let color = match color {
                 ColorArg::Always => true,
