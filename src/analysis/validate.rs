@@ -309,12 +309,15 @@ fn check_ref(
                     tag.type_name
                 ),
             );
-            if let (Some(source), Some(type_range)) = (&entry.source, tag.type_range) {
+            if let Some(source) = &entry.source {
                 diagnostic = diagnostic.with_related(Related {
                     path: Some(source.path.clone()),
                     range: source.range,
                     message: format!("`{key}` is defined here"),
                 });
+            }
+            // A built-in entry has no file to point to, but the fix is the same.
+            if let Some(type_range) = tag.type_range {
                 diagnostic = diagnostic.with_fix(Fix::replace(
                     format!("change the type to `{}`", entry.ty),
                     type_range,
