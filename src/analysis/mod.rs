@@ -417,33 +417,41 @@ impl AnalyzerCache {
 
     /// Whether a file that a walk from `walk_root` found is an article: its own
     /// configuration accepts it, and no configuration of an enclosing folder inside the
-    /// walk excludes it. A folder with an `accord.toml` of its own is a workspace of its
-    /// own when named, but a walk from a workspace that excludes it does not enter it.
+    /// walk excludes it (see [`AnalyzerCache::excluded_in_walk`]).
     pub fn accepts_in_walk(&self, walk_root: &Path, path: &Path) -> bool {
-        if !self.accepts(path) {
+        self.accepts(path) && !self.excluded_in_walk(walk_root, path)
+    }
+
+    /// Whether a configuration of an enclosing folder inside a walk from `walk_root`
+    /// excludes `path`. A folder with an `accord.toml` of its own is a workspace of its
+    /// own when named, but a walk from a workspace that excludes it does not enter it.
+    pub fn excluded_in_walk(&self, walk_root: &Path, path: &Path) -> bool {
+        let Ok(walk_root) = std::fs::canonicalize(walk_root) else {
             return false;
-        }
-        let (Ok(walk_root), Ok(file)) = (
-            std::fs::canonicalize(walk_root),
-            std::fs::canonicalize(path),
-        ) else {
-            return true;
+        };
+        // A link to nothing cannot be resolved; its folder can.
+        let file = std::fs::canonicalize(path).ok().or_else(|| {
+            let folder = path.parent().filter(|p| !p.as_os_str().is_empty())?;
+            Some(std::fs::canonicalize(folder).ok()?.join(path.file_name()?))
+        });
+        let Some(file) = file else {
+            return false;
         };
         let mut governing = self.for_file(&file).config.root.clone();
-        while let Some(parent) = governing.parent()
+        while !governing.as_os_str().is_empty()
+            && let Some(parent) = governing.parent()
             && parent.starts_with(&walk_root)
-            && !governing.as_os_str().is_empty()
         {
             let enclosing = self.for_file(&parent.join(crate::kb::config::CONFIG_FILE_NAME));
             if enclosing.config.root.as_os_str().is_empty() {
                 break;
             }
             if enclosing.config.is_excluded(&file) {
-                return false;
+                return true;
             }
             governing = enclosing.config.root.clone();
         }
-        true
+        false
     }
 
     /// Which files of a folder walk are articles, by the configuration nearest to them:

@@ -456,9 +456,16 @@ fn index_files(state: &State, roots: &[PathBuf], report: &dyn Fn(usize, usize)) 
     state.core().workspace.set_analyzer(analyzer.clone());
     let cache = crate::analysis::AnalyzerCache::default();
     let accepts = |path: &std::path::Path| {
-        FileKind::of_path(path) == FileKind::Config
-            || state.is_article(path, &cache)
-            || is_kb_file(path)
+        // A configuration or knowledge base of a folder the workspace excludes is not
+        // the workspace's business, as the folder's articles are not.
+        let excluded = || {
+            roots
+                .iter()
+                .filter(|root| path.starts_with(root))
+                .any(|root| cache.excluded_in_walk(root, path))
+        };
+        state.is_article(path, &cache)
+            || ((FileKind::of_path(path) == FileKind::Config || is_kb_file(path)) && !excluded())
     };
     let kb_files: std::collections::HashSet<PathBuf> = analyzer
         .kb

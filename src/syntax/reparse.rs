@@ -378,6 +378,10 @@ mod tests {
                 .collect();
             paths.sort();
             for path in paths {
+                // The one example saved in Latin-1 on purpose is never parsed as text.
+                if path.ends_with("broken/invalid-utf8.article") {
+                    continue;
+                }
                 let text = std::fs::read_to_string(&path).expect("example files are UTF-8");
                 // Long files are cut at a line so every edit can be checked against a
                 // full parse quickly.

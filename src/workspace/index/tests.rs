@@ -220,6 +220,10 @@ fn random_edits_of_files_in(folders: &[&str], at_least: usize) {
         "the files of {folders:?} are there"
     );
     for (seed, path) in paths.iter().enumerate() {
+        // The one example saved in Latin-1 on purpose is never analysed as text.
+        if path.ends_with("broken/invalid-utf8.article") {
+            continue;
+        }
         let text = std::fs::read_to_string(path).expect("example files are UTF-8");
         check_random_edits(&text, seed as u64 + 1, edit_steps(150) / 5);
     }
