@@ -130,6 +130,17 @@ pub fn parse_date_marker(marker: &str) -> Option<(Range<usize>, bool)> {
     Some((start..start + 10, value_start == 0))
 }
 
+/// The date marker that ends `range`'s text after a blank, if there is one.
+fn trailing_date_marker(text: &str, range: TextRange) -> Option<TextRange> {
+    let content = text[range.start..range.end].trim_end();
+    content
+        .match_indices("date")
+        .map(|(at, _)| at)
+        .filter(|&at| at > 0 && matches!(content.as_bytes()[at - 1], b' ' | b'\t'))
+        .find(|&at| parse_date_marker(&content[at..]).is_some())
+        .map(|at| TextRange::new(range.start + at, range.start + content.len()))
+}
+
 struct Lowering<'a> {
     text: &'a str,
     file: FileSyntax,
@@ -366,7 +377,13 @@ impl<'a> Lowering<'a> {
         {
             start = line.start + open;
         }
-        let end = line.end.max(start);
+        let mut end = line.end.max(start);
+        // A date marker that ends the line is the article's, not the broken tag's: the
+        // bad tag ends before it, so the article keeps its date.
+        if let Some(marker) = trailing_date_marker(self.text, TextRange::new(start, end)) {
+            end = start + self.text[start..marker.start].trim_end().len();
+            self.date_marker(marker);
+        }
         let snippet = &self.text[start..end];
         let message = if !snippet.contains("]{") && !snippet.contains('{') {
             "malformed tag: expected `]{type ...}` after the span".to_owned()
@@ -461,7 +478,12 @@ impl<'a> Lowering<'a> {
             date,
             canonical,
         };
-        if let Some(article) = self.article_mut() {
+        if let Some(article) = self.article_mut()
+            && !article.dates.iter().any(|known| known.range == range)
+        {
+            // Error recovery can leave the marker's line outside the article's node; the
+            // article runs at least to its marker.
+            article.range.end = article.range.end.max(range.end);
             article.dates.push(marker);
         }
     }
@@ -650,6 +672,40 @@ mod tests {
         assert_eq!(parse_date_marker("date2025-12-1"), None);
         assert_eq!(parse_date_marker("dated 2025-12-10"), None);
         assert_eq!(parse_date_marker("date2025-13-40"), Some((4..14, true)));
+    }
+
+    /// A tag left open swallows no date marker that ends its line: the article keeps its
+    /// date, and the malformed tag ends before the marker.
+    #[test]
+    fn an_unclosed_tag_ends_before_a_trailing_date_marker() {
+        for (line, marker) in [
+            (
+                "Unclosed [tag here]{org and more text follows. date2025-01-03",
+                "date2025-01-03",
+            ),
+            (
+                "Unclosed [tag here]{org ref=x date: 2025-01-03",
+                "date: 2025-01-03",
+            ),
+            ("A [span]{org ref=\"open date2025-01-03", "date2025-01-03"),
+        ] {
+            let text = format!("Title here\n{line}\n");
+            let syntax = lower(&text, &super::super::parse(&text));
+            let codes: Vec<&str> = syntax
+                .diagnostics
+                .iter()
+                .map(|d| d.code.as_str())
+                .filter(|code| *code != "noncanonical-date")
+                .collect();
+            assert_eq!(codes, ["malformed-tag"], "{line}");
+            let article = &syntax.articles[0];
+            assert_eq!(article.dates.len(), 1, "{line}");
+            let found = &text[article.dates[0].range.start..article.dates[0].range.end];
+            assert_eq!(found, marker);
+            let bad = syntax.diagnostics[0].range;
+            assert!(bad.end <= article.dates[0].range.start, "{line}");
+            assert!(!text[bad.start..bad.end].ends_with(' '), "{line}");
+        }
     }
 
     #[test]
