@@ -275,6 +275,24 @@ fn utf8_session_counts_bytes() {
         Some(range((0, start), (0, start + 6))),
         "{items:?}"
     );
+    // Nothing is pushed for the document the client pulls, or each problem would show
+    // twice; a round trip lets any push scheduled by the edits arrive first.
+    client.call(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": doc_uri}}),
+    );
+    let pushed: Vec<&Value> = client
+        .notifications
+        .iter()
+        .filter(|n| {
+            n["method"] == "textDocument/publishDiagnostics"
+                && n["params"]["uri"] == doc_uri.as_str()
+                && n["params"]["diagnostics"]
+                    .as_array()
+                    .is_some_and(|d| !d.is_empty())
+        })
+        .collect();
+    assert!(pushed.is_empty(), "{pushed:?}");
     client.shutdown();
 }
 

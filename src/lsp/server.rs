@@ -132,6 +132,11 @@ impl Server {
     /// the last of a burst publishes.
     fn schedule_diagnostics(&self, uri: Uri) {
         let generation = self.state.bump_generation(&uri);
+        // A client that pulls asks for an open document's diagnostics itself; pushing
+        // them too would show each problem twice (VS Code keeps the two apart).
+        if self.state.support().pull_diagnostics {
+            return;
+        }
         let state = self.state.clone();
         let client = self.client.clone();
         tokio::spawn(async move {
@@ -767,6 +772,13 @@ impl LanguageServer for Server {
         let path = normalize(path);
         self.state
             .open(document.uri.clone(), path, document.version, document.text);
+        if self.state.support().pull_diagnostics {
+            // What was pushed while the file was closed gives way to what the client
+            // pulls now that it is open.
+            self.client
+                .publish_diagnostics(document.uri.clone(), Vec::new(), None)
+                .await;
+        }
         self.schedule_diagnostics(document.uri.clone());
         self.trace_message(format!("opened {}", document.uri.as_str()))
             .await;
@@ -801,10 +813,12 @@ impl LanguageServer for Server {
         self.state.bump_generation(&uri);
         if let Some(path) = self.state.close(&uri) {
             let still_indexed = self.state.snapshot().snap.file_by_path(&path).is_some();
-            if !still_indexed || self.state.support().pull_diagnostics {
-                self.client.publish_diagnostics(uri, Vec::new(), None).await;
-            } else {
+            // A closed document is no longer pulled: its file's diagnostics are pushed,
+            // as for every other file of the workspace.
+            if still_indexed {
                 publish_for_uri(&self.client, &self.state, &uri).await;
+            } else {
+                self.client.publish_diagnostics(uri, Vec::new(), None).await;
             }
         }
     }
