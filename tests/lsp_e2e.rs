@@ -61,7 +61,13 @@ fn initialize_with(
             "capabilities": {
                 "general": {"positionEncodings": encodings},
                 "window": {"workDoneProgress": true},
-                "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
+                "workspace": {
+                    "didChangeWatchedFiles": {"dynamicRegistration": true},
+                    // As VS Code says: it asks again when told to refresh.
+                    "semanticTokens": {"refreshSupport": true},
+                    "diagnostics": {"refreshSupport": true},
+                    "inlayHint": {"refreshSupport": true},
+                },
                 "textDocument": text_document,
             },
             "trace": "off",
@@ -275,6 +281,10 @@ fn utf8_session_counts_bytes() {
         Some(range((0, start), (0, start + 6))),
         "{items:?}"
     );
+    // Indexing ends with refreshes of what other files teach, sent without `params`
+    // (the client checks every message for `"params": null`).
+    client.wait_for_server_request("workspace/semanticTokens/refresh");
+    client.wait_for_server_request("workspace/diagnostic/refresh");
     // Nothing is pushed for the document the client pulls, or each problem would show
     // twice; a round trip lets any push scheduled by the edits arrive first.
     client.call(

@@ -222,7 +222,7 @@ impl Server {
             index_workspace(&client, &state).await;
             publish_all(&client, &state).await;
             // Other files' tags teach the recognisers, so open documents may change.
-            let _ = client.semantic_tokens_refresh().await;
+            refresh(&client, &state, Refresh::SemanticTokens).await;
         });
     }
 }
@@ -345,13 +345,7 @@ async fn publish_all(client: &Client, state: &Arc<State>) {
         client.publish_diagnostics(uri, diagnostics, version).await;
     }
     // What other files teach can change an open document's diagnostics too.
-    let support = state.support();
-    if support.pull_diagnostics
-        && support.diagnostic_refresh
-        && let Err(error) = client.workspace_diagnostic_refresh().await
-    {
-        tracing::debug!("diagnostic refresh failed: {error}");
-    }
+    refresh(client, state, Refresh::Diagnostics).await;
 }
 
 async fn index_workspace(client: &Client, state: &Arc<State>) {
@@ -624,6 +618,61 @@ fn client_support(capabilities: &lsp::ClientCapabilities) -> ClientSupport {
             .and_then(|ws| ws.did_change_watched_files.as_ref())
             .and_then(|watch| watch.dynamic_registration)
             .unwrap_or(false),
+        semantic_tokens_refresh: capabilities
+            .workspace
+            .as_ref()
+            .and_then(|ws| ws.semantic_tokens.as_ref())
+            .and_then(|tokens| tokens.refresh_support)
+            .unwrap_or(false),
+        inlay_hint_refresh: capabilities
+            .workspace
+            .as_ref()
+            .and_then(|ws| ws.inlay_hint.as_ref())
+            .and_then(|hints| hints.refresh_support)
+            .unwrap_or(false),
+    }
+}
+
+/// The `workspace/…/refresh` requests the server sends when what other files teach
+/// changes an open document's answers.
+#[derive(Clone, Copy, Debug)]
+enum Refresh {
+    SemanticTokens,
+    Diagnostics,
+    InlayHints,
+}
+
+/// Asks the client to refresh, when it said it can. The request has no parameters, and
+/// LSP wants the `params` member left out; the client's typed helpers would send
+/// `"params": null`, which strict clients refuse.
+async fn refresh(client: &Client, state: &State, what: Refresh) {
+    let support = state.support();
+    let (supported, method) = match what {
+        Refresh::SemanticTokens => (
+            support.semantic_tokens_refresh,
+            "workspace/semanticTokens/refresh",
+        ),
+        Refresh::Diagnostics => (
+            support.pull_diagnostics && support.diagnostic_refresh,
+            "workspace/diagnostic/refresh",
+        ),
+        Refresh::InlayHints => (support.inlay_hint_refresh, "workspace/inlayHint/refresh"),
+    };
+    if !supported {
+        return;
+    }
+    let request = tower_lsp_server::jsonrpc::Request::build(method)
+        .id(client.next_request_id())
+        .finish();
+    let answer = tower_service::Service::call(&mut client.clone(), request).await;
+    match answer {
+        Ok(Some(response)) => {
+            if let Err(error) = response.into_parts().1 {
+                tracing::debug!("{method} failed: {error}");
+            }
+        }
+        Ok(None) => {}
+        Err(error) => tracing::debug!("{method} not sent: {error}"),
     }
 }
 
@@ -834,7 +883,7 @@ impl LanguageServer for Server {
         } else {
             self.publish_all().await;
         }
-        let _ = self.client.inlay_hint_refresh().await;
+        refresh(&self.client, &self.state, Refresh::InlayHints).await;
     }
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {

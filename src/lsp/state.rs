@@ -26,6 +26,9 @@ pub struct ClientSupport {
     pub diagnostic_refresh: bool,
     pub work_done_progress: bool,
     pub watch_files: bool,
+    /// Whether the client asks again for semantic tokens, and inlay hints, when told to.
+    pub semantic_tokens_refresh: bool,
+    pub inlay_hint_refresh: bool,
 }
 
 /// The workspace and the open documents, changed together under one lock so that a

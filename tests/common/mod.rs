@@ -150,6 +150,12 @@ impl Client {
                 panic!("server closed while waiting for {waiting_for}")
             }
         };
+        // LSP leaves out `params` where a message has none; `null` is refused by strict
+        // clients. Every message of every session is checked.
+        assert!(
+            !message.get("params").is_some_and(Value::is_null),
+            "a message with \"params\": null: {message}"
+        );
         if let Some(method) = message.get("method").and_then(Value::as_str) {
             if message.get("id").is_some() {
                 self.server_requests.push(method.to_owned());
@@ -174,6 +180,17 @@ impl Client {
                 self.responses.push(message);
             } else if message.get("id").is_none() && accept(&message) {
                 return message;
+            }
+        }
+    }
+
+    /// Waits until the server has sent the request `method`.
+    pub fn wait_for_server_request(&mut self, method: &str) {
+        let deadline = Instant::now() + TIMEOUT;
+        while !self.server_requests.iter().any(|m| m == method) {
+            let message = self.receive(deadline, method);
+            if message.get("method").is_none() {
+                self.responses.push(message);
             }
         }
     }
