@@ -621,3 +621,65 @@ fn answers_every_request(client: &mut Client, doc_uri: &str, root: &Path) {
     );
     assert!(reindexed.is_null());
 }
+
+/// A saved `accord.toml` that is not valid TOML keeps the last good configuration in
+/// force: a type it declares stays known, and the syntax error shows on `accord.toml`.
+#[test]
+fn a_broken_config_keeps_the_last_good_one() {
+    let workspace = tempfile::tempdir().expect("temp dir");
+    let root = workspace.path();
+    let config = "[types.sector]\ndescription = \"Industrial sectors\"\n";
+    std::fs::write(root.join("accord.toml"), config).expect("write");
+    let article = "Chip Exports Rise\nExports of [memory chips]{sector} rose. date2026-03-05\n";
+    std::fs::write(root.join("a.article"), article).expect("write");
+    let mut client = Client::start();
+    initialize(&mut client, root, &["utf-16"], false);
+    wait_for_indexing(&mut client);
+    let doc_uri = uri(&root.join("a.article"));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": doc_uri, "languageId": "article", "version": 1, "text": article}}),
+    );
+    let codes = |diagnostics: &[Value]| -> Vec<String> {
+        diagnostics
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert_eq!(
+        codes(&client.diagnostics(&doc_uri, 1)),
+        Vec::<String>::new()
+    );
+
+    // A typo saved mid-edit: the table header is not closed.
+    std::fs::write(
+        root.join("accord.toml"),
+        config.replace("[types.sector]", "[types.sector"),
+    )
+    .expect("write");
+    let config_uri = uri(&root.join("accord.toml"));
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": config_uri, "type": 2}]}),
+    );
+    let published = client.wait_for("config-syntax on accord.toml", |n| {
+        n["method"] == "textDocument/publishDiagnostics"
+            && n["params"]["uri"] == config_uri.as_str()
+            && n["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["code"] == "config-syntax"))
+    });
+    assert!(published["params"]["diagnostics"].is_array());
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": doc_uri, "version": 2},
+            "contentChanges": [{"range": range((0, 0), (0, 0)), "text": "Memory "}],
+        }),
+    );
+    assert_eq!(
+        codes(&client.diagnostics(&doc_uri, 2)),
+        Vec::<String>::new()
+    );
+    client.shutdown();
+}

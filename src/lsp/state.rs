@@ -271,19 +271,47 @@ impl State {
     }
 
     /// Reloads configuration and knowledge base from disk and re-analyses everything.
+    /// While `accord.toml` is not valid TOML (a typo saved mid-edit), the last good
+    /// configuration and knowledge base stay in force: every tag of a type it declares
+    /// would otherwise turn `unknown-type` at once. The syntax error shows on
+    /// `accord.toml` itself, which the workspace analyses as a file.
     pub fn reload_analyzer(&self) {
-        let analyzer = analyzer_for_roots(&self.roots());
+        let roots = self.roots();
+        let cache = AnalyzerCache::default();
+        let analyzer = analyzer_for_roots_in(&cache, &roots);
+        let config_is_broken =
+            cache
+                .config_problems(&roots)
+                .iter()
+                .any(|(path, _, diagnostics)| {
+                    path.file_name()
+                        .is_some_and(|name| name == crate::kb::config::CONFIG_FILE_NAME)
+                        && diagnostics
+                            .iter()
+                            .any(|d| d.code == crate::diagnostic::DiagnosticCode::ConfigSyntax)
+                });
+        if config_is_broken {
+            tracing::warn!(
+                "accord.toml is not valid TOML; the last good configuration stays in force"
+            );
+            return;
+        }
         self.core().workspace.set_analyzer(analyzer);
+    }
+}
+
+/// [`analyzer_for_roots`] with the caller's cache, which keeps the problems it loaded.
+fn analyzer_for_roots_in(cache: &AnalyzerCache, roots: &[PathBuf]) -> Arc<Analyzer> {
+    match roots.first() {
+        Some(root) => cache.for_file(&root.join("workspace.article")),
+        None => Arc::new(Analyzer::with_defaults()),
     }
 }
 
 /// The analyzer of the first root's configuration, or the defaults without roots.
 pub fn analyzer_for_roots(roots: &[PathBuf]) -> Arc<Analyzer> {
-    match roots.first() {
-        // The cache looks for the configuration from a file's folder upwards.
-        Some(root) => AnalyzerCache::default().for_file(&root.join("workspace.article")),
-        None => Arc::new(Analyzer::with_defaults()),
-    }
+    // The cache looks for the configuration from a file's folder upwards.
+    analyzer_for_roots_in(&AnalyzerCache::default(), roots)
 }
 
 /// A file's text from disk, or `None` (with a log line) when it cannot be read.
