@@ -1,7 +1,7 @@
 //! Tests over the shared seeds and development set in `../shared`, which lies beside a
-//! checkout in CI but not in a fresh clone: `cargo test --workspace` leaves them out, and
-//! the README's shared-data command (feature `shared-data`, tests named `shared_data…`)
-//! runs them, failing at once when the folder is missing.
+//! checkout in CI but not in a fresh clone: they are ignored by `cargo test --workspace`,
+//! and the README's shared-data command (`cargo test --workspace -- --ignored
+//! shared_data`) runs them, failing at once when the folder is missing.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -37,6 +37,7 @@ fn accord(args: &[&str]) -> Output {
 }
 
 #[test]
+#[ignore = "reads ../shared, which CI puts beside the checkout"]
 fn shared_data_strip_gives_back_the_seed_byte_for_byte() {
     let output = accord(&["strip", &shared("dev/seed-000.article")]);
     assert_eq!(output.status.code(), Some(0));
@@ -50,6 +51,7 @@ fn shared_data_strip_gives_back_the_seed_byte_for_byte() {
 /// Every dev file survives brat export → import → export byte for byte, and comes back
 /// from import unchanged.
 #[test]
+#[ignore = "reads ../shared, which CI puts beside the checkout"]
 fn shared_data_dev_files_round_trip_through_brat() {
     let work = tempfile::tempdir().unwrap();
     let inputs = work.path().join("in");
@@ -97,6 +99,7 @@ fn shared_data_dev_files_round_trip_through_brat() {
 /// file taught by the others' tags as in a workspace (leave one file out). The floors are
 /// what the recognisers reach now; they rise as recognition improves.
 #[test]
+#[ignore = "reads ../shared, which CI puts beside the checkout"]
 fn shared_data_eval_on_the_dev_set_meets_the_targets() {
     let output = accord(&["eval", &shared("dev"), "--format", "json"]);
     assert_eq!(output.status.code(), Some(0));
@@ -142,6 +145,7 @@ fn shared_data_eval_on_the_dev_set_meets_the_targets() {
 }
 
 #[test]
+#[ignore = "reads ../shared, which CI puts beside the checkout"]
 fn shared_data_seed_with_dates_is_clean_and_seed_without_date_warns() {
     let clean = accord(&[
         "check",

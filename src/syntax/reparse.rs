@@ -355,17 +355,12 @@ mod tests {
         "\u{feff}",
     ];
 
-    fn texts() -> Vec<(String, String)> {
+    fn texts(folders: &[&str]) -> Vec<(String, String)> {
         let mut texts = vec![(
             "inline".to_owned(),
             "\u{feff}Title one\nBody [Korea]{place ref=korea} date2025-01-02\n-\n\n-\nSecond [x]{org\n  - not a separator\nBody \\[ [unclosed date2024-02-30\n-\r\nThird\r\n[EU]{place} said date: 2025-03-04\r\n\n"
                 .to_owned(),
         )];
-        // The shared seeds lie beside the repository only where the feature says so.
-        let mut folders = vec!["examples", "examples/broken", "examples/eval"];
-        if cfg!(feature = "shared-data") {
-            folders.push("../shared/seeds");
-        }
         for folder in folders {
             let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
             let mut paths: Vec<_> = std::fs::read_dir(&root)
@@ -402,6 +397,17 @@ mod tests {
 
     #[test]
     fn reparsing_a_window_equals_parsing_the_whole_file() {
+        reparse_windows_of(&["examples", "examples/broken", "examples/eval"]);
+    }
+
+    /// Needs the shared seeds beside the repository: `cargo test -- --ignored shared_data`.
+    #[test]
+    #[ignore = "reads ../shared, which CI puts beside the checkout"]
+    fn shared_data_reparsing_seed_windows_equals_parsing_the_whole_file() {
+        reparse_windows_of(&["../shared/seeds"]);
+    }
+
+    fn reparse_windows_of(folders: &[&str]) {
         // More steps for a longer search: `ACCORD_REPARSE_STEPS=5000 cargo test reparse`.
         let steps: usize = std::env::var("ACCORD_REPARSE_STEPS")
             .ok()
@@ -409,7 +415,7 @@ mod tests {
             .unwrap_or(150);
         let mut whole = 0;
         let mut edits = 0;
-        for (name, original) in texts() {
+        for (name, original) in texts(folders) {
             edits += steps;
             let mut rng = Rng(0x5eed ^ original.len() as u64);
             let mut text = original;
