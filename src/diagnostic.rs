@@ -116,6 +116,27 @@ diagnostic_codes! {
     PathOutsideWorkspace = "path-outside-workspace", Error, "A configured path or a symbolic link points outside the workspace and was refused.";
 }
 
+impl DiagnosticCode {
+    /// Whether this code's fix keeps what the text means, so an editor may apply it at a
+    /// keystroke (LSP `isPreferred`): a misspelt type, attribute or enum value, a repeated
+    /// attribute, a marker's spelling, a date value the resolver computed. A fix that
+    /// re-links a tag to another entity (a near key, another type) or rewrites a
+    /// knowledge-base key is offered, never preferred: an edit or two apart,
+    /// `korea-eu-dta` and `korea-eu-fta` are different agreements.
+    pub fn fix_keeps_meaning(self) -> bool {
+        use DiagnosticCode::*;
+        matches!(
+            self,
+            UnknownType
+                | UnknownAttribute
+                | InvalidAttributeValue
+                | DuplicateAttribute
+                | NoncanonicalDate
+                | DateValueMismatch
+        )
+    }
+}
+
 impl Serialize for DiagnosticCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())

@@ -197,16 +197,17 @@ pub fn explanation(code: DiagnosticCode) -> Explanation {
             meaning: "A tag's `ref` names no knowledge-base entry. In an open knowledge base this is a \
                       hint: the key is then defined by the tags that use it, and navigation works \
                       across files all the same. With `closed = true` it is an error.",
-            fix: "Offered when a known key is close: change the key to it. Otherwise add an entry to a \
-                  knowledge-base file.",
+            fix: "Offered when a known key is close: change the key to it, never as the preferred fix, \
+                  since a key an edit or two away may name another entity. Otherwise add an entry \
+                  to a knowledge-base file.",
             example: "examples/broken/unknown-ref.article",
         },
         TypeMismatch => Explanation {
             meaning: "A tag's type differs from the type of the entity its `ref` names in the \
                       knowledge base, for example a place tagged as an organisation. Other \
                       entity-ref attributes name other entities and are not compared.",
-            fix: "Offered: change the tag's type to the entry's type. If the tag is right, the \
-                  knowledge-base entry is not.",
+            fix: "Offered, never as the preferred fix: change the tag's type to the entry's type. If \
+                  the tag is right, the knowledge-base entry is not.",
             example: "examples/broken/type-mismatch.article",
         },
         InvalidTimex => Explanation {
@@ -318,16 +319,26 @@ pub fn example_output(code: DiagnosticCode) -> Option<&'static str> {
     Some(&report[start..end])
 }
 
+/// Said of the fixes that keep meaning, which editors may apply at a keystroke.
+fn preferred_note(code: DiagnosticCode) -> &'static str {
+    if code.fix_keeps_meaning() {
+        " It keeps what the text means, so editors offer it as the preferred fix."
+    } else {
+        ""
+    }
+}
+
 /// One entry as `accord check --explain CODE` prints it.
 pub fn explain(code: DiagnosticCode) -> String {
     let explanation = explanation(code);
     let mut out = format!(
-        "{} ({} by default)\n\n{}\n\n{}\n\nFix: {}\n",
+        "{} ({} by default)\n\n{}\n\n{}\n\nFix: {}{}\n",
         code.as_str(),
         code.default_severity().as_str(),
         code.description(),
         explanation.meaning,
         explanation.fix,
+        preferred_note(code),
     );
     if let Some(output) = example_output(code) {
         out.push_str(&format!(
@@ -378,12 +389,13 @@ pub fn reference_markdown() -> String {
         }
         let explanation = explanation(code);
         out.push_str(&format!(
-            "\n### {}\n\n**{}** by default. {}\n\n{}\n\n**Fix.** {}\n",
+            "\n### {}\n\n**{}** by default. {}\n\n{}\n\n**Fix.** {}{}\n",
             code.as_str(),
             code.default_severity().as_str(),
             code.description(),
             explanation.meaning,
             explanation.fix,
+            preferred_note(code),
         ));
         if let Some(output) = example_output(code) {
             out.push_str(&format!(

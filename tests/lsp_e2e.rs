@@ -572,7 +572,7 @@ fn answers_every_request(client: &mut Client, doc_uri: &str, root: &Path) {
         "textDocument/didChange",
         json!({
             "textDocument": {"uri": doc_uri, "version": 10},
-            "contentChanges": [{"text": "Talks\n[Seoul]{plaace} met.\ndate2025-12-10\n"}],
+            "contentChanges": [{"text": "Talks\n[Seoul]{plaace} met [Busan]{place ref=busn}.\ndate2025-12-10\n"}],
         }),
     );
     let diagnostics = client.diagnostics(doc_uri, 10);
@@ -592,6 +592,21 @@ fn answers_every_request(client: &mut Client, doc_uri: &str, root: &Path) {
     let edits = &quick_fix["edit"]["changes"][doc_uri];
     assert_eq!(edits[0]["newText"], "place", "{quick_fix}");
     assert_eq!(edits[0]["range"], fixed);
+    // A misspelt type is fixed at a keystroke; a near key is offered, never preferred,
+    // since it may name another entity.
+    assert_eq!(quick_fix["isPreferred"], true, "{quick_fix}");
+    let whole_line = range((1, 0), (1, 60));
+    let actions = client.call(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": doc_uri}, "range": whole_line, "context": {"diagnostics": diagnostics}}),
+    );
+    let near_key = actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["title"].as_str().is_some_and(|t| t.contains("`busan`")))
+        .unwrap_or_else(|| panic!("no key fix in {actions}"));
+    assert_eq!(near_key["isPreferred"], false, "{near_key}");
 
     // Unknown documents, positions past the end and reversed ranges answer emptily.
     let unknown = json!({"uri": uri(&root.join("missing.article"))});

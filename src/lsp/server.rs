@@ -1358,7 +1358,7 @@ impl LanguageServer for Server {
                         kind: Some(lsp::CodeActionKind::QUICKFIX),
                         diagnostics: Some(vec![view.diagnostic(file, &diagnostic)]),
                         edit: Some(edit),
-                        is_preferred: Some(true),
+                        is_preferred: Some(diagnostic.code.fix_keeps_meaning()),
                         ..Default::default()
                     }));
                 }
