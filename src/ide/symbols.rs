@@ -138,10 +138,21 @@ pub fn inlay_hints(
         return Vec::new();
     };
     let mut hints = Vec::new();
-    for mention in file.mentions.iter().filter(|m| m.range.intersects(range)) {
+    // An acronym is expanded once per article, at its first mention: an article that
+    // defines it needs no hint, and one on every mention drowns the text. The whole file
+    // is walked so that a range request agrees with a request for the whole file.
+    let mut explained: std::collections::HashSet<(usize, &str)> = Default::default();
+    for mention in &file.mentions {
+        let in_range = mention.range.intersects(range);
         // A tag already shows its value; hints explain what is not written.
         let is_tag = mention.source == crate::workspace::MentionSource::Tag;
+        if !in_range && !config.acronym_expansions {
+            continue;
+        }
         if config.date_values && &*mention.ty == "date" && !is_tag {
+            if !in_range {
+                continue;
+            }
             if let Some(value) = &mention.value {
                 hints.push(InlayHint {
                     offset: mention.range.end,
@@ -160,7 +171,8 @@ pub fn inlay_hints(
                     .as_deref()
                     .and_then(|a| a.articles.get(article))
                     .is_some_and(|a| a.plain.to_annotated(def.short_range) == mention.range);
-            if !at_definition {
+            let first_in_article = explained.insert((mention.article, &mention.text));
+            if first_in_article && !at_definition && in_range {
                 hints.push(InlayHint {
                     offset: mention.range.end,
                     label: format!(" ({})", def.long),

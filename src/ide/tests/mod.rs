@@ -675,7 +675,6 @@ The [Korea–U.S. FTA]{agreement ref=korus-fta} again. date2025-04-01
     expect![[r#"
         [
             "\": 2025-03-03\" at \"Monday\"",
-            "\" (United States Trade Representative)\" at \"e USTR\"",
         ]
     "#]]
     .assert_debug_eq(&hints);
@@ -846,4 +845,56 @@ fn range_tokens_are_the_file_tokens_in_the_range(
         // Pieces outside the range belong to tokens that meet it, as in the full list.
         assert!(actual.iter().all(|t| all.contains(t)), "{range:?}");
     }
+}
+
+/// An acronym is expanded once per article, at its first mention, and not at all in the
+/// article that defines it; a range request agrees with the whole file's hints.
+#[test]
+fn acronym_expansions_are_hinted_once_per_article() {
+    let fixture = parse(
+        "//- /ws/a.article
+Pact Talks
+The Comprehensive and Progressive Agreement for Trans-Pacific Partnership (CPTPP) met. CPTPP members agreed. CPTPP rules apply. date2026-03-05
+-
+Accession Bid
+The CPTPP welcomed the bid. Later, CPTPP ministers met again. date2026-03-06
+",
+    );
+    let file = fixture.file_id("/ws/a.article");
+    let text = fixture.snap.file(file).expect("open").text.clone();
+    let config = InlayConfig {
+        date_values: false,
+        ..InlayConfig::default()
+    };
+    let describe = |hints: Vec<ide::InlayHint>| -> Vec<String> {
+        hints
+            .into_iter()
+            .map(|h| format!("{} after {:?}", h.label, &text[h.offset - 5..h.offset]))
+            .collect()
+    };
+    let whole = describe(ide::inlay_hints(
+        &fixture.snap,
+        file,
+        TextRange::new(0, text.len()),
+        &config,
+    ));
+    expect![[r#"
+        [
+            " (Comprehensive and Progressive Agreement for Trans-Pacific Partnership) after \"CPTPP\"",
+        ]
+    "#]]
+    .assert_debug_eq(&whole);
+    let second_article = text.find("Accession").expect("second article");
+    let ranged = describe(ide::inlay_hints(
+        &fixture.snap,
+        file,
+        TextRange::new(second_article, text.len()),
+        &config,
+    ));
+    assert_eq!(ranged, whole);
+    let hint_at = text.find("The CPTPP welcomed").expect("first mention") + "The CPTPP".len();
+    assert_eq!(
+        ide::inlay_hints(&fixture.snap, file, TextRange::new(0, text.len()), &config)[0].offset,
+        hint_at
+    );
 }
