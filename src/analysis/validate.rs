@@ -47,7 +47,10 @@ pub(super) fn validate_part(
         if article_syntax.date().is_some() {
             continue;
         }
-        for mention in &article.recognized.mentions {
+        // The dates alone, as `accord check` finds them: the full recognisers drop a date
+        // that a longer name overlaps, and the two must report the same problems.
+        let dates = crate::recognize::temporal::find_dates(&article.plain.text, None);
+        for mention in &dates {
             let Some(date) = &mention.date else { continue };
             if date.value.is_none() {
                 let range = article.plain.to_annotated(mention.range);
