@@ -335,14 +335,8 @@ impl<'a> Lowering<'a> {
     /// The byte range of the line containing `offset`, without its line end.
     fn line_around(&self, offset: usize) -> TextRange {
         let bytes = self.text.as_bytes();
-        let start = memchr::memrchr(b'\n', &bytes[..offset.min(bytes.len())]).map_or(0, |i| i + 1);
-        let end = memchr::memchr(b'\n', &bytes[offset.min(bytes.len())..])
-            .map_or(bytes.len(), |i| offset + i);
-        let end = if end > start && bytes[end - 1] == b'\r' {
-            end - 1
-        } else {
-            end
-        };
+        let start = super::line_start_before(bytes, offset);
+        let end = super::line_end_after(bytes, offset);
         TextRange::new(start, end.max(start))
     }
 

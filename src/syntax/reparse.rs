@@ -153,10 +153,9 @@ pub fn reparse(
 /// of the first separator line after it (or the file end).
 fn window(old_text: &str, old: &FileSyntax, edit: TextRange) -> TextRange {
     let bytes = old_text.as_bytes();
-    let line_start = |at: usize| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+    let line_start = |at: usize| super::line_start_before(bytes, at);
     // The last line has no line break: an edit at the end of the file continues it.
-    let line_end =
-        |at: usize| memchr::memchr(b'\n', &bytes[at..]).map_or(usize::MAX, |i| at + i + 1);
+    let line_end = |at: usize| super::next_line_start(bytes, at).unwrap_or(usize::MAX);
     // A separator line still stands when the edit starts after its line break.
     let first_after = old
         .separators

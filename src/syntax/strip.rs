@@ -119,7 +119,7 @@ pub fn strip_range(text: &str, syntax: &FileSyntax, range: TextRange) -> PlainTe
                 annotated: from,
                 len: to - from,
             });
-            plain.text.push_str(&text[from..to]);
+            push_with_lf_line_ends(&mut plain.text, text, from, to);
         }
     };
     for drop in drops {
@@ -129,6 +129,20 @@ pub fn strip_range(text: &str, syntax: &FileSyntax, range: TextRange) -> PlainTe
     }
     keep(at, range.end, &mut plain);
     plain
+}
+
+/// Appends `text[from..to]`, with each lone CR of `text` as an LF: the recognisers
+/// then read a file with old Mac line ends as its LF twin, at the same offsets.
+fn push_with_lf_line_ends(out: &mut String, text: &str, from: usize, to: usize) {
+    let piece = &text[from..to];
+    if memchr::memchr(b'\r', piece.as_bytes()).is_none() {
+        out.push_str(piece);
+        return;
+    }
+    for (i, c) in piece.char_indices() {
+        let lone_cr = c == '\r' && text.as_bytes().get(from + i + 1) != Some(&b'\n');
+        out.push(if lone_cr { '\n' } else { c });
+    }
 }
 
 /// Strips a whole file.

@@ -62,7 +62,9 @@ impl LineIndex {
         let mut i = 0usize;
         while i < bytes.len() {
             let b = bytes[i];
-            if b == b'\n' {
+            // LSP ends lines at LF, CRLF and a lone CR; the CR of a CRLF is left to
+            // the LF that follows it.
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
                 wide_ranges.push(line_wide_start..wide_chars.len() as u32);
                 line_wide_start = wide_chars.len() as u32;
                 utf32_saved = 0;
@@ -106,7 +108,12 @@ impl LineIndex {
     ) -> LineIndex {
         let old_len = self.len as usize;
         let delta = new_text.len() as i64 - old_len as i64;
-        let first = self.line_col(edit.start).line as usize;
+        let mut first = self.line_col(edit.start).line as usize;
+        // An LF inserted right after a lone CR joins it into one CRLF line end: the
+        // line that CR ends is scanned again too.
+        if first > 0 && new_text.as_bytes()[self.line_starts[first] as usize - 1] == b'\r' {
+            first -= 1;
+        }
         let last = self.line_col(edit.end).line as usize;
         let region_start = self.line_starts[first] as usize;
         // The old text after the edit is unchanged: the line break that ended the
@@ -173,7 +180,8 @@ impl LineIndex {
         self.line_starts.len()
     }
 
-    /// The byte range of a line, without its line end (LF; a CR before it stays).
+    /// The byte range of a line, without its line end (an LF or a lone CR; the CR of a
+    /// CRLF stays).
     pub fn line_range(&self, line: u32) -> Option<Range<usize>> {
         let start = *self.line_starts.get(line as usize)? as usize;
         let end = match self.line_starts.get(line as usize + 1) {
@@ -297,8 +305,19 @@ mod tests {
 
     #[test]
     fn an_edited_index_equals_a_new_one() {
-        let pieces = ["", "a", "\n", "é\n", "😀", "\n\n한", "\r\n", "xy\nz"];
-        let texts = ["", "a", "one\ntwo\n", "é😀\nb\n\nc", "\n\n\n", "ab\r\ncé\n"];
+        let pieces = [
+            "", "a", "\n", "é\n", "😀", "\n\n한", "\r\n", "xy\nz", "\r", "\r\r",
+        ];
+        let texts = [
+            "",
+            "a",
+            "one\ntwo\n",
+            "é😀\nb\n\nc",
+            "\n\n\n",
+            "ab\r\ncé\n",
+            "a\rb\r\rc\r\n",
+            "\r\n\r",
+        ];
         for text in texts {
             let index = LineIndex::new(text);
             let boundaries: Vec<usize> = (0..=text.len())
@@ -324,8 +343,14 @@ mod tests {
         let index = LineIndex::new(text);
         for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
             let before = &text[..offset];
-            let line = before.matches('\n').count() as u32;
-            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            // A CR ends a line unless an LF follows it, in the whole text.
+            let breaks: Vec<usize> = before
+                .char_indices()
+                .filter(|&(i, c)| c == '\n' || (c == '\r' && !text[i + 1..].starts_with('\n')))
+                .map(|(i, _)| i)
+                .collect();
+            let line = breaks.len() as u32;
+            let line_start = breaks.last().map_or(0, |i| i + 1);
             let in_line = &text[line_start..offset];
             let lc = index.line_col(offset);
             assert_eq!(
@@ -355,6 +380,7 @@ mod tests {
         check_against_naive("plain\nlines\n");
         check_against_naive("Korea–U.S. FTA’s é\n😀 emoji then text\r\nlast");
         check_against_naive("\u{feff}BOM line\n\n\nMaroš Šefčovič 🇰🇷 flag");
+        check_against_naive("old Mac\rline ends é\r\rthen CRLF\r\nand LF\n\r");
     }
 
     #[test]

@@ -1545,11 +1545,11 @@ fn all_caps_in_name(text: &str, last: Tok<'_>) -> bool {
     }
     let line_start = text
         .get(..last.start)
-        .and_then(|head| head.rfind('\n'))
+        .and_then(|head| head.rfind(['\n', '\r']))
         .map_or(0, |i| i + 1);
     let line_end = text
         .get(last.end..)
-        .and_then(|tail| tail.find('\n'))
+        .and_then(|tail| tail.find(['\n', '\r']))
         .map_or(text.len(), |i| last.end + i);
     text.get(line_start..line_end)
         .is_some_and(|line| line.chars().any(char::is_lowercase))
@@ -1566,7 +1566,7 @@ static TITLE_LOWERCASE_SET: FoldedWords = FoldedWords::new(TITLE_LOWERCASE);
 fn is_title_case_line(text: &str, pos: usize) -> bool {
     let line_start = text
         .get(..pos)
-        .and_then(|head| head.rfind('\n'))
+        .and_then(|head| head.rfind(['\n', '\r']))
         .map_or(0, |i| i + 1);
     let (mut long_words, mut lowercase) = (0usize, 0usize);
     let mut at = line_start;
