@@ -8,13 +8,12 @@
 mod validate;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::Diagnostic;
 use crate::kb::KnowledgeBase;
-use crate::kb::config::{Config, find_config};
-use crate::kb::load::{Project, load_project};
+use crate::kb::Project;
+use crate::kb::config::Config;
 use crate::recognize::{ArticleText, Lexicon, Recognized, Recognizer};
 use crate::syntax::{self, ArticleSyntax, FileSyntax, PlainText};
 use crate::text::TextRange;
@@ -107,8 +106,7 @@ impl Analyzer {
 
     /// Defaults and the built-in knowledge base: what applies with no `accord.toml`.
     pub fn with_defaults() -> Analyzer {
-        let project = load_project(None, crate::kb::builtin::builtin_entries);
-        Analyzer::for_project(&project)
+        Analyzer::for_project(&Project::defaults(crate::kb::builtin::builtin_entries()))
     }
 
     pub fn max_file_size(&self) -> u64 {
@@ -322,150 +320,6 @@ impl Analyzer {
 /// Orders diagnostics by position; the sort is stable, so ties keep their order.
 fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
-}
-
-/// Finds and loads the project of each file once: files share the analyzer of their
-/// nearest `accord.toml`, or the defaults.
-#[derive(Default)]
-pub struct AnalyzerCache {
-    by_config: Mutex<HashMap<Option<PathBuf>, Arc<Analyzer>>>,
-    config_of_folder: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
-    /// The problems of each loaded configuration's files, by the configuration.
-    problems: Mutex<Vec<(PathBuf, ConfigProblem)>>,
-}
-
-/// A configuration or knowledge-base file with problems: its path, text and diagnostics.
-pub type ConfigProblem = (PathBuf, String, Vec<Diagnostic>);
-
-impl AnalyzerCache {
-    fn config_for_folder(&self, folder: &Path) -> Option<PathBuf> {
-        let mut cache = self
-            .config_of_folder
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        cache
-            .entry(folder.to_path_buf())
-            .or_insert_with(|| find_config(folder))
-            .clone()
-    }
-
-    /// The analyzer for a file, by the configuration nearest to it.
-    pub fn for_file(&self, path: &Path) -> Arc<Analyzer> {
-        let folder = path.parent().unwrap_or(Path::new("."));
-        let folder = if folder.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            folder
-        };
-        let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
-        let config_path = self.config_for_folder(&folder);
-        self.for_config(config_path)
-    }
-
-    fn for_config(&self, config_path: Option<PathBuf>) -> Arc<Analyzer> {
-        let mut by_config = self.by_config.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(analyzer) = by_config.get(&config_path) {
-            return analyzer.clone();
-        }
-        let project = load_project(config_path.as_deref(), crate::kb::builtin::builtin_entries);
-        let mut problems = self.problems.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(config) = &config_path {
-            for file in &project.problems {
-                if !file.diagnostics.is_empty() {
-                    problems.push((
-                        config.clone(),
-                        (
-                            file.path.clone(),
-                            file.text.clone(),
-                            file.diagnostics.clone(),
-                        ),
-                    ));
-                }
-            }
-        }
-        let analyzer = Arc::new(Analyzer::for_project(&project));
-        by_config.insert(config_path, analyzer.clone());
-        analyzer
-    }
-
-    /// The problems found in the configuration and knowledge-base files of the
-    /// configurations that govern `paths` (files, or folders a walk started from). A
-    /// walk also loads the configurations of folders it then leaves out, and their
-    /// problems are not the command's business.
-    pub fn config_problems(&self, paths: &[PathBuf]) -> Vec<ConfigProblem> {
-        let governing: std::collections::HashSet<PathBuf> = paths
-            .iter()
-            .filter_map(|path| {
-                let folder = if path.is_dir() {
-                    path.as_path()
-                } else {
-                    path.parent()
-                        .filter(|p| !p.as_os_str().is_empty())
-                        .unwrap_or(Path::new("."))
-                };
-                let folder = std::fs::canonicalize(folder).ok()?;
-                self.config_for_folder(&folder)
-            })
-            .collect();
-        let mut problems = self.problems.lock().unwrap_or_else(|e| e.into_inner());
-        let (wanted, others) = std::mem::take(&mut *problems)
-            .into_iter()
-            .partition(|(config, _)| governing.contains(config));
-        *problems = others;
-        wanted.into_iter().map(|(_, problem)| problem).collect()
-    }
-
-    /// Whether a file that a walk from `walk_root` found is an article: its own
-    /// configuration accepts it, and no configuration of an enclosing folder inside the
-    /// walk excludes it (see [`AnalyzerCache::excluded_in_walk`]).
-    pub fn accepts_in_walk(&self, walk_root: &Path, path: &Path) -> bool {
-        self.accepts(path) && !self.excluded_in_walk(walk_root, path)
-    }
-
-    /// Whether a configuration of an enclosing folder inside a walk from `walk_root`
-    /// excludes `path`. A folder with an `accord.toml` of its own is a workspace of its
-    /// own when named, but a walk from a workspace that excludes it does not enter it.
-    pub fn excluded_in_walk(&self, walk_root: &Path, path: &Path) -> bool {
-        let Ok(walk_root) = std::fs::canonicalize(walk_root) else {
-            return false;
-        };
-        // A link to nothing cannot be resolved; its folder can.
-        let file = std::fs::canonicalize(path).ok().or_else(|| {
-            let folder = path.parent().filter(|p| !p.as_os_str().is_empty())?;
-            Some(std::fs::canonicalize(folder).ok()?.join(path.file_name()?))
-        });
-        let Some(file) = file else {
-            return false;
-        };
-        let mut governing = self.for_file(&file).config.root.clone();
-        while !governing.as_os_str().is_empty()
-            && let Some(parent) = governing.parent()
-            && parent.starts_with(&walk_root)
-        {
-            let enclosing = self.for_file(&parent.join(crate::kb::config::CONFIG_FILE_NAME));
-            if enclosing.config.root.as_os_str().is_empty() {
-                break;
-            }
-            if enclosing.config.is_excluded(&file) {
-                return true;
-            }
-            governing = enclosing.config.root.clone();
-        }
-        false
-    }
-
-    /// Which files of a folder walk are articles, by the configuration nearest to them:
-    /// `*.article` without one, its include and exclude globs with one.
-    pub fn accepts(&self, path: &Path) -> bool {
-        let analyzer = self.for_file(path);
-        if analyzer.config.root.as_os_str().is_empty() {
-            return path.extension().is_some_and(|ext| ext == "article");
-        }
-        match std::path::absolute(path) {
-            Ok(absolute) => analyzer.config.matches_file(&absolute),
-            Err(_) => false,
-        }
-    }
 }
 
 #[cfg(test)]

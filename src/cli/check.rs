@@ -8,8 +8,8 @@ use rayon::prelude::*;
 use crate::diagnostic::{DiagnosticCode, Severity};
 
 use super::render::{self, FileReport, Format};
-use crate::analysis::AnalyzerCache;
 use crate::files::{FileSource, FileStamp, read_article_file};
+use crate::project::AnalyzerCache;
 
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,

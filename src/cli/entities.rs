@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::analysis::{AnalyzerCache, FileAnalysis};
+use crate::analysis::FileAnalysis;
 use crate::files::read_article_file;
+use crate::project::AnalyzerCache;
 use crate::recognize::{LearnedForm, Lexicon};
 use crate::text::LineIndex;
 use crate::workspace::{self, MentionSource, WorkspaceMention};

@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use rayon::prelude::*;
 
-use crate::analysis::{AnalyzerCache, FileAnalysis};
+use crate::analysis::FileAnalysis;
 use crate::files::read_article_file;
+use crate::project::AnalyzerCache;
 use crate::recognize::{EntityType, LearnedForm, Lexicon};
 use crate::workspace;
 

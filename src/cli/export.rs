@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::analysis::{AnalyzerCache, FileAnalysis};
+use crate::analysis::FileAnalysis;
 use crate::files::read_article_file;
 use crate::interchange::{self, ExportOptions};
+use crate::project::AnalyzerCache;
 use crate::recognize::{LearnedForm, Lexicon};
 use crate::workspace;
 

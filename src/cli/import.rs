@@ -7,9 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::analysis::AnalyzerCache;
 use crate::files::{FileStamp, write_atomically};
 use crate::interchange::brat;
+use crate::project::AnalyzerCache;
 
 use super::check::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use super::render::display_path;

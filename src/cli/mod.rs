@@ -299,7 +299,7 @@ fn print_out(text: &str) {
 /// The files a command reads for `paths`: files as named, folders walked for the
 /// article files their configuration accepts, at most its `max-files` per folder.
 pub(crate) fn list_files(
-    analyzers: &crate::analysis::AnalyzerCache,
+    analyzers: &crate::project::AnalyzerCache,
     paths: &[PathBuf],
 ) -> Vec<crate::files::FileSource> {
     let max_files = |folder: &std::path::Path| {

@@ -14,7 +14,7 @@ use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, DiagnosticCode, Severity};
-use crate::kb::load::is_valid_type_name;
+use crate::kb::schema::is_valid_type_name;
 use crate::kb::schema::{AttrDef, AttrKind, Schema, TypeDef};
 use crate::kb::toml_fields::{Node, kind_name, parse_document, range_in, suggestion_suffix};
 use crate::text::TextRange;
@@ -51,21 +51,6 @@ const ATTRIBUTE_KINDS: [&str; 7] = [
     "money",
 ];
 const SEVERITY_NAMES: [&str; 5] = ["error", "warning", "info", "hint", "off"];
-
-/// The nearest `accord.toml` in `start`'s folder (or `start` itself, when it is a
-/// folder) and its ancestors.
-pub fn find_config(start: &Path) -> Option<PathBuf> {
-    let start = std::path::absolute(start).ok()?;
-    let folder = if start.is_dir() {
-        start.as_path()
-    } else {
-        start.parent()?
-    };
-    folder
-        .ancestors()
-        .map(|ancestor| ancestor.join(CONFIG_FILE_NAME))
-        .find(|candidate| candidate.is_file())
-}
 
 /// A knowledge-base path or glob as the config wrote it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -1179,29 +1164,6 @@ noncanonical-date = "off"
         assert!(config.is_excluded(Path::new("drafts/sub")));
         let elsewhere = std::path::absolute("other/a.article").unwrap_or_default();
         assert!(!config.matches_file(&elsewhere));
-    }
-
-    #[test]
-    fn the_nearest_config_is_found() -> std::io::Result<()> {
-        let workspace = tempfile::tempdir()?;
-        let nested = workspace.path().join("a").join("b");
-        std::fs::create_dir_all(&nested)?;
-        let article = nested.join("x.article");
-        std::fs::write(&article, "Title\n")?;
-        assert_eq!(
-            find_config(&article),
-            None.or(find_config(workspace.path()))
-        );
-        std::fs::write(workspace.path().join(CONFIG_FILE_NAME), "")?;
-        std::fs::write(workspace.path().join("a").join(CONFIG_FILE_NAME), "")?;
-        let nearest = workspace.path().join("a").join(CONFIG_FILE_NAME);
-        assert_eq!(find_config(&article), Some(nearest.clone()));
-        assert_eq!(find_config(&nested), Some(nearest));
-        assert_eq!(
-            find_config(workspace.path()),
-            Some(workspace.path().join(CONFIG_FILE_NAME))
-        );
-        Ok(())
     }
 
     #[test]

@@ -8,7 +8,7 @@ pub mod builtin;
 pub mod config;
 pub mod load;
 pub mod schema;
-mod toml_fields;
+pub(crate) mod toml_fields;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -16,7 +16,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::text::TextRange;
+
+use config::Config;
 
 pub use schema::{AttrDef, AttrKind, Schema, TypeDef};
 
@@ -85,5 +88,54 @@ impl KnowledgeBase {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+/// A file that was read while loading a project, with the problems found in it.
+#[derive(Clone, Debug)]
+pub struct FileProblems {
+    pub path: PathBuf,
+    /// The text the diagnostics' ranges point into; empty when the file was unreadable.
+    pub text: String,
+    /// May be empty, so that an editor can clear the file's earlier diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A workspace's configuration and knowledge base, ready for analysis.
+#[derive(Clone, Debug)]
+pub struct Project {
+    pub config_path: Option<PathBuf>,
+    pub config: Config,
+    pub kb: KnowledgeBase,
+    /// The config file first (when there is one), then every knowledge-base file read,
+    /// in load order.
+    pub problems: Vec<FileProblems>,
+}
+
+impl Project {
+    /// The defaults and the built-in entries: the project of a folder without an
+    /// `accord.toml`. Reads nothing.
+    pub fn defaults(builtin: Vec<Entry>) -> Project {
+        let config = Config::default();
+        let mut kb = KnowledgeBase::new();
+        if config.builtin_kb {
+            for entry in builtin {
+                kb.insert(entry);
+            }
+        }
+        Project {
+            config_path: None,
+            config,
+            kb,
+            problems: Vec::new(),
+        }
+    }
+
+    /// Whether any loaded file has a diagnostic at `severity` or above.
+    pub fn has_problems_at(&self, severity: Severity) -> bool {
+        self.problems
+            .iter()
+            .flat_map(|file| &file.diagnostics)
+            .any(|diagnostic| diagnostic.severity >= severity)
     }
 }

@@ -145,3 +145,10 @@ impl Schema {
         self.types.iter().map(|ty| ty.name.as_str())
     }
 }
+
+/// A type name as docs/format.md §2 writes it: `[a-z][a-z0-9_-]*`.
+pub fn is_valid_type_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    matches!(bytes.next(), Some(b'a'..=b'z'))
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}

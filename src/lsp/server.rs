@@ -453,7 +453,7 @@ async fn report_walk_problems(client: &Client, problems: &[crate::files::WalkErr
 fn index_files(state: &State, roots: &[PathBuf], report: &dyn Fn(usize, usize)) -> Indexed {
     let analyzer = analyzer_for_roots(roots);
     state.core().workspace.set_analyzer(analyzer.clone());
-    let cache = crate::analysis::AnalyzerCache::default();
+    let cache = crate::project::AnalyzerCache::default();
     let accepts = |path: &std::path::Path| {
         // A configuration or knowledge base of a folder the workspace excludes is not
         // the workspace's business, as the folder's articles are not.

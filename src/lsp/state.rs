@@ -11,7 +11,8 @@ use dashmap::DashMap;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{SemanticToken, TextDocumentContentChangeEvent, TraceValue, Uri};
 
-use crate::analysis::{Analyzer, AnalyzerCache};
+use crate::analysis::Analyzer;
+use crate::project::AnalyzerCache;
 use crate::workspace::{FileKind, Workspace, WorkspaceSnapshot};
 
 use super::document::Document;
