@@ -114,22 +114,27 @@ fn clamp_offset(text: &str, offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
-    let line_start = text[..offset].rfind('\n').map_or(0, |at| at + 1);
-    let mut line_end = text[offset..]
-        .find('\n')
-        .map_or(text.len(), |at| offset + at);
-    if line_end > line_start && text.as_bytes()[line_end - 1] == b'\r' {
-        line_end -= 1;
+    // Between the CR and the LF of a CRLF no position points: the line's end does.
+    if text[..offset].ends_with('\r') && text[offset..].starts_with('\n') {
+        offset -= 1;
     }
-    offset.min(line_end)
+    offset
+}
+
+/// The ends of the lines before `offset`, as LSP counts them: an LF, or a CR that no
+/// LF follows.
+fn line_breaks(text: &str, offset: usize) -> impl Iterator<Item = usize> + '_ {
+    text[..offset]
+        .char_indices()
+        .filter(move |&(at, c)| c == '\n' || (c == '\r' && !text[at + 1..].starts_with('\n')))
+        .map(|(at, _)| at)
 }
 
 /// The UTF-16 protocol position of a byte offset.
 fn position(text: &str, offset: usize) -> Position {
-    let before = &text[..offset];
-    let line = before.matches('\n').count() as u32;
-    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
-    let character = before[line_start..].encode_utf16().count() as u32;
+    let line = line_breaks(text, offset).count() as u32;
+    let line_start = line_breaks(text, offset).last().map_or(0, |at| at + 1);
+    let character = text[line_start..offset].encode_utf16().count() as u32;
     Position { line, character }
 }
 
@@ -300,4 +305,10 @@ fn positions_inside_a_crlf_or_past_a_line_end_clamp_like_the_server() {
     assert_eq!(clamp_offset(text, 6), 5);
     assert_eq!(position(text, 5), Position::new(1, 1));
     assert_eq!(position(text, text.len()), Position::new(2, 0));
+    // A lone CR ends a line too.
+    let text = "a\rb\r\r\nc";
+    assert_eq!(position(text, 2), Position::new(1, 0));
+    assert_eq!(clamp_offset(text, 5), 4);
+    assert_eq!(position(text, 4), Position::new(2, 0));
+    assert_eq!(position(text, text.len()), Position::new(3, 1));
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::TextEdit;
+use crate::diagnostic::{Diagnostic, TextEdit};
 use crate::kb::AttrKind;
 use crate::recognize::temporal;
 use crate::text::TextRange;
@@ -223,7 +223,25 @@ fn wrap_edits(range: TextRange, tag: &str) -> Vec<TextEdit> {
     ]
 }
 
-pub fn code_actions(snap: &WorkspaceSnapshot, range: FileRange) -> Vec<Assist> {
+/// The actions a cursor or selection offers: the fixes of the `diagnostics` it touches
+/// (those the editor shows for the file, so a code switched off offers no fix), then
+/// assists; each title once.
+pub fn code_actions(
+    snap: &WorkspaceSnapshot,
+    range: FileRange,
+    diagnostics: &[Diagnostic],
+) -> Vec<Assist> {
+    let mut assists = assists_at(snap, range, diagnostics);
+    let mut titles = std::collections::HashSet::new();
+    assists.retain(|assist| titles.insert(assist.title.clone()));
+    assists
+}
+
+fn assists_at(
+    snap: &WorkspaceSnapshot,
+    range: FileRange,
+    diagnostics: &[Diagnostic],
+) -> Vec<Assist> {
     let Some(file) = snap.file(range.file) else {
         return Vec::new();
     };
@@ -231,7 +249,7 @@ pub fn code_actions(snap: &WorkspaceSnapshot, range: FileRange) -> Vec<Assist> {
     let touches = |r: TextRange| {
         r.intersects(range.range) || r.touches(range.range.start) || r.touches(range.range.end)
     };
-    for diagnostic in file.diagnostics.iter().filter(|d| touches(d.range)) {
+    for diagnostic in diagnostics.iter().filter(|d| touches(d.range)) {
         if let Some(fix) = &diagnostic.fix {
             assists.push(Assist {
                 title: fix.title.clone(),
@@ -240,7 +258,8 @@ pub fn code_actions(snap: &WorkspaceSnapshot, range: FileRange) -> Vec<Assist> {
                     edits: vec![(file.id, fix.edits.clone())],
                     new_files: Vec::new(),
                 },
-                fixes: Some(diagnostic.code),
+                preferred: diagnostic.code.fix_keeps_meaning(),
+                fixes: Some(diagnostic.clone()),
             });
         }
     }
@@ -263,6 +282,7 @@ pub fn code_actions(snap: &WorkspaceSnapshot, range: FileRange) -> Vec<Assist> {
                 edits: vec![(file.id, wrap_edits(mention.range, &tag))],
                 new_files: Vec::new(),
             },
+            preferred: false,
             fixes: None,
         });
         let Some(key) = &mention.key else { continue };
@@ -286,6 +306,7 @@ pub fn code_actions(snap: &WorkspaceSnapshot, range: FileRange) -> Vec<Assist> {
                     edits: vec![(file.id, in_file)],
                     new_files: Vec::new(),
                 },
+                preferred: false,
                 fixes: None,
             });
         }
@@ -311,6 +332,7 @@ pub fn code_actions(snap: &WorkspaceSnapshot, range: FileRange) -> Vec<Assist> {
                     edits,
                     new_files: Vec::new(),
                 },
+                preferred: false,
                 fixes: None,
             });
         }
@@ -354,6 +376,7 @@ pub fn code_actions(snap: &WorkspaceSnapshot, range: FileRange) -> Vec<Assist> {
                     )],
                     new_files: Vec::new(),
                 },
+                preferred: false,
                 fixes: None,
             });
         }
@@ -420,7 +443,8 @@ fn add_entry(
         title,
         kind: AssistKind::QuickFix,
         change,
-        fixes: Some(crate::diagnostic::DiagnosticCode::UnknownRef),
+        preferred: false,
+        fixes: None,
     }
 }
 

@@ -18,7 +18,7 @@ pub use symbols::{
 };
 pub use tokens::semantic_tokens;
 
-use crate::diagnostic::{Diagnostic, DiagnosticCode, TextEdit};
+use crate::diagnostic::{Diagnostic, TextEdit};
 use crate::text::TextRange;
 use crate::workspace::{FileId, WorkspaceSnapshot};
 
@@ -263,7 +263,10 @@ pub struct Assist {
     pub title: String,
     pub kind: AssistKind,
     pub change: SourceChange,
-    pub fixes: Option<DiagnosticCode>,
+    /// Whether the editor may apply it at one keystroke: it keeps the text's meaning.
+    pub preferred: bool,
+    /// The diagnostic a quick fix fixes.
+    pub fixes: Option<Diagnostic>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,10 +3,18 @@
 //!
 //! Only this module knows the protocol's types, URIs and column units; it converts at
 //! the edges (`from_proto`, `to_proto`) with the position encoding negotiated at
-//! initialisation.
+//! initialisation (`caps`). `server` dispatches each method to a handler in
+//! `handlers`; `diagnostics` publishes, `reload` indexes and reloads, `dispatch` runs
+//! requests off the protocol's task and catches panics, `notify` speaks to the client
+//! unasked, and `state` holds the session and the workspace.
 
-pub mod document;
+pub mod caps;
+pub mod diagnostics;
+pub mod dispatch;
 pub mod from_proto;
+pub mod handlers;
+pub mod notify;
+pub mod reload;
 pub mod semantic;
 pub mod server;
 pub mod settings;
@@ -15,7 +23,7 @@ pub mod to_proto;
 pub mod transport;
 
 use tower_lsp_server::jsonrpc;
-use tower_lsp_server::{LspService, Server};
+use tower_lsp_server::{ClientSocket, LspService, Server};
 
 /// Requests and notifications handled at the same time.
 const MAX_REQUESTS_IN_FLIGHT: usize = 32;
@@ -31,11 +39,7 @@ pub async fn run_stdio() -> bool {
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .try_init();
-    let (service, socket) = LspService::build(server::Server::new)
-        .custom_method("$/setTrace", server::Server::set_trace)
-        .custom_method(transport::NOT_JSON_METHOD, not_json)
-        .custom_method(transport::NOT_A_MESSAGE_METHOD, not_a_message)
-        .finish();
+    let (service, socket) = service();
     let (input, session) = transport::guard(std::io::stdin());
     // Features run off the protocol's task, so requests in flight cost a waiting
     // future each; a higher limit than the library's 4 lets a change or a cancellation
@@ -45,6 +49,16 @@ pub async fn run_stdio() -> bool {
         .serve(service)
         .await;
     session.shutdown_requested()
+}
+
+/// The server as a service with its client socket: what `run_stdio` serves, and what
+/// tests and the fuzz harness drive in process.
+pub fn service() -> (LspService<server::Server>, ClientSocket) {
+    LspService::build(server::Server::new)
+        .custom_method("$/setTrace", server::Server::set_trace)
+        .custom_method(transport::NOT_JSON_METHOD, not_json)
+        .custom_method(transport::NOT_A_MESSAGE_METHOD, not_a_message)
+        .finish()
 }
 
 /// The answer to a frame that was not JSON (see `transport`).

@@ -1,22 +1,24 @@
-//! The server's mutable state: the workspace, the open documents, and what was
-//! negotiated with the client. Locks are held only for synchronous work, never across
-//! an `.await`.
+//! The server's state: what was agreed at initialisation (`Session`, written once),
+//! the workspace and the open documents (`Core`, behind one lock), and the client's
+//! settings. Locks are parking_lot's, which do not poison: every change under them is a
+//! whole replacement of a value, so a panic elsewhere never leaves one half-updated.
+//! They are held only for synchronous work, never across an `.await`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, OnceLock};
 
 use dashmap::DashMap;
-use ropey::Rope;
+use parking_lot::{Mutex, MutexGuard, RwLock};
 use tower_lsp_server::ls_types::{SemanticToken, TextDocumentContentChangeEvent, TraceValue, Uri};
 
 use crate::analysis::Analyzer;
 use crate::project::AnalyzerCache;
-use crate::workspace::{FileKind, Workspace, WorkspaceSnapshot};
+use crate::text::WideEncoding;
+use crate::workspace::{FileId, FileKind, FileSnapshot, Workspace, WorkspaceSnapshot};
 
-use super::document::Document;
-use super::from_proto::PositionEncoding;
+use super::from_proto::{LineMap, PositionEncoding};
 use super::settings::ClientSettings;
 
 /// What the client said it supports, reduced to what the server acts on.
@@ -32,39 +34,109 @@ pub struct ClientSupport {
     pub inlay_hint_refresh: bool,
 }
 
+impl ClientSupport {
+    /// What a client that said nothing supports.
+    const NONE: ClientSupport = ClientSupport {
+        pull_diagnostics: false,
+        diagnostic_refresh: false,
+        work_done_progress: false,
+        watch_files: false,
+        semantic_tokens_refresh: false,
+        inlay_hint_refresh: false,
+    };
+}
+
+/// What `initialize` settled, fixed for the rest of the session.
+#[derive(Debug)]
+pub struct Session {
+    pub encoding: PositionEncoding,
+    pub support: ClientSupport,
+    /// The workspace folders, canonical.
+    pub roots: Vec<PathBuf>,
+}
+
+/// The session before `initialize`: the protocol's defaults, no folders.
+static NO_SESSION: Session = Session {
+    encoding: PositionEncoding::Wide(WideEncoding::Utf16),
+    support: ClientSupport::NONE,
+    roots: Vec::new(),
+};
+
+/// A document the editor has open. Its text is the workspace's file text: one text per
+/// document, edited in place by `didChange`.
+pub struct Document {
+    pub version: i32,
+    pub path: PathBuf,
+    pub file: FileId,
+}
+
+/// The open documents as requests see them, copied on write so that a snapshot takes
+/// them without copying.
+#[derive(Clone, Debug, Default)]
+pub struct OpenDocuments {
+    /// The workspace file of each open document, looked up once at `didOpen`.
+    pub files: HashMap<Uri, FileId>,
+    /// The URI each open document's path was opened under.
+    pub uris: HashMap<PathBuf, Uri>,
+}
+
 /// The workspace and the open documents, changed together under one lock so that a
 /// snapshot always matches the documents' text.
 pub struct Core {
     pub workspace: Workspace,
     pub documents: HashMap<Uri, Document>,
-    /// The URI each open document's path was opened under.
-    pub open_paths: HashMap<PathBuf, Uri>,
+    open: Arc<OpenDocuments>,
 }
+
+impl Core {
+    pub fn is_open(&self, path: &Path) -> bool {
+        self.open.uris.contains_key(path)
+    }
+
+    /// The paths of the open documents.
+    pub fn open_paths(&self) -> impl Iterator<Item = &PathBuf> {
+        self.open.uris.keys()
+    }
+}
+
+/// Semantic tokens sent for a document, with their result id.
+pub type TokenResult = (String, Vec<SemanticToken>);
 
 pub struct State {
     core: Mutex<Core>,
-    pub encoding: RwLock<PositionEncoding>,
-    pub support: RwLock<ClientSupport>,
-    pub roots: RwLock<Vec<PathBuf>>,
-    pub trace: RwLock<TraceValue>,
-    pub settings: RwLock<Arc<ClientSettings>>,
+    session: OnceLock<Session>,
+    trace: RwLock<TraceValue>,
+    settings: RwLock<Arc<ClientSettings>>,
     /// The last semantic tokens sent per document, with their result id.
-    pub token_results: DashMap<Uri, (String, Vec<SemanticToken>)>,
+    pub token_results: DashMap<Uri, TokenResult>,
     next_result_id: AtomicU64,
     /// A counter per document bumped on every change, so a delayed diagnostics
     /// publication can tell that a newer change superseded it.
-    pub change_generations: DashMap<Uri, u64>,
+    change_generations: DashMap<Uri, u64>,
+    /// Bumped when a reload starts; a reload in progress stops when a newer one starts.
+    pub reload_generation: AtomicU64,
     /// Whether a feature has panicked before; the first panic is logged in full.
     pub panicked: AtomicBool,
     /// Whether the file watcher is registered with the client.
     pub watchers_registered: AtomicBool,
 }
 
-/// A snapshot with the open documents' URIs, for answering a request without locks.
+/// A snapshot with the open documents, for answering a request without locks.
 pub struct Snapshot {
     pub snap: WorkspaceSnapshot,
-    pub open: HashMap<PathBuf, Uri>,
+    pub open: Arc<OpenDocuments>,
     pub encoding: PositionEncoding,
+}
+
+impl Snapshot {
+    /// The file of a document: the open document's, or an indexed file's by its path.
+    pub fn file(&self, uri: &Uri) -> Option<Arc<FileSnapshot>> {
+        if let Some(&id) = self.open.files.get(uri) {
+            return self.snap.file(id).cloned();
+        }
+        let path = normalize(super::from_proto::file_path(uri)?);
+        self.snap.file_by_path(&path).cloned()
+    }
 }
 
 impl Default for State {
@@ -79,52 +151,67 @@ impl State {
             core: Mutex::new(Core {
                 workspace: Workspace::new(Arc::new(Analyzer::with_defaults())),
                 documents: HashMap::new(),
-                open_paths: HashMap::new(),
+                open: Arc::new(OpenDocuments::default()),
             }),
-            encoding: RwLock::new(PositionEncoding::Wide(crate::text::WideEncoding::Utf16)),
-            support: RwLock::new(ClientSupport::default()),
-            roots: RwLock::new(Vec::new()),
+            session: OnceLock::new(),
             trace: RwLock::new(TraceValue::Off),
             settings: RwLock::new(Arc::new(ClientSettings::default())),
             token_results: DashMap::new(),
             next_result_id: AtomicU64::new(1),
             change_generations: DashMap::new(),
+            reload_generation: AtomicU64::new(0),
             panicked: AtomicBool::new(false),
             watchers_registered: AtomicBool::new(false),
         }
     }
 
-    /// The core, even after a panic elsewhere poisoned the lock: every change to it is
-    /// a whole replacement of a file, so it is never left half-updated.
     pub fn core(&self) -> MutexGuard<'_, Core> {
-        self.core.lock().unwrap_or_else(|e| e.into_inner())
+        self.core.lock()
+    }
+
+    /// What `initialize` settled, or the protocol's defaults before it.
+    pub fn session(&self) -> &Session {
+        self.session.get().unwrap_or(&NO_SESSION)
+    }
+
+    /// Records what `initialize` settled; `false` when a session was settled already.
+    pub fn start_session(&self, session: Session) -> bool {
+        self.session.set(session).is_ok()
     }
 
     pub fn encoding(&self) -> PositionEncoding {
-        *self.encoding.read().unwrap_or_else(|e| e.into_inner())
+        self.session().encoding
     }
 
     pub fn support(&self) -> ClientSupport {
-        *self.support.read().unwrap_or_else(|e| e.into_inner())
+        self.session().support
+    }
+
+    pub fn roots(&self) -> &[PathBuf] {
+        &self.session().roots
+    }
+
+    pub fn trace(&self) -> TraceValue {
+        *self.trace.read()
+    }
+
+    pub fn set_trace(&self, trace: TraceValue) {
+        *self.trace.write() = trace;
     }
 
     pub fn settings(&self) -> Arc<ClientSettings> {
-        self.settings
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.settings.read().clone()
     }
 
     pub fn set_settings(&self, settings: ClientSettings) {
-        *self.settings.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(settings);
+        *self.settings.write() = Arc::new(settings);
     }
 
     /// Whether a path under the roots is an article: by its configuration, or added by
     /// the client's globs; the client's excludes win.
     pub fn is_article(&self, path: &Path, cache: &AnalyzerCache) -> bool {
         let settings = self.settings();
-        let roots = self.roots();
-        let root = roots.iter().find(|root| path.starts_with(root));
+        let root = self.roots().iter().find(|root| path.starts_with(root));
         if root.is_some_and(|root| settings.excludes(root, path)) {
             return false;
         }
@@ -134,15 +221,11 @@ impl State {
         }
     }
 
-    pub fn roots(&self) -> Vec<PathBuf> {
-        self.roots.read().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
     pub fn snapshot(&self) -> Snapshot {
         let core = self.core();
         Snapshot {
             snap: core.workspace.snapshot(),
-            open: core.open_paths.clone(),
+            open: core.open.clone(),
             encoding: self.encoding(),
         }
     }
@@ -167,13 +250,13 @@ impl State {
     /// Opens a document with the editor's text, which wins over the disk from now on.
     pub fn open(&self, uri: Uri, path: PathBuf, version: i32, text: String) {
         let mut core = self.core();
-        let rope = Rope::from_str(&text);
         let file = core.workspace.set_file_text(&path, Arc::from(text));
-        core.open_paths.insert(path.clone(), uri.clone());
+        let open = Arc::make_mut(&mut core.open);
+        open.files.insert(uri.clone(), file);
+        open.uris.insert(path.clone(), uri.clone());
         core.documents.insert(
             uri,
             Document {
-                rope,
                 version,
                 path,
                 file,
@@ -212,27 +295,35 @@ impl State {
         }
         let mut problems = Vec::new();
         for change in changes {
-            match change.range {
-                None => {
-                    document.rope = Rope::from_str(&change.text);
-                    document.file = workspace.set_file_text(&document.path, Arc::from(change.text));
-                }
-                Some(range) => {
-                    let Some(bytes) = document.text_range(encoding, range) else {
-                        problems.push(format!(
-                            "ignored a change whose end precedes its start: {range:?}"
-                        ));
-                        continue;
-                    };
-                    document.replace(bytes, &change.text);
-                    if workspace
-                        .apply_edit(document.file, bytes, &change.text)
-                        .is_none()
-                    {
-                        let text: Arc<str> = Arc::from(document.rope.to_string());
-                        document.file = workspace.set_file_text(&document.path, text);
-                    }
-                }
+            let Some(range) = change.range else {
+                workspace.set_file_text(&document.path, Arc::from(change.text));
+                continue;
+            };
+            let Some(file) = workspace.file(document.file).cloned() else {
+                problems.push("the document's file left the workspace".to_owned());
+                continue;
+            };
+            // The editor's own text: a byte order mark in it is a character it shows.
+            let map = LineMap {
+                text: &file.text,
+                line_index: &file.line_index,
+                encoding,
+                hides_bom: false,
+            };
+            let Some(bytes) = map.text_range(range) else {
+                problems.push(format!(
+                    "ignored a change whose end precedes its start: {range:?}"
+                ));
+                continue;
+            };
+            if workspace
+                .apply_edit(document.file, bytes, &change.text)
+                .is_none()
+            {
+                // The map gives char boundaries inside the text; this is a safety net.
+                let mut text = file.text.to_string();
+                text.replace_range(bytes.start..bytes.end, &change.text);
+                workspace.set_file_text(&document.path, Arc::from(text));
             }
         }
         document.version = version;
@@ -244,7 +335,9 @@ impl State {
     pub fn close(&self, uri: &Uri) -> Option<PathBuf> {
         let mut core = self.core();
         let document = core.documents.remove(uri)?;
-        core.open_paths.remove(&document.path);
+        let open = Arc::make_mut(&mut core.open);
+        open.files.remove(uri);
+        open.uris.remove(&document.path);
         let on_disk = self
             .is_indexed(&document.path)
             .then(|| read_text(&document.path, core.workspace.analyzer()))
@@ -263,56 +356,18 @@ impl State {
     /// Whether workspace indexing would pick up a path: it lies under a root and is an
     /// article by its configuration, a configuration, or a knowledge-base file.
     pub fn is_indexed(&self, path: &Path) -> bool {
-        let roots = self.roots();
-        if !roots.iter().any(|root| path.starts_with(root)) {
+        if !self.roots().iter().any(|root| path.starts_with(root)) {
             return false;
         }
         let cache = AnalyzerCache::default();
         self.is_article(path, &cache) || FileKind::of_path(path) != FileKind::Article
     }
-
-    /// Reloads configuration and knowledge base from disk and re-analyses everything.
-    /// While `accord.toml` is not valid TOML (a typo saved mid-edit), the last good
-    /// configuration and knowledge base stay in force: every tag of a type it declares
-    /// would otherwise turn `unknown-type` at once. The syntax error shows on
-    /// `accord.toml` itself, which the workspace analyses as a file.
-    pub fn reload_analyzer(&self) {
-        let roots = self.roots();
-        let cache = AnalyzerCache::default();
-        let analyzer = analyzer_for_roots_in(&cache, &roots);
-        let config_is_broken =
-            cache
-                .config_problems(&roots)
-                .iter()
-                .any(|(path, _, diagnostics)| {
-                    path.file_name()
-                        .is_some_and(|name| name == crate::kb::config::CONFIG_FILE_NAME)
-                        && diagnostics
-                            .iter()
-                            .any(|d| d.code == crate::diagnostic::DiagnosticCode::ConfigSyntax)
-                });
-        if config_is_broken {
-            tracing::warn!(
-                "accord.toml is not valid TOML; the last good configuration stays in force"
-            );
-            return;
-        }
-        self.core().workspace.set_analyzer(analyzer);
-    }
 }
 
-/// [`analyzer_for_roots`] with the caller's cache, which keeps the problems it loaded.
-fn analyzer_for_roots_in(cache: &AnalyzerCache, roots: &[PathBuf]) -> Arc<Analyzer> {
-    match roots.first() {
-        Some(root) => cache.for_file(&root.join("workspace.article")),
-        None => Arc::new(Analyzer::with_defaults()),
-    }
-}
-
-/// The analyzer of the first root's configuration, or the defaults without roots.
-pub fn analyzer_for_roots(roots: &[PathBuf]) -> Arc<Analyzer> {
-    // The cache looks for the configuration from a file's folder upwards.
-    analyzer_for_roots_in(&AnalyzerCache::default(), roots)
+/// Paths as the workspace keys them: absolute, with links resolved where the file
+/// exists, so that a file opened in the editor and found by the folder walk is one.
+pub fn normalize(path: PathBuf) -> PathBuf {
+    std::fs::canonicalize(&path).unwrap_or(path)
 }
 
 /// A file's text from disk, or `None` (with a log line) when it cannot be read.

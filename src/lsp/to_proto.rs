@@ -2,8 +2,9 @@
 //! values, in the position encoding negotiated with the client.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use serde_json::Value;
 use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::ls_types::{Position, Range, Uri};
 
@@ -13,6 +14,7 @@ use crate::text::{LineCol, TextRange};
 use crate::workspace::{FileId, FileSnapshot, WorkspaceSnapshot};
 
 use super::from_proto::{LineMap, PositionEncoding};
+use super::state::{OpenDocuments, Snapshot};
 
 impl LineMap<'_> {
     /// The protocol position of a byte offset (clamped to the text).
@@ -42,10 +44,18 @@ impl LineMap<'_> {
 pub struct View<'a> {
     pub snap: &'a WorkspaceSnapshot,
     pub encoding: PositionEncoding,
-    pub open: &'a HashMap<PathBuf, Uri>,
+    pub open: &'a OpenDocuments,
 }
 
-impl View<'_> {
+impl<'a> View<'a> {
+    pub fn of(snapshot: &'a Snapshot) -> View<'a> {
+        View {
+            snap: &snapshot.snap,
+            encoding: snapshot.encoding,
+            open: &snapshot.open,
+        }
+    }
+
     pub fn line_map<'b>(&'b self, file: &'b FileSnapshot) -> LineMap<'b> {
         LineMap {
             text: &file.text,
@@ -53,13 +63,14 @@ impl View<'_> {
             encoding: self.encoding,
             // Text the editor sent is its own; text read from disk loses its mark in
             // the editor's buffer.
-            hides_bom: !self.open.contains_key(&file.path),
+            hides_bom: !self.open.uris.contains_key(&file.path),
         }
     }
 
     /// The editor's URI of a path: the one it opened the document under, if any.
     pub fn uri(&self, path: &Path) -> Option<Uri> {
         self.open
+            .uris
             .get(path)
             .cloned()
             .or_else(|| Uri::from_file_path(path))
@@ -255,5 +266,206 @@ pub fn document_symbol(map: &LineMap, symbol: &ide::DocumentSymbol) -> lsp::Docu
                 .map(|child| document_symbol(map, child))
                 .collect()
         }),
+    }
+}
+
+pub fn hover(map: &LineMap, hover: ide::Hover) -> lsp::Hover {
+    lsp::Hover {
+        contents: lsp::HoverContents::Markup(markdown(hover.markdown)),
+        range: Some(map.range(hover.range)),
+    }
+}
+
+fn markdown(value: String) -> lsp::MarkupContent {
+    lsp::MarkupContent {
+        kind: lsp::MarkupKind::Markdown,
+        value,
+    }
+}
+
+/// Navigation targets as locations, at their focus ranges.
+pub fn goto_response(view: &View, targets: &[ide::NavTarget]) -> lsp::GotoDefinitionResponse {
+    lsp::GotoDefinitionResponse::Array(
+        targets
+            .iter()
+            .filter_map(|target| view.location(target.file, target.focus_range))
+            .collect(),
+    )
+}
+
+pub fn locations(view: &View, ranges: &[ide::FileRange]) -> Vec<lsp::Location> {
+    ranges
+        .iter()
+        .filter_map(|r| view.location(r.file, r.range))
+        .collect()
+}
+
+pub fn document_highlight(map: &LineMap, range: TextRange) -> lsp::DocumentHighlight {
+    lsp::DocumentHighlight {
+        range: map.range(range),
+        kind: Some(lsp::DocumentHighlightKind::TEXT),
+    }
+}
+
+pub fn symbol_information(view: &View, symbol: &ide::SymbolInfo) -> Option<lsp::SymbolInformation> {
+    #[allow(deprecated)]
+    Some(lsp::SymbolInformation {
+        name: symbol.name.clone(),
+        kind: symbol_kind(symbol.kind),
+        tags: None,
+        deprecated: None,
+        location: view.location(symbol.location.file, symbol.location.range)?,
+        container_name: symbol.container.clone(),
+    })
+}
+
+/// A folding range over whole lines; `None` for one that fits on a line.
+pub fn folding_range(map: &LineMap, range: TextRange) -> Option<lsp::FoldingRange> {
+    let range = map.range(range);
+    (range.end.line > range.start.line).then_some(lsp::FoldingRange {
+        start_line: range.start.line,
+        start_character: None,
+        end_line: range.end.line,
+        end_character: None,
+        kind: Some(lsp::FoldingRangeKind::Region),
+        collapsed_text: None,
+    })
+}
+
+pub fn inlay_hint(map: &LineMap, hint: ide::InlayHint) -> lsp::InlayHint {
+    lsp::InlayHint {
+        position: map.position(hint.offset),
+        label: lsp::InlayHintLabel::String(hint.label),
+        kind: match hint.kind {
+            ide::InlayKind::DateValue => Some(lsp::InlayHintKind::TYPE),
+            ide::InlayKind::AcronymExpansion => None,
+        },
+        text_edits: None,
+        tooltip: None,
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
+    }
+}
+
+/// A lens whose command shows the entity's mentions in the editor's references view.
+pub fn code_lens(view: &View, map: &LineMap, uri: &Uri, lens: ide::CodeLens) -> lsp::CodeLens {
+    let range = map.range(lens.range);
+    let locations: Vec<lsp::Location> = lens
+        .targets
+        .iter()
+        .filter_map(|t| view.location(t.file, t.range))
+        .collect();
+    lsp::CodeLens {
+        range,
+        command: Some(lsp::Command {
+            title: lens.title,
+            command: "accord.showReferences".to_owned(),
+            arguments: Some(vec![
+                serde_json::to_value(uri).unwrap_or(Value::Null),
+                serde_json::to_value(range.start).unwrap_or(Value::Null),
+                serde_json::to_value(locations).unwrap_or(Value::Null),
+            ]),
+        }),
+        data: None,
+    }
+}
+
+pub fn document_diagnostic_report(
+    items: Vec<lsp::Diagnostic>,
+) -> lsp::DocumentDiagnosticReportResult {
+    lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Full(
+        lsp::RelatedFullDocumentDiagnosticReport {
+            related_documents: None,
+            full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport {
+                result_id: None,
+                items,
+            },
+        },
+    ))
+}
+
+pub fn completion_item(map: &LineMap, completion: ide::Completion) -> lsp::CompletionItem {
+    lsp::CompletionItem {
+        label: completion.label,
+        kind: Some(completion_kind(completion.kind)),
+        detail: completion.detail,
+        documentation: completion
+            .documentation
+            .map(|doc| lsp::Documentation::MarkupContent(markdown(doc))),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+            range: map.range(completion.replace),
+            new_text: completion.insert,
+        })),
+        ..Default::default()
+    }
+}
+
+/// A code action: a quick fix names the diagnostic it fixes.
+pub fn code_action(
+    view: &View,
+    file: &FileSnapshot,
+    assist: ide::Assist,
+) -> lsp::CodeActionOrCommand {
+    // Only quick fixes say whether they are preferred.
+    let is_preferred = assist.fixes.is_some().then_some(assist.preferred);
+    lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+        title: assist.title,
+        kind: Some(match assist.kind {
+            ide::AssistKind::QuickFix => lsp::CodeActionKind::QUICKFIX,
+            ide::AssistKind::Refactor => lsp::CodeActionKind::REFACTOR,
+        }),
+        diagnostics: assist
+            .fixes
+            .map(|diagnostic| vec![view.diagnostic(file, &diagnostic)]),
+        edit: Some(view.workspace_edit(&assist.change)),
+        is_preferred,
+        ..Default::default()
+    })
+}
+
+pub fn semantic_tokens(
+    result_id: Option<String>,
+    data: Vec<lsp::SemanticToken>,
+) -> lsp::SemanticTokens {
+    lsp::SemanticTokens { result_id, data }
+}
+
+/// The entity index the `accord.showEntityIndex` command answers.
+pub fn entity_index(entities: Vec<ide::EntitySummary>) -> Value {
+    Value::Array(
+        entities
+            .into_iter()
+            .map(|entity| {
+                serde_json::json!({
+                    "key": entity.key,
+                    "type": entity.ty,
+                    "name": entity.name,
+                    "mentions": entity.mentions,
+                    "articles": entity.articles,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The registration of the file watcher, for the article, configuration and
+/// knowledge-base globs and the client's own article globs.
+pub fn watcher_registration(
+    id: &str,
+    globs: impl IntoIterator<Item = String>,
+) -> lsp::Registration {
+    let watchers = globs
+        .into_iter()
+        .map(|glob| lsp::FileSystemWatcher {
+            glob_pattern: lsp::GlobPattern::String(glob),
+            kind: None,
+        })
+        .collect();
+    let options = lsp::DidChangeWatchedFilesRegistrationOptions { watchers };
+    lsp::Registration {
+        id: id.to_owned(),
+        method: "workspace/didChangeWatchedFiles".to_owned(),
+        register_options: serde_json::to_value(options).ok(),
     }
 }

@@ -184,6 +184,9 @@ struct FileState {
     /// The lexicon the articles were recognised with: their recognition can be reused
     /// only while it is still the workspace's.
     lexicon: Option<Arc<Lexicon>>,
+    /// The analyzer the file was analysed with: after a reload, files still analysed
+    /// with the previous one are analysed again, and nothing of theirs is reused.
+    analyzer: Arc<Analyzer>,
 }
 
 /// The mutable state of a workspace.
@@ -297,9 +300,19 @@ impl PreparedFile {
     pub fn id(&self) -> FileId {
         self.id
     }
+
+    /// The text the file was analysed from.
+    pub fn text(&self) -> &Arc<str> {
+        &self.state.snapshot.text
+    }
 }
 
 impl AnalysisContext {
+    /// The analyzer files are analysed with.
+    pub fn analyzer(&self) -> &Arc<Analyzer> {
+        &self.analyzer
+    }
+
     /// Analyses files in parallel. Their trees are not kept: files read from disk are
     /// replaced whole, never edited in place.
     pub fn prepare(&self, files: Vec<(FileId, PathBuf, Arc<str>)>) -> Vec<PreparedFile> {
@@ -314,6 +327,16 @@ impl AnalysisContext {
 }
 
 impl AnalysisContext {
+    /// Whether a file's analysis was made with this context's analyzer and lexicon, so
+    /// that its recognition can be reused.
+    fn is_current(&self, state: &FileState) -> bool {
+        Arc::ptr_eq(&state.analyzer, &self.analyzer)
+            && state
+                .lexicon
+                .as_ref()
+                .is_some_and(|l| Arc::ptr_eq(l, &self.lexicon))
+    }
+
     fn build_state(
         &self,
         id: FileId,
@@ -328,15 +351,11 @@ impl AnalysisContext {
                 let tree = crate::syntax::parse(&text);
                 let syntax = crate::syntax::lower(&text, &tree);
                 let reusable = previous
-                    .filter(|p| {
-                        p.lexicon
-                            .as_ref()
-                            .is_some_and(|l| Arc::ptr_eq(l, &self.lexicon))
-                    })
+                    .filter(|p| self.is_current(p))
                     .and_then(|p| p.snapshot.analysis.as_deref());
                 let articles = self.analyze_articles(&text, &syntax, reusable);
                 let analysis = self.analyzer.assemble(syntax, articles);
-                let mut state = article_state(id, path, text, line_index, analysis);
+                let mut state = article_state(id, path, text, line_index, analysis, &self.analyzer);
                 state.lexicon = Some(self.lexicon.clone());
                 state
             }
@@ -357,6 +376,7 @@ impl AnalysisContext {
                     }),
                     learned: Vec::new(),
                     lexicon: None,
+                    analyzer: self.analyzer.clone(),
                 }
             }
             FileKind::KnowledgeBase => {
@@ -381,6 +401,7 @@ impl AnalysisContext {
                     }),
                     learned: Vec::new(),
                     lexicon: None,
+                    analyzer: self.analyzer.clone(),
                 }
             }
         }
@@ -487,11 +508,7 @@ impl AnalysisContext {
     ) -> Option<EditedFile> {
         let snapshot = &old.snapshot;
         let analysis = snapshot.analysis.as_deref()?;
-        let current = old
-            .lexicon
-            .as_ref()
-            .is_some_and(|l| Arc::ptr_eq(l, &self.lexicon));
-        if snapshot.kind != FileKind::Article || !current {
+        if snapshot.kind != FileKind::Article || !self.is_current(old) {
             return None;
         }
         let reparsed =
@@ -589,6 +606,7 @@ impl AnalysisContext {
                 }),
                 learned,
                 lexicon: Some(self.lexicon.clone()),
+                analyzer: self.analyzer.clone(),
             },
             removed_mentions,
             added_mentions,
@@ -627,6 +645,11 @@ impl Workspace {
 
     pub fn analyzer(&self) -> &Arc<Analyzer> {
         &self.analyzer
+    }
+
+    /// A file as the workspace holds it now.
+    pub fn file(&self, id: FileId) -> Option<&Arc<FileSnapshot>> {
+        self.files.get(&id)
     }
 
     fn intern(&mut self, path: &Path) -> FileId {
@@ -743,6 +766,41 @@ impl Workspace {
         self.analyzer = analyzer;
         self.reanalyze_all();
         self.refresh_lexicon();
+    }
+
+    /// Replaces configuration and knowledge base without analysing anything: returns
+    /// every file with its current text, for the caller to analyse apart
+    /// ([`AnalysisContext::prepare`]) and install with [`Workspace::install_current`].
+    /// Meanwhile files keep their analysis, and edits are analysed with the new
+    /// analyzer.
+    pub fn replace_analyzer(
+        &mut self,
+        analyzer: Arc<Analyzer>,
+    ) -> Vec<(FileId, PathBuf, Arc<str>)> {
+        self.analyzer = analyzer;
+        self.states
+            .iter()
+            .map(|(&id, state)| (id, state.snapshot.path.clone(), state.snapshot.text.clone()))
+            .collect()
+    }
+
+    /// Installs files analysed apart from the workspace that are still current: the
+    /// workspace still holds the text they were analysed from, and they were analysed
+    /// with its analyzer. A file edited meanwhile was analysed again by the edit. The
+    /// lexicon is not rebuilt; see [`Workspace::refresh`].
+    pub fn install_current(&mut self, files: Vec<PreparedFile>) -> usize {
+        let mut installed = 0;
+        for file in files {
+            let current = self.states.get(&file.id).is_some_and(|state| {
+                Arc::ptr_eq(&state.snapshot.text, file.text())
+                    && !Arc::ptr_eq(&state.analyzer, &self.analyzer)
+            });
+            if current && Arc::ptr_eq(&file.state.analyzer, &self.analyzer) {
+                self.install(file.id, file.state);
+                installed += 1;
+            }
+        }
+        installed
     }
 
     pub fn snapshot(&self) -> WorkspaceSnapshot {
@@ -897,12 +955,15 @@ impl Workspace {
                 }
                 let snapshot = &state.snapshot;
                 let analysis = context.analyzer.assemble(analysis.syntax.clone(), articles);
+                // Articles no learned form reaches keep what the file's own analyzer
+                // found; a reload in progress still analyses the file again.
                 let mut new_state = article_state(
                     id,
                     &snapshot.path,
                     snapshot.text.clone(),
                     snapshot.line_index.clone(),
                     analysis,
+                    &state.analyzer,
                 );
                 new_state.lexicon = Some(context.lexicon.clone());
                 Some((id, Some(new_state)))
@@ -1007,6 +1068,7 @@ fn article_state(
     text: Arc<str>,
     line_index: Arc<LineIndex>,
     analysis: FileAnalysis,
+    analyzer: &Arc<Analyzer>,
 ) -> FileState {
     let mentions = file_mentions(&analysis);
     let learned = learned_forms(&analysis, Some(&origin_of(path)));
@@ -1026,6 +1088,7 @@ fn article_state(
         }),
         learned,
         lexicon: None,
+        analyzer: analyzer.clone(),
     }
 }
 

@@ -1,17 +1,25 @@
 //! The `incremental_edits` target: two open documents, a script of protocol edits
-//! applied one by one the way the server applies `didChange`, and then a comparison
-//! with a workspace that analysed the final texts from scratch.
+//! applied one by one the way the server applies `didChange` (positions converted with
+//! the workspace file's own line map), and then a comparison with a workspace that
+//! analysed the final texts from scratch. A rope with its own position conversion
+//! keeps what the editor's text should be, independently.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use accord::lsp::document::Document;
-use accord::lsp::from_proto::PositionEncoding;
+use accord::lsp::from_proto::{LineMap, PositionEncoding};
 use accord::text::WideEncoding;
-use accord::workspace::{FileSnapshot, Workspace};
+use accord::workspace::{FileId, FileSnapshot, Workspace};
 use arbitrary::Unstructured;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range};
+
+/// An open document as the editor keeps it.
+struct Document {
+    rope: Rope,
+    path: PathBuf,
+    file: FileId,
+}
 
 use crate::invariants::assert_analysis_of;
 use crate::{SNIPPETS, default_analyzer, split_chunks};
@@ -40,12 +48,7 @@ pub fn incremental_edits(data: &[u8]) {
             let path = PathBuf::from(path);
             let rope = Rope::from_str(&text);
             let file = workspace.set_file_text(&path, Arc::from(text));
-            Document {
-                rope,
-                version: 0,
-                path,
-                file,
-            }
+            Document { rope, path, file }
         })
         .collect();
     let mut edits = 0;
@@ -62,15 +65,24 @@ pub fn incremental_edits(data: &[u8]) {
             }
             Some(range) => {
                 // Like the server: a range whose end precedes its start is skipped.
-                let Some(bytes) = document.text_range(encoding, range) else {
+                let Some(chars) = rope_range(&document.rope, encoding, range) else {
                     continue;
                 };
-                document.replace(bytes, &edit.text);
+                let file = workspace.file(document.file).expect("open documents stay");
+                let map = LineMap {
+                    text: &file.text,
+                    line_index: &file.line_index,
+                    encoding,
+                    hides_bom: false,
+                };
+                let bytes = map.text_range(range).expect("an ordered range");
+                document.rope.remove(chars.clone());
+                document.rope.insert(chars.start, &edit.text);
                 if workspace
                     .apply_edit(document.file, bytes, &edit.text)
                     .is_none()
                 {
-                    panic!("the workspace refused {bytes:?}, a range the document gave");
+                    panic!("the workspace refused {bytes:?}, a range its line map gave");
                 }
             }
         }
@@ -146,6 +158,64 @@ fn position(
     };
     let character = u.int_in_range(0..=line_bytes.saturating_add(2))?;
     Ok(Position { line, character })
+}
+
+/// The char range of a protocol range in the rope; `None` when its end precedes its
+/// start.
+fn rope_range(
+    rope: &Rope,
+    encoding: PositionEncoding,
+    range: Range,
+) -> Option<std::ops::Range<usize>> {
+    if (range.end.line, range.end.character) < (range.start.line, range.start.character) {
+        return None;
+    }
+    let start = rope_char(rope, encoding, range.start);
+    let end = rope_char(rope, encoding, range.end).max(start);
+    Some(start..end)
+}
+
+/// The char index of a position, as LSP defines it: lines end at LF, CRLF or a lone CR
+/// (the rope's `cr_lines`); a column past the line's end clamps to it, before the line
+/// break; a line past the last clamps to the end; a column inside a character rounds
+/// down to its start.
+fn rope_char(rope: &Rope, encoding: PositionEncoding, position: Position) -> usize {
+    let line = position.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_chars();
+    }
+    let line_start = rope.line_to_char(line);
+    let mut line_end = if line + 1 < rope.len_lines() {
+        rope.line_to_char(line + 1)
+    } else {
+        rope.len_chars()
+    };
+    // Back over the line break: an LF, a CR, or both.
+    if line_end > line_start && rope.char(line_end - 1) == '\n' {
+        line_end -= 1;
+    }
+    if line_end > line_start && rope.char(line_end - 1) == '\r' {
+        line_end -= 1;
+    }
+    let col = position.character as usize;
+    let char_idx = match encoding {
+        PositionEncoding::Utf8 => {
+            let byte = rope
+                .char_to_byte(line_start)
+                .saturating_add(col)
+                .min(rope.len_bytes());
+            rope.byte_to_char(byte)
+        }
+        PositionEncoding::Wide(WideEncoding::Utf16) => {
+            let unit = rope
+                .char_to_utf16_cu(line_start)
+                .saturating_add(col)
+                .min(rope.len_utf16_cu());
+            rope.utf16_cu_to_char(unit)
+        }
+        PositionEncoding::Wide(WideEncoding::Utf32) => line_start.saturating_add(col),
+    };
+    char_idx.clamp(line_start, line_end)
 }
 
 /// Builds a workspace from the final texts and panics unless every file's analysis,

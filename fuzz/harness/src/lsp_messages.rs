@@ -5,7 +5,8 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use accord::lsp::server::{REINDEX, SHOW_ENTITY_INDEX, Server};
+use accord::lsp::caps::{REINDEX, SHOW_ENTITY_INDEX};
+use accord::lsp::server::Server;
 use arbitrary::Unstructured;
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
@@ -61,9 +62,7 @@ async fn run(data: &[u8]) {
         versions: vec![0; URIS.len()],
         next_id: 1,
     };
-    let (mut service, socket) = LspService::build(Server::new)
-        .custom_method("$/setTrace", Server::set_trace)
-        .finish();
+    let (mut service, socket) = accord::lsp::service();
     // The server's notifications and requests to the client go through a bounded
     // channel: it is drained, and requests get an empty answer, or the server blocks.
     let (mut to_client, mut from_client) = socket.split();

@@ -469,6 +469,7 @@ The USTR said little. date2025-03-05
             file: cursor.file,
             range: TextRange::empty(cursor.offset),
         },
+        &ide::diagnostics(&fixture.snap, cursor.file),
     );
     let titles: Vec<&str> = assists.iter().map(|a| a.title.as_str()).collect();
     expect![[r#"
@@ -506,6 +507,7 @@ The [Bilateral Chip Pact]{agreement ref=chip$0-pact} was signed. date2025-03-04
             file: cursor.file,
             range: TextRange::empty(cursor.offset),
         },
+        &ide::diagnostics(&fixture.snap, cursor.file),
     );
     let add = assists
         .iter()
@@ -730,6 +732,7 @@ fn exercise_position(fixture: &Fixture, pos: crate::ide::FilePosition) {
             file: pos.file,
             range: TextRange::empty(pos.offset),
         },
+        &ide::diagnostics(snap, pos.file),
     );
     if ide::prepare_rename(snap, pos).is_some() {
         assert!(ide::rename(snap, pos, "renamed-key").is_ok());

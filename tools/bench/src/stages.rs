@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use accord::analysis::{Analyzer, AnalyzerCache};
+use accord::analysis::Analyzer;
+use accord::project::AnalyzerCache;
 use accord::recognize::{ArticleText, Lexicon, Recognizer};
 use accord::syntax;
 use accord::text::TextRange;

@@ -1,0 +1,211 @@
+//! Request handlers: each converts the request with `from_proto`, asks `ide`, and
+//! converts the answer with `to_proto`. They run on a snapshot off the protocol's task
+//! (see `dispatch`), so they only read.
+
+use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::ls_types::{Position, Range, Uri};
+
+use crate::ide::{self, FilePosition, FileRange};
+use crate::workspace::{FileSnapshot, WorkspaceSnapshot};
+
+use super::super::diagnostics;
+use super::super::semantic;
+use super::super::settings::ClientSettings;
+use super::super::state::State;
+use super::super::to_proto::{self, View};
+
+fn position(view: &View, file: &FileSnapshot, position: Position) -> FilePosition {
+    FilePosition {
+        file: file.id,
+        offset: view.line_map(file).offset(position),
+    }
+}
+
+pub fn hover(view: &View, file: &FileSnapshot, at: Position) -> Option<lsp::Hover> {
+    let hover = ide::hover(view.snap, position(view, file, at))?;
+    Some(to_proto::hover(&view.line_map(file), hover))
+}
+
+/// Definition and declaration: a navigation of `ide` at a position.
+pub fn navigate(
+    view: &View,
+    file: &FileSnapshot,
+    at: Position,
+    find: fn(&WorkspaceSnapshot, FilePosition) -> Vec<ide::NavTarget>,
+) -> Option<lsp::GotoDefinitionResponse> {
+    let targets = find(view.snap, position(view, file, at));
+    Some(to_proto::goto_response(view, &targets))
+}
+
+pub fn references(
+    view: &View,
+    file: &FileSnapshot,
+    at: Position,
+    include_declaration: bool,
+) -> Option<Vec<lsp::Location>> {
+    let found = ide::references(view.snap, position(view, file, at), include_declaration);
+    Some(to_proto::locations(view, &found))
+}
+
+pub fn document_highlight(
+    view: &View,
+    file: &FileSnapshot,
+    at: Position,
+) -> Option<Vec<lsp::DocumentHighlight>> {
+    let map = view.line_map(file);
+    let ranges = ide::document_highlight(view.snap, position(view, file, at));
+    Some(
+        ranges
+            .into_iter()
+            .map(|range| to_proto::document_highlight(&map, range))
+            .collect(),
+    )
+}
+
+pub fn workspace_symbols(view: &View, query: &str) -> Option<lsp::WorkspaceSymbolResponse> {
+    let symbols = ide::workspace_symbols(view.snap, query);
+    Some(lsp::WorkspaceSymbolResponse::Flat(
+        symbols
+            .iter()
+            .filter_map(|symbol| to_proto::symbol_information(view, symbol))
+            .collect(),
+    ))
+}
+
+pub fn document_symbols(view: &View, file: &FileSnapshot) -> Option<lsp::DocumentSymbolResponse> {
+    let map = view.line_map(file);
+    let symbols = ide::document_symbols(view.snap, file.id);
+    Some(lsp::DocumentSymbolResponse::Nested(
+        symbols
+            .iter()
+            .map(|symbol| to_proto::document_symbol(&map, symbol))
+            .collect(),
+    ))
+}
+
+pub fn folding_ranges(view: &View, file: &FileSnapshot) -> Option<Vec<lsp::FoldingRange>> {
+    let map = view.line_map(file);
+    let ranges = ide::folding_ranges(view.snap, file.id);
+    Some(
+        ranges
+            .into_iter()
+            .filter_map(|range| to_proto::folding_range(&map, range))
+            .collect(),
+    )
+}
+
+pub fn inlay_hints(
+    view: &View,
+    file: &FileSnapshot,
+    range: Range,
+    settings: &ClientSettings,
+) -> Option<Vec<lsp::InlayHint>> {
+    let map = view.line_map(file);
+    let range = map.text_range(range)?;
+    let hints = ide::inlay_hints(view.snap, file.id, range, &settings.inlay);
+    Some(
+        hints
+            .into_iter()
+            .map(|hint| to_proto::inlay_hint(&map, hint))
+            .collect(),
+    )
+}
+
+pub fn code_lenses(view: &View, file: &FileSnapshot, uri: &Uri) -> Option<Vec<lsp::CodeLens>> {
+    let map = view.line_map(file);
+    let lenses = ide::code_lenses(view.snap, file.id);
+    Some(
+        lenses
+            .into_iter()
+            .map(|lens| to_proto::code_lens(view, &map, uri, lens))
+            .collect(),
+    )
+}
+
+pub fn diagnostics(
+    state: &State,
+    view: &View,
+    file: &FileSnapshot,
+) -> Option<Vec<lsp::Diagnostic>> {
+    Some(diagnostics::to_client(state, view, file))
+}
+
+pub fn completions(
+    view: &View,
+    file: &FileSnapshot,
+    at: Position,
+) -> Option<lsp::CompletionResponse> {
+    let map = view.line_map(file);
+    let completions = ide::completions(view.snap, position(view, file, at));
+    Some(lsp::CompletionResponse::Array(
+        completions
+            .into_iter()
+            .map(|completion| to_proto::completion_item(&map, completion))
+            .collect(),
+    ))
+}
+
+pub fn code_actions(
+    state: &State,
+    view: &View,
+    file: &FileSnapshot,
+    range: Range,
+) -> Option<lsp::CodeActionResponse> {
+    let range = view.line_map(file).text_range(range)?;
+    let shown = diagnostics::file_diagnostics(state, view.snap, file.id);
+    let assists = ide::code_actions(
+        view.snap,
+        FileRange {
+            file: file.id,
+            range,
+        },
+        &shown,
+    );
+    Some(
+        assists
+            .into_iter()
+            .map(|assist| to_proto::code_action(view, file, assist))
+            .collect(),
+    )
+}
+
+pub fn prepare_rename(
+    view: &View,
+    file: &FileSnapshot,
+    at: Position,
+) -> Option<lsp::PrepareRenameResponse> {
+    let range = ide::prepare_rename(view.snap, position(view, file, at))?;
+    Some(lsp::PrepareRenameResponse::Range(
+        view.line_map(file).range(range),
+    ))
+}
+
+/// A rename's edit, or the reason it is refused.
+pub fn rename(
+    view: &View,
+    file: &FileSnapshot,
+    at: Position,
+    new_name: &str,
+) -> Option<Result<lsp::WorkspaceEdit, String>> {
+    let change = ide::rename(view.snap, position(view, file, at), new_name);
+    Some(change.map(|change| view.workspace_edit(&change)))
+}
+
+/// A document's semantic tokens, encoded; within `range` when given.
+pub fn semantic_tokens(
+    view: &View,
+    file: &FileSnapshot,
+    range: Option<Range>,
+) -> Option<Vec<lsp::SemanticToken>> {
+    let map = view.line_map(file);
+    let range = match range {
+        Some(range) => Some(map.text_range(range)?),
+        None => None,
+    };
+    let tokens = ide::semantic_tokens(view.snap, file.id, range);
+    Some(semantic::encode(&tokens, &map))
+}
+
+pub fn entity_index(view: &View) -> Option<serde_json::Value> {
+    Some(to_proto::entity_index(ide::entity_index(view.snap)))
+}

@@ -1,0 +1,364 @@
+//! Indexing the workspace folders, and reloading the configuration and knowledge base
+//! when they change.
+//!
+//! Both go the same way: a new analyzer is derived from the workspace's own
+//! `accord.toml` and knowledge-base files (an open document's unsaved text wins over
+//! the disk), installed at once so that edits use it, and the files are analysed again
+//! in parallel batches on the blocking pool, without the core lock, which is taken only
+//! to install a batch. Requests are answered from the current snapshot meanwhile, and a
+//! newer reload stops an older one between batches.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use rayon::prelude::*;
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types as lsp;
+
+use crate::analysis::Analyzer;
+use crate::diagnostic::DiagnosticCode;
+use crate::project::{AnalyzerCache, Overlay};
+use crate::workspace::{FileId, FileKind};
+
+use super::diagnostics::publish_all;
+use super::dispatch::catch_panic;
+use super::notify::{Progress, Refresh, refresh};
+use super::state::{State, normalize, read_text};
+
+/// Files analysed per batch: enough to keep every core busy, few enough that the lock
+/// is not held long to install them.
+const BATCH_FILES: usize = 64;
+
+/// The analyzer of the workspace: the configuration nearest the first folder and the
+/// knowledge base it names, read from the workspace's files (open documents first)
+/// and then the disk. `None` while `accord.toml` is not valid TOML and a last good
+/// configuration is in force: every tag of a type it declares would otherwise turn
+/// `unknown-type` at once. The syntax error shows on `accord.toml` itself.
+pub fn load_analyzer(state: &State, keep_last_good: bool) -> Option<Arc<Analyzer>> {
+    let Some(root) = state.roots().first() else {
+        return Some(Arc::new(Analyzer::with_defaults()));
+    };
+    let overlay = {
+        let core = state.core();
+        Overlay {
+            texts: core
+                .workspace
+                .snapshot()
+                .files()
+                .filter(|file| file.kind != FileKind::Article)
+                .map(|file| (file.path.clone(), file.text.clone()))
+                .collect(),
+        }
+    };
+    let config_path = crate::project::find_config(root);
+    let project = crate::project::load_project(
+        config_path.as_deref(),
+        &overlay,
+        crate::kb::builtin::builtin_entries,
+    );
+    let broken = config_path.is_some()
+        && project.problems.first().is_some_and(|config| {
+            config
+                .diagnostics
+                .iter()
+                .any(|d| d.code == DiagnosticCode::ConfigSyntax)
+        });
+    if broken && keep_last_good {
+        tracing::warn!("accord.toml is not valid TOML; the last good configuration stays in force");
+        return None;
+    }
+    Some(Arc::new(Analyzer::for_project(&project)))
+}
+
+/// Whether a change to `path` can change the analyzer: it is a configuration or a
+/// knowledge-base file under a workspace folder.
+pub fn changes_analyzer(state: &State, path: &Path) -> bool {
+    FileKind::of_path(path) != FileKind::Article
+        && state.roots().iter().any(|root| path.starts_with(root))
+}
+
+/// How a reload ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reloaded {
+    /// Every file was analysed with the new configuration and knowledge base.
+    Done,
+    /// `accord.toml` is not valid TOML: the last good configuration stays.
+    KeptLastGood,
+    /// A newer reload took over.
+    Superseded,
+}
+
+/// Reloads the configuration and knowledge base and analyses every file again, with
+/// progress; then publishes what changed and asks the client to refresh.
+pub async fn reload(client: &Client, state: &Arc<State>) {
+    let progress = Progress::begin(client, state, "Reloading configuration").await;
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
+    let worker_state = state.clone();
+    let worker = tokio::task::spawn_blocking(move || {
+        catch_panic(&worker_state, "reload", || {
+            reload_files(&worker_state, &|done, total| {
+                let _ = sender.send((done, total));
+            })
+        })
+        .unwrap_or(Reloaded::Superseded)
+    });
+    while let Some((done, total)) = receiver.recv().await {
+        progress.report(done, total, "files").await;
+    }
+    let outcome = worker.await.unwrap_or(Reloaded::Superseded);
+    let message = match outcome {
+        Reloaded::Done => "configuration reloaded",
+        Reloaded::KeptLastGood => "accord.toml has errors; the last good configuration stays",
+        Reloaded::Superseded => "superseded by a newer reload",
+    };
+    progress.finish(message.to_owned()).await;
+    match outcome {
+        Reloaded::Done => {
+            publish_all(client, state).await;
+            refresh(client, state, Refresh::SemanticTokens).await;
+            refresh(client, state, Refresh::InlayHints).await;
+        }
+        // The configuration's own syntax errors are news.
+        Reloaded::KeptLastGood => publish_all(client, state).await,
+        Reloaded::Superseded => {}
+    }
+}
+
+/// Installs a new analyzer and analyses every file again, open documents first.
+fn reload_files(state: &State, report: &dyn Fn(usize, usize)) -> Reloaded {
+    let generation = state.reload_generation.fetch_add(1, Ordering::SeqCst) + 1;
+    let Some(analyzer) = load_analyzer(state, true) else {
+        return Reloaded::KeptLastGood;
+    };
+    let mut files = {
+        let mut core = state.core();
+        let files = core.workspace.replace_analyzer(analyzer);
+        let (mut open, closed): (Vec<_>, Vec<_>) = files
+            .into_iter()
+            .partition(|(_, path, _)| core.is_open(path));
+        open.extend(closed);
+        open
+    };
+    let total = files.len();
+    let mut done = 0;
+    report(0, total);
+    while !files.is_empty() {
+        if state.reload_generation.load(Ordering::SeqCst) != generation {
+            tracing::debug!("a newer reload took over");
+            return Reloaded::Superseded;
+        }
+        let rest = files.split_off(files.len().min(BATCH_FILES));
+        let batch = std::mem::replace(&mut files, rest);
+        done += batch.len();
+        let context = state.core().workspace.context();
+        let prepared = context.prepare(batch);
+        state.core().workspace.install_current(prepared);
+        report(done, total);
+    }
+    state.core().workspace.refresh();
+    Reloaded::Done
+}
+
+/// Indexes the workspace folders in the background, with progress when the client
+/// shows it; then publishes diagnostics and asks for fresh semantic tokens, since other
+/// files' tags teach the recognisers. Open documents keep their editor text.
+pub async fn index_workspace(client: &Client, state: &Arc<State>) {
+    if state.roots().is_empty() {
+        return;
+    }
+    let progress = Progress::begin(client, state, "Indexing articles").await;
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
+    let worker_state = state.clone();
+    let worker = tokio::task::spawn_blocking(move || {
+        catch_panic(&worker_state, "indexing", || {
+            index_files(&worker_state, &|done, total| {
+                let _ = sender.send((done, total));
+            })
+        })
+        .unwrap_or_default()
+    });
+    while let Some((done, total)) = receiver.recv().await {
+        progress.report(done, total, "files").await;
+    }
+    let indexed = worker.await.unwrap_or_default();
+    let count = indexed.files;
+    let entities = state.core().workspace.entity_count();
+    tracing::info!("indexed {count} files, {entities} entities");
+    report_walk_problems(client, &indexed.problems).await;
+    progress
+        .finish(format!("{count} files, {entities} entities"))
+        .await;
+    publish_all(client, state).await;
+    refresh(client, state, Refresh::SemanticTokens).await;
+}
+
+/// What indexing read, and what it left out and why.
+#[derive(Default)]
+struct Indexed {
+    files: usize,
+    problems: Vec<crate::files::WalkError>,
+}
+
+/// Reads every file of the roots into the workspace, and analyses the files already in
+/// it (open documents) again with the configuration as it is now.
+fn index_files(state: &State, report: &dyn Fn(usize, usize)) -> Indexed {
+    let roots = state.roots();
+    state.reload_generation.fetch_add(1, Ordering::SeqCst);
+    let analyzer =
+        load_analyzer(state, true).unwrap_or_else(|| state.core().workspace.analyzer().clone());
+    let already = state.core().workspace.replace_analyzer(analyzer.clone());
+    let cache = AnalyzerCache::default();
+    let accepts = |path: &Path| {
+        // A configuration or knowledge base of a folder the workspace excludes is not
+        // the workspace's business, as the folder's articles are not.
+        let excluded = || {
+            roots
+                .iter()
+                .filter(|root| path.starts_with(root))
+                .any(|root| cache.excluded_in_walk(root, path))
+        };
+        state.is_article(path, &cache)
+            || (FileKind::of_path(path) != FileKind::Article && !excluded())
+    };
+    let kb_files: HashSet<PathBuf> = analyzer
+        .kb
+        .entries()
+        .filter_map(|entry| entry.source.as_ref().map(|s| normalize(s.path.clone())))
+        .collect();
+    let is_kb = |path: &Path| kb_files.contains(&normalize(path.to_path_buf()));
+    let max_files = analyzer.config.max_files;
+    let mut sources = crate::files::collect_files(
+        roots,
+        &|_, path| {
+            accepts(path) && (FileKind::of_path(path) != FileKind::KnowledgeBase || is_kb(path))
+        },
+        crate::files::WalkLimits {
+            max_files: &|_| max_files,
+            // The server reads only inside the workspace folders, whatever links say.
+            inside: Some(roots),
+        },
+    );
+    let problems: Vec<crate::files::WalkError> = sources
+        .iter()
+        .filter_map(|source| source.error.clone())
+        .collect();
+    sources.retain(|source| source.error.is_none());
+    let listed: Vec<PathBuf> = sources
+        .iter()
+        .map(|source| normalize(source.path.clone()))
+        .collect();
+    let listed_set: HashSet<&PathBuf> = listed.iter().collect();
+    let total = listed.len();
+    report(0, total);
+    // Files that left the workspace (a glob changed) go, unless open in the editor.
+    {
+        let mut core = state.core();
+        let gone: Vec<PathBuf> = already
+            .iter()
+            .map(|(_, path, _)| path)
+            .filter(|path| {
+                FileKind::of_path(path) == FileKind::Article
+                    && !listed_set.contains(path)
+                    && !core.is_open(path)
+            })
+            .cloned()
+            .collect();
+        for path in gone {
+            core.workspace.remove_file(&path);
+        }
+    }
+    // The lexicon is rebuilt once at the end, so each article is recognised again at
+    // most once for what the others teach.
+    let mut done = 0;
+    for batch in listed.chunks(BATCH_FILES) {
+        let ids = state
+            .core()
+            .workspace
+            .intern_paths(batch.iter().map(PathBuf::as_path));
+        let files: Vec<(FileId, PathBuf, Arc<str>)> = batch
+            .par_iter()
+            .zip(ids)
+            .filter_map(|(path, id)| {
+                let text = read_text(path, &analyzer)?;
+                Some((id, path.clone(), Arc::from(text)))
+            })
+            .collect();
+        install_read_files(state, files);
+        done += batch.len();
+        report(done, total);
+    }
+    // What was in the workspace before and was not read again (open documents, files
+    // opened from outside the folders) is analysed with the new analyzer.
+    let others: Vec<(FileId, PathBuf, Arc<str>)> = already
+        .into_iter()
+        .filter(|(_, path, _)| !listed_set.contains(path) || state.core().is_open(path))
+        .collect();
+    for batch in others.chunks(BATCH_FILES) {
+        let context = state.core().workspace.context();
+        let prepared = context.prepare(batch.to_vec());
+        state.core().workspace.install_current(prepared);
+    }
+    state.core().workspace.refresh();
+    Indexed {
+        files: total,
+        problems,
+    }
+}
+
+/// Installs files read from disk, except open documents, whose editor text wins. A
+/// batch analysed while a reload replaced the analyzer is analysed again.
+fn install_read_files(state: &State, files: Vec<(FileId, PathBuf, Arc<str>)>) {
+    loop {
+        let context = state.core().workspace.context();
+        let prepared = context.prepare(files.clone());
+        let mut core = state.core();
+        if !Arc::ptr_eq(core.workspace.analyzer(), context.analyzer()) {
+            continue;
+        }
+        let prepared = prepared
+            .into_iter()
+            .filter(|file| {
+                let path = core.workspace.path(file.id()).map(Path::to_path_buf);
+                !path.is_some_and(|path| core.is_open(&path))
+            })
+            .collect();
+        core.workspace.install_files(prepared, false);
+        return;
+    }
+}
+
+/// Tells the user what indexing left out: every problem goes to the log, and the ones
+/// that mean files the user may expect are missing (a limit, a link leading out of
+/// the workspace) to a message, the first few by name.
+async fn report_walk_problems(client: &Client, problems: &[crate::files::WalkError]) {
+    for problem in problems {
+        tracing::warn!("{}: {}", problem.code.as_str(), problem.message);
+    }
+    let shown: Vec<&crate::files::WalkError> = problems
+        .iter()
+        .filter(|problem| {
+            matches!(
+                problem.code,
+                DiagnosticCode::TooManyFiles | DiagnosticCode::PathOutsideWorkspace
+            )
+        })
+        .collect();
+    const NAMED: usize = 3;
+    if shown.is_empty() {
+        return;
+    }
+    let mut message = shown
+        .iter()
+        .take(NAMED)
+        .map(|problem| problem.message.as_str())
+        .collect::<Vec<_>>()
+        .join("; ");
+    if shown.len() > NAMED {
+        message.push_str(&format!(" (and {} more in the log)", shown.len() - NAMED));
+    }
+    client
+        .show_message(lsp::MessageType::WARNING, format!("accord: {message}"))
+        .await;
+}
