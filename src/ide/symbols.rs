@@ -124,7 +124,8 @@ pub fn folding_ranges(snap: &WorkspaceSnapshot, file: FileId) -> Vec<TextRange> 
                 article.range.start + text.trim_end().len(),
             )
         })
-        .filter(|range| slice(file, *range).contains('\n'))
+        // One that fits on a line does not fold; a lone CR ends a line too.
+        .filter(|range| slice(file, *range).contains(['\n', '\r']))
         .collect()
 }
 

@@ -1,0 +1,258 @@
+//! The language server driven in process, the way an editor drives it: configuration
+//! and knowledge base from the editor's text, reloads, line ends, and what the server
+//! sends unasked.
+
+mod support;
+
+use expect_test::expect;
+use serde_json::{Value, json};
+
+use support::{TestServer, neovim_capabilities, vscode_capabilities};
+
+/// A workspace with a configuration, a knowledge-base file and an article.
+const PORT_WORKSPACE: &str = r#"//- accord.toml
+[knowledge-base]
+paths = ["kb/*.toml"]
+
+[types.sector]
+description = "Industrial sectors"
+//- kb/bodies.toml
+[[entity]]
+key = "harbour-board"
+type = "org"
+name = "Harbour Board"
+description = "Runs the port."
+//- port.article
+Port Levy Talks Resume
+The Harbour Board met the Velmora Shipping Circle on [dredging]{sector}. date2026-03-05
+"#;
+
+fn codes(items: &Value) -> Vec<String> {
+    items
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|d| d["code"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+fn hover_text(hover: &Value) -> String {
+    hover["contents"]["value"].as_str().unwrap_or("").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unsaved_knowledge_base_entry_reaches_the_next_hover() {
+    let mut server = TestServer::start(PORT_WORKSPACE, vscode_capabilities()).await;
+    server.open("port.article").await;
+    let before = server.hover("port.article", "Velmora $0Shipping").await;
+    assert!(!hover_text(&before).contains("Registers ships"), "{before}");
+
+    server.open("kb/bodies.toml").await;
+    server
+        .replace(
+            "kb/bodies.toml",
+            "description = \"Runs the port.\"\n",
+            "description = \"Runs the port.\"\n\n[[entity]]\nkey = \"velmora-circle\"\ntype = \"org\"\nname = \"Velmora Shipping Circle\"\ndescription = \"Registers ships.\"\n",
+        )
+        .await;
+    server
+        .wait_for_progress_end("Reloading configuration")
+        .await;
+    let after = server.hover("port.article", "Velmora $0Shipping").await;
+    assert!(hover_text(&after).contains("Registers ships"), "{after}");
+    // Nothing was saved: the disk still has one entry.
+    let on_disk = std::fs::read_to_string(server.path("kb/bodies.toml")).expect("read");
+    assert!(!on_disk.contains("velmora"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_configuration_keeps_the_last_good_one_and_says_where() {
+    let mut server = TestServer::start(PORT_WORKSPACE, vscode_capabilities()).await;
+    server.open("port.article").await;
+    server.open("accord.toml").await;
+    assert_eq!(
+        codes(&server.pull_diagnostics("port.article").await),
+        Vec::<String>::new()
+    );
+
+    // A typo mid-edit, unsaved: the table header is not closed.
+    server
+        .replace("accord.toml", "[types.sector]", "[types.sector")
+        .await;
+    server
+        .wait_for_progress_end("Reloading configuration")
+        .await;
+    assert_eq!(
+        codes(&server.pull_diagnostics("port.article").await),
+        Vec::<String>::new(),
+        "the custom type stays known"
+    );
+    assert_eq!(
+        codes(&server.pull_diagnostics("accord.toml").await),
+        vec!["config-syntax"]
+    );
+
+    // A valid configuration without the type applies at once.
+    server
+        .replace(
+            "accord.toml",
+            "[types.sector\ndescription = \"Industrial sectors\"\n",
+            "",
+        )
+        .await;
+    server
+        .wait_for_progress_end("Reloading configuration")
+        .await;
+    assert_eq!(
+        codes(&server.pull_diagnostics("port.article").await),
+        vec!["unknown-type"]
+    );
+    assert_eq!(
+        codes(&server.pull_diagnostics("accord.toml").await),
+        Vec::<String>::new()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_with_lone_cr_line_ends_reads_like_its_lf_twin() {
+    let mut server = TestServer::start("//- accord.toml\n", vscode_capabilities()).await;
+    let lf = "Port Levy Talks Resume\nThe WTO met in [Geneva]{place} on Monday. date2026-03-05\n-\nA Second Story\nOfficials of the [Harbour]{sectr} spoke.\ndate2026-03-06\n";
+    let cr = lf.replace('\n', "\r");
+    server.open_text("lf.article", lf).await;
+    server.open_text("cr.article", &cr).await;
+    let lf_uri = json!({"uri": server.uri("lf.article")});
+    let cr_uri = json!({"uri": server.uri("cr.article")});
+    for (method, extra) in [
+        ("textDocument/documentSymbol", json!({})),
+        ("textDocument/foldingRange", json!({})),
+        ("textDocument/semanticTokens/full", json!({})),
+        ("textDocument/diagnostic", json!({})),
+        (
+            "textDocument/hover",
+            json!({"position": {"line": 1, "character": 5}}),
+        ),
+    ] {
+        let mut answers = Vec::new();
+        for document in [&lf_uri, &cr_uri] {
+            let mut params = extra.clone();
+            params["textDocument"] = document.clone();
+            let mut answer = server.call(method, params).await;
+            // Result ids differ from request to request.
+            if let Some(object) = answer.as_object_mut() {
+                object.remove("resultId");
+            }
+            answers.push(answer);
+        }
+        assert_eq!(answers[0], answers[1], "{method}");
+        assert!(!answers[0].is_null(), "{method}");
+    }
+    let symbols = server
+        .call(
+            "textDocument/documentSymbol",
+            json!({"textDocument": cr_uri}),
+        )
+        .await;
+    let titles: Vec<&str> = symbols
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(titles, ["Port Levy Talks Resume", "A Second Story"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_requests_leave_out_params() {
+    let server = TestServer::start(PORT_WORKSPACE, vscode_capabilities()).await;
+    for method in [
+        "workspace/semanticTokens/refresh",
+        "workspace/diagnostic/refresh",
+    ] {
+        let request = server.wait_for(method, |m| m["method"] == method).await;
+        assert!(request.get("params").is_none(), "{request}");
+        assert!(request.get("id").is_some(), "{request}");
+    }
+    for message in server.messages() {
+        assert!(message.get("params") != Some(&Value::Null), "{message}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_pulls_gets_no_pushed_diagnostics_for_open_documents() {
+    let mut server = TestServer::start(PORT_WORKSPACE, vscode_capabilities()).await;
+    server.open("port.article").await;
+    server.replace("port.article", "{sector}", "{sectr}").await;
+    assert_eq!(
+        codes(&server.pull_diagnostics("port.article").await),
+        vec!["unknown-type"]
+    );
+    server.settle().await;
+    let uri = server.uri("port.article");
+    let pushed: Vec<Value> = server
+        .messages()
+        .into_iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)
+        .collect();
+    // Opening clears what was pushed while the file was closed; nothing else comes.
+    assert!(
+        pushed.iter().all(|m| m["params"]["diagnostics"]
+            .as_array()
+            .is_some_and(Vec::is_empty)),
+        "{pushed:?}"
+    );
+
+    // A client that does not pull gets them pushed.
+    let mut server = TestServer::start(PORT_WORKSPACE, neovim_capabilities()).await;
+    server.open("port.article").await;
+    server.replace("port.article", "{sector}", "{sectr}").await;
+    let published = server
+        .wait_for("pushed diagnostics", |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri_of(&server, "port.article")
+                && !codes(&m["params"]["diagnostics"]).is_empty()
+        })
+        .await;
+    assert_eq!(
+        codes(&published["params"]["diagnostics"]),
+        vec!["unknown-type"]
+    );
+}
+
+fn uri_of(server: &TestServer, path: &str) -> String {
+    server.uri(path)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hover_names_the_entry_and_where_it_is_mentioned() {
+    let mut server = TestServer::start(PORT_WORKSPACE, vscode_capabilities()).await;
+    server.open("port.article").await;
+    let hover = server.hover("port.article", "The Harbour $0Board").await;
+    expect![[r#"
+        {
+          "contents": {
+            "kind": "markdown",
+            "value": "**org** `harbour-board`\n\n### Harbour Board\n\nRuns the port.\n\nKey from the knowledge base in `bodies.toml`\n\n1 mention in 1 article (2026-03-05)\n"
+          },
+          "range": {
+            "end": {
+              "character": 17,
+              "line": 1
+            },
+            "start": {
+              "character": 4,
+              "line": 1
+            }
+          }
+        }"#]].assert_eq(&serde_json::to_string_pretty(&hover).expect("JSON"));
+    // The definition is the knowledge-base entry.
+    let definition = server
+        .definition("port.article", "The Harbour $0Board")
+        .await;
+    let kb_uri = server.uri("kb/bodies.toml");
+    assert!(
+        definition
+            .as_array()
+            .is_some_and(|targets| targets.first().is_some_and(|t| t["uri"] == kb_uri.as_str())),
+        "{definition}"
+    );
+}
