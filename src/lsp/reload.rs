@@ -154,10 +154,16 @@ fn reload_files(state: &State, report: &dyn Fn(usize, usize)) -> Reloaded {
         done += batch.len();
         let context = state.core().workspace.context();
         let prepared = context.prepare(batch);
-        state.core().workspace.install_current(prepared);
+        let started = std::time::Instant::now();
+        let replaced = state.core().workspace.install_current(prepared);
+        tracing::debug!("reload: installed a batch in {:?}", started.elapsed());
+        // Freed without the lock.
+        drop(replaced);
         report(done, total);
     }
+    let started = std::time::Instant::now();
     state.core().workspace.refresh();
+    tracing::debug!("reload: refreshed the lexicon in {:?}", started.elapsed());
     Reloaded::Done
 }
 
@@ -298,7 +304,8 @@ fn index_files(state: &State, report: &dyn Fn(usize, usize)) -> Indexed {
     for batch in others.chunks(BATCH_FILES) {
         let context = state.core().workspace.context();
         let prepared = context.prepare(batch.to_vec());
-        state.core().workspace.install_current(prepared);
+        let replaced = state.core().workspace.install_current(prepared);
+        drop(replaced);
     }
     state.core().workspace.refresh();
     Indexed {
@@ -324,7 +331,10 @@ fn install_read_files(state: &State, files: Vec<(FileId, PathBuf, Arc<str>)>) {
                 !path.is_some_and(|path| core.is_open(&path))
             })
             .collect();
-        core.workspace.install_files(prepared, false);
+        let replaced = core.workspace.install_files(prepared, false);
+        drop(core);
+        // Freed without the lock.
+        drop(replaced);
         return;
     }
 }

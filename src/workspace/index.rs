@@ -187,6 +187,21 @@ struct FileState {
     /// The analyzer the file was analysed with: after a reload, files still analysed
     /// with the previous one are analysed again, and nothing of theirs is reused.
     analyzer: Arc<Analyzer>,
+    /// How often the file mentions each key: counted when the file is analysed (off
+    /// the lock, in a server), so that installing it updates the key index per key,
+    /// not per mention.
+    keys: KeyCounts,
+}
+
+/// Mentions per entity key in one file.
+type KeyCounts = HashMap<Arc<str>, u32>;
+
+fn key_counts(mentions: &[WorkspaceMention]) -> KeyCounts {
+    let mut counts = KeyCounts::new();
+    for key in mentions.iter().filter_map(|m| m.key.as_ref()) {
+        *counts.entry(key.clone()).or_default() += 1;
+    }
+    counts
 }
 
 /// The mutable state of a workspace.
@@ -289,6 +304,11 @@ pub struct AnalysisContext {
     recognitions: Arc<AtomicUsize>,
 }
 
+/// What an install replaced or left out, for a caller that holds the workspace behind a
+/// lock to drop after releasing it: freeing a large file's analysis takes a while.
+#[must_use = "dropped where the lock is not held"]
+pub struct Replaced(#[allow(dead_code)] Vec<FileState>);
+
 /// A file analysed apart from the workspace, to be installed by
 /// [`Workspace::install_files`].
 pub struct PreparedFile {
@@ -377,6 +397,7 @@ impl AnalysisContext {
                     learned: Vec::new(),
                     lexicon: None,
                     analyzer: self.analyzer.clone(),
+                    keys: KeyCounts::new(),
                 }
             }
             FileKind::KnowledgeBase => {
@@ -402,6 +423,7 @@ impl AnalysisContext {
                     learned: Vec::new(),
                     lexicon: None,
                     analyzer: self.analyzer.clone(),
+                    keys: KeyCounts::new(),
                 }
             }
         }
@@ -589,6 +611,21 @@ impl AnalysisContext {
             inserted,
             &text,
         ));
+        let mut keys = old.keys.clone();
+        for key in removed_mentions.iter().filter_map(|m| m.key.as_ref()) {
+            if let Some(count) = keys.get_mut(key) {
+                *count -= 1;
+                if *count == 0 {
+                    keys.remove(key);
+                }
+            }
+        }
+        for key in mentions[added_mentions.clone()]
+            .iter()
+            .filter_map(|m| m.key.as_ref())
+        {
+            *keys.entry(key.clone()).or_default() += 1;
+        }
         let diagnostics = new_analysis.diagnostics.clone();
         Some(EditedFile {
             state: FileState {
@@ -607,6 +644,7 @@ impl AnalysisContext {
                 learned,
                 lexicon: Some(self.lexicon.clone()),
                 analyzer: self.analyzer.clone(),
+                keys,
             },
             removed_mentions,
             added_mentions,
@@ -690,13 +728,15 @@ impl Workspace {
     /// Installs files analysed by [`AnalysisContext::prepare`]. With `refresh`, the
     /// lexicon is rebuilt from what they teach; a caller adding many batches refreshes
     /// once at the end, so that articles are recognised again at most once.
-    pub fn install_files(&mut self, files: Vec<PreparedFile>, refresh: bool) {
+    pub fn install_files(&mut self, files: Vec<PreparedFile>, refresh: bool) -> Replaced {
+        let mut replaced = Vec::new();
         for file in files {
-            self.install(file.id, file.state);
+            replaced.extend(self.install(file.id, file.state));
         }
         if refresh {
             self.refresh_lexicon();
         }
+        Replaced(replaced)
     }
 
     /// Rebuilds the lexicon after [`Workspace::install_files`] without refresh.
@@ -756,7 +796,7 @@ impl Workspace {
         let Some(id) = self.file_id(path) else { return };
         if let Some(state) = self.states.remove(&id) {
             Arc::make_mut(&mut self.files).remove(&id);
-            self.unindex(&state.snapshot);
+            self.index_keys(id, Some(&state.keys), &KeyCounts::new());
             self.refresh_lexicon();
         }
     }
@@ -788,19 +828,20 @@ impl Workspace {
     /// workspace still holds the text they were analysed from, and they were analysed
     /// with its analyzer. A file edited meanwhile was analysed again by the edit. The
     /// lexicon is not rebuilt; see [`Workspace::refresh`].
-    pub fn install_current(&mut self, files: Vec<PreparedFile>) -> usize {
-        let mut installed = 0;
+    pub fn install_current(&mut self, files: Vec<PreparedFile>) -> Replaced {
+        let mut replaced = Vec::new();
         for file in files {
             let current = self.states.get(&file.id).is_some_and(|state| {
                 Arc::ptr_eq(&state.snapshot.text, file.text())
                     && !Arc::ptr_eq(&state.analyzer, &self.analyzer)
             });
             if current && Arc::ptr_eq(&file.state.analyzer, &self.analyzer) {
-                self.install(file.id, file.state);
-                installed += 1;
+                replaced.extend(self.install(file.id, file.state));
+            } else {
+                replaced.push(file.state);
             }
         }
-        installed
+        Replaced(replaced)
     }
 
     pub fn snapshot(&self) -> WorkspaceSnapshot {
@@ -818,21 +859,36 @@ impl Workspace {
         self.key_files.len()
     }
 
-    fn install(&mut self, id: FileId, state: FileState) {
-        if let Some(old) = self.states.remove(&id) {
-            self.unindex(&old.snapshot);
-        }
-        self.index(&state.snapshot);
+    /// Installs a file's new state; returns the old one, which a caller holding a lock
+    /// drops after releasing it (a large file's analysis takes a while to free).
+    fn install(&mut self, id: FileId, state: FileState) -> Option<FileState> {
+        let old = self.states.remove(&id);
+        self.index_keys(id, old.as_ref().map(|old| &old.keys), &state.keys);
         Arc::make_mut(&mut self.files).insert(id, state.snapshot.clone());
         self.states.insert(id, state);
+        old
     }
 
-    fn index(&mut self, file: &FileSnapshot) {
-        self.count_keys(file.id, &file.mentions);
-    }
-
-    fn unindex(&mut self, file: &FileSnapshot) {
-        self.uncount_keys(file.id, &file.mentions);
+    /// Moves a file's entries in the key index from its old key counts to its new ones.
+    fn index_keys(&mut self, id: FileId, old: Option<&KeyCounts>, new: &KeyCounts) {
+        if old.is_some_and(|old| old == new) || (old.is_none() && new.is_empty()) {
+            return;
+        }
+        let key_files = Arc::make_mut(&mut self.key_files);
+        for key in old.into_iter().flat_map(|old| old.keys()) {
+            if new.contains_key(key) {
+                continue;
+            }
+            if let Some(files) = key_files.get_mut(key) {
+                files.remove(&id);
+                if files.is_empty() {
+                    key_files.remove(key);
+                }
+            }
+        }
+        for (key, &count) in new {
+            key_files.entry(key.clone()).or_default().insert(id, count);
+        }
     }
 
     fn count_keys(&mut self, id: FileId, mentions: &[WorkspaceMention]) {
@@ -971,7 +1027,9 @@ impl Workspace {
             .collect();
         for (id, state) in rebuilt {
             match state {
-                Some(state) => self.install(id, state),
+                Some(state) => {
+                    self.install(id, state);
+                }
                 // Only the lexicon it was recognised with moves on.
                 None => {
                     if let Some(old) = self.states.get_mut(&id) {
@@ -1071,6 +1129,7 @@ fn article_state(
     analyzer: &Arc<Analyzer>,
 ) -> FileState {
     let mentions = file_mentions(&analysis);
+    let keys = key_counts(&mentions);
     let learned = learned_forms(&analysis, Some(&origin_of(path)));
     let diagnostics = analysis.diagnostics.clone();
     FileState {
@@ -1089,6 +1148,7 @@ fn article_state(
         learned,
         lexicon: None,
         analyzer: analyzer.clone(),
+        keys,
     }
 }
 

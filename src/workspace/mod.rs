@@ -11,7 +11,8 @@ use crate::recognize::{EntityType, LearnedForm, teaching};
 use crate::text::TextRange;
 
 pub use index::{
-    AnalysisContext, FileId, FileKind, FileSnapshot, PreparedFile, Workspace, WorkspaceSnapshot,
+    AnalysisContext, FileId, FileKind, FileSnapshot, PreparedFile, Replaced, Workspace,
+    WorkspaceSnapshot,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -441,7 +441,7 @@ fn batch_installs_match_files_set_one_by_one() {
                 .map(|((path, text), id)| (id, Path::new(path).to_path_buf(), Arc::from(*text)))
                 .collect(),
         );
-        batched.install_files(prepared, false);
+        let _ = batched.install_files(prepared, false);
     }
     batched.refresh();
 

@@ -55,6 +55,10 @@ pub struct EditorReport {
     pub references: Series,
     pub semantic_tokens_full: Series,
     pub semantic_tokens_range: Series,
+    /// A saved change to `accord.toml` to the end of the reload's progress.
+    pub reload_s: Option<f64>,
+    /// Hovers asked one after another while that reload runs.
+    pub hover_during_reload: Series,
     /// What went wrong outside a series: start-up, indexing, shutdown.
     pub problems: Vec<String>,
 }
@@ -161,6 +165,13 @@ pub fn run(scenario: &Scenario) -> EditorReport {
         screens.len(),
         |i| json!({"textDocument": {"uri": uri}, "range": screens[i]}),
     );
+    match reload(&mut client, scenario, &uri, &places) {
+        Ok((seconds, hovers)) => {
+            report.reload_s = Some(seconds);
+            report.hover_during_reload = hovers;
+        }
+        Err(problem) => report.problems.push(problem),
+    }
     if let Err(failure) = client.shutdown(Duration::from_secs(10)) {
         report.problems.push(format!("shutdown: {failure:?}"));
     }
@@ -234,6 +245,79 @@ fn index(
     report.rss_after_index_mb = rss;
     report.peak_rss_mb = peak;
     Ok(())
+}
+
+/// Saves a changed `accord.toml` (a comment added: every file is analysed again all
+/// the same), tells the server as an editor's file watcher does, and asks for hovers
+/// one after another until the reload's progress ends. Restores the file afterwards.
+fn reload(
+    client: &mut LspClient,
+    scenario: &Scenario,
+    uri: &str,
+    places: &[Value],
+) -> Result<(f64, Series), String> {
+    let config = scenario.workspace.join("accord.toml");
+    let original = std::fs::read_to_string(&config).ok();
+    let changed = format!(
+        "{}\n# Changed to measure a reload.\n",
+        original.as_deref().unwrap_or("")
+    );
+    std::fs::write(&config, changed).map_err(|e| format!("cannot write accord.toml: {e}"))?;
+    let started = Instant::now();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&config), "type": if original.is_some() { 2 } else { 1 }}]}),
+    );
+    let mut token = None;
+    let mut ended = None;
+    let mut samples = Vec::new();
+    let mut series = Series::default();
+    let deadline = started + INDEX_TIMEOUT;
+    while ended.is_none() && Instant::now() < deadline {
+        if !places.is_empty() {
+            let at = json!({"textDocument": {"uri": uri}, "position": places[samples.len() % places.len()]});
+            let (answer, elapsed) = client.request("textDocument/hover", at, REQUEST_TIMEOUT);
+            match answer {
+                Ok(result) => {
+                    samples.push(elapsed);
+                    if !is_empty_answer(&result) {
+                        series.answered += 1;
+                    }
+                }
+                Err(failure) => {
+                    series.problem = Some(format!("hover {}: {failure:?}", samples.len()));
+                    break;
+                }
+            }
+        }
+        // Reads what arrived meanwhile, without waiting.
+        let wait = if places.is_empty() {
+            deadline
+        } else {
+            Instant::now()
+        };
+        let _ = client.wait_for(wait, |event| {
+            let value = &event.params["value"];
+            if event.method == "$/progress" && value["title"] == "Reloading configuration" {
+                token = Some(event.params["token"].clone());
+            }
+            let done = event.method == "$/progress"
+                && value["kind"] == "end"
+                && token.as_ref() == Some(&event.params["token"]);
+            if done {
+                ended = Some(event.at);
+            }
+            done
+        });
+    }
+    match original {
+        Some(text) => std::fs::write(&config, text),
+        None => std::fs::remove_file(&config),
+    }
+    .map_err(|e| format!("cannot restore accord.toml: {e}"))?;
+    series.latency = Latency::of(&samples);
+    let ended = ended.ok_or("the reload's progress did not end")?;
+    Ok((ended.duration_since(started).as_secs_f64(), series))
 }
 
 /// Opens the file, then types and deletes single characters, each timed to the

@@ -572,6 +572,27 @@ fn editor_rows(editor: &EditorReport) -> Vec<Row> {
             target,
         ));
     }
+    rows.push(Target::None.row(
+        "saved accord.toml -> reload done (to the end of progress)".to_owned(),
+        seconds(editor.reload_s),
+        None,
+    ));
+    // Every hover counts here, not the 99th percentile: a stall is what an analyst sees.
+    let during = &editor.hover_during_reload;
+    let asked = during.latency.map_or(0, |l| l.samples);
+    let mut row = latency_row(
+        &format!("hover during that reload ({asked} asked)"),
+        during,
+        Target::None,
+    );
+    if let (Some(latency), None) = (during.latency, &during.problem) {
+        row = Target::AtMost(100.0, "ms max").row(
+            row.figure,
+            format!("{}, max {:.1} ms", row.value, latency.max_ms),
+            Some(latency.max_ms),
+        );
+    }
+    rows.push(row);
     for problem in &editor.problems {
         rows.push(Target::None.row("language server".to_owned(), problem.clone(), Some(0.0)));
     }
