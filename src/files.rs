@@ -106,7 +106,8 @@ fn walk_folder(
     limits: WalkLimits<'_>,
     sources: &mut Vec<FileSource>,
 ) {
-    use std::sync::{Arc, Mutex};
+    use parking_lot::Mutex;
+    use std::sync::Arc;
 
     let max_files = (limits.max_files)(root);
     let mut builder = ignore::WalkBuilder::new(root);
@@ -127,10 +128,7 @@ fn walk_folder(
         let refused = refused.clone();
         builder.filter_entry(move |entry| {
             if entry.path_is_symlink() && !resolves_inside(entry.path(), &inside) {
-                refused
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(entry.path().to_path_buf());
+                refused.lock().push(entry.path().to_path_buf());
                 return false;
             }
             true
@@ -175,7 +173,7 @@ fn walk_folder(
             }
         }
     }
-    let refused = std::mem::take(&mut *refused.lock().unwrap_or_else(|e| e.into_inner()));
+    let refused = std::mem::take(&mut *refused.lock());
     for path in refused {
         let target = std::fs::canonicalize(&path)
             .map(|target| target.display().to_string())

@@ -8,7 +8,9 @@
 mod validate;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use crate::diagnostic::Diagnostic;
 use crate::kb::KnowledgeBase;
@@ -79,10 +81,7 @@ impl Analyzer {
 
     /// The closest knowledge-base key to an unknown one, remembered per key.
     pub(crate) fn suggest_ref(&self, key: &str) -> Option<String> {
-        let mut cache = self
-            .ref_suggestions
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+        let mut cache = self.ref_suggestions.lock();
         if let Some(answer) = cache.get(key) {
             return answer.clone();
         }

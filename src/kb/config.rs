@@ -203,21 +203,6 @@ pub fn parse_config(path: &Path, text: &str) -> (Config, Vec<Diagnostic>) {
     (config, diagnostics)
 }
 
-/// Parses an edited config for a session that already has one: when the new text is
-/// not valid TOML, the previous config stays in force (docs/format.md §5) and only the syntax
-/// errors are reported.
-pub fn reparse_config(previous: &Config, path: &Path, text: &str) -> (Config, Vec<Diagnostic>) {
-    let (config, diagnostics) = parse_config(path, text);
-    let is_broken = diagnostics
-        .iter()
-        .any(|diagnostic| diagnostic.code == DiagnosticCode::ConfigSyntax);
-    if is_broken {
-        (previous.clone(), diagnostics)
-    } else {
-        (config, diagnostics)
-    }
-}
-
 struct ConfigReader<'a> {
     text: &'a str,
     root: &'a Path,
@@ -1206,18 +1191,5 @@ noncanonical-date = "off"
                 assert!(prefix.is_char_boundary(diagnostic.range.end));
             }
         }
-    }
-
-    #[test]
-    fn a_broken_edit_keeps_the_last_good_config() {
-        let path = config_path();
-        let (good, _) = parse_config(&path, "[dates]\nstrict-marker = true\n");
-        let (kept, diagnostics) = reparse_config(&good, &path, "[dates\nstrict-marker = false\n");
-        assert!(kept.strict_date_marker);
-        assert_eq!(diagnostics.len(), 1);
-        assert_eq!(diagnostics[0].code, DiagnosticCode::ConfigSyntax);
-        let (updated, diagnostics) =
-            reparse_config(&good, &path, "[dates]\nstrict-marker = false\n");
-        assert!(!updated.strict_date_marker && diagnostics.is_empty());
     }
 }

@@ -11,7 +11,6 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use rayon::prelude::*;
 use tower_lsp_server::Client;
@@ -91,14 +90,15 @@ enum Reloaded {
 }
 
 /// Reloads the configuration and knowledge base and analyses every file again, with
-/// progress; then publishes what changed and asks the client to refresh.
-pub async fn reload(client: &Client, state: &Arc<State>) {
+/// progress; then publishes what changed and asks the client to refresh. `generation`
+/// comes from `State::begin_reload`, called when the change arrived.
+pub async fn reload(client: &Client, state: &Arc<State>, generation: u64) {
     let progress = Progress::begin(client, state, "Reloading configuration").await;
     let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
     let worker_state = state.clone();
     let worker = tokio::task::spawn_blocking(move || {
         catch_panic(&worker_state, "reload", || {
-            reload_files(&worker_state, &|done, total| {
+            reload_files(&worker_state, generation, &|done, total| {
                 let _ = sender.send((done, total));
             })
         })
@@ -108,6 +108,8 @@ pub async fn reload(client: &Client, state: &Arc<State>) {
         progress.report(done, total, "files").await;
     }
     let outcome = worker.await.unwrap_or(Reloaded::Superseded);
+    // Whatever happened, requests stop waiting for this reload.
+    state.open_documents_reloaded(generation);
     let message = match outcome {
         Reloaded::Done => "configuration reloaded",
         Reloaded::KeptLastGood => "accord.toml has errors; the last good configuration stays",
@@ -126,26 +128,34 @@ pub async fn reload(client: &Client, state: &Arc<State>) {
     }
 }
 
-/// Installs a new analyzer and analyses every file again, open documents first.
-fn reload_files(state: &State, report: &dyn Fn(usize, usize)) -> Reloaded {
-    let generation = state.reload_generation.fetch_add(1, Ordering::SeqCst) + 1;
+/// Installs a new analyzer and analyses every file again, the open documents first, in
+/// a batch of their own that requests wait for.
+fn reload_files(state: &State, generation: u64, report: &dyn Fn(usize, usize)) -> Reloaded {
+    if state.is_superseded(generation) {
+        return Reloaded::Superseded;
+    }
     let Some(analyzer) = load_analyzer(state, true) else {
         return Reloaded::KeptLastGood;
     };
-    let mut files = {
+    let (open, mut files) = {
         let mut core = state.core();
         let files = core.workspace.replace_analyzer(analyzer);
-        let (mut open, closed): (Vec<_>, Vec<_>) = files
+        let (open, closed): (Vec<_>, Vec<_>) = files
             .into_iter()
             .partition(|(_, path, _)| core.is_open(path));
-        open.extend(closed);
-        open
+        (open, closed)
     };
-    let total = files.len();
-    let mut done = 0;
+    let total = open.len() + files.len();
+    let mut done = open.len();
     report(0, total);
+    let context = state.core().workspace.context();
+    let prepared = context.prepare(open);
+    let replaced = state.core().workspace.install_current(prepared);
+    state.open_documents_reloaded(generation);
+    drop(replaced);
+    report(done, total);
     while !files.is_empty() {
-        if state.reload_generation.load(Ordering::SeqCst) != generation {
+        if state.is_superseded(generation) {
             tracing::debug!("a newer reload took over");
             return Reloaded::Superseded;
         }
@@ -211,7 +221,9 @@ struct Indexed {
 /// it (open documents) again with the configuration as it is now.
 fn index_files(state: &State, report: &dyn Fn(usize, usize)) -> Indexed {
     let roots = state.roots();
-    state.reload_generation.fetch_add(1, Ordering::SeqCst);
+    // Indexing stops reloads in progress; requests do not wait for it.
+    let generation = state.begin_reload();
+    state.open_documents_reloaded(generation);
     let analyzer =
         load_analyzer(state, true).unwrap_or_else(|| state.core().workspace.analyzer().clone());
     let already = state.core().workspace.replace_analyzer(analyzer.clone());

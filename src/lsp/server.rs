@@ -15,7 +15,6 @@ use crate::workspace::FileSnapshot;
 use super::caps::{self, REINDEX, SHOW_ENTITY_INDEX};
 use super::dispatch::{invalid_params, run_request};
 use super::handlers::{notification, request};
-use super::semantic;
 use super::state::{State, TokenResult};
 use super::to_proto::{self, View};
 
@@ -51,6 +50,7 @@ impl Server {
         uri: &Uri,
         handler: impl FnOnce(&View, &FileSnapshot) -> Option<T> + Send + 'static,
     ) -> Result<Option<T>> {
+        self.state.wait_for_open_documents().await;
         let snapshot = self.state.snapshot();
         let Some(file) = snapshot.file(uri) else {
             tracing::debug!("{feature}: unknown document {}", uri.as_str());
@@ -68,6 +68,7 @@ impl Server {
         feature: &'static str,
         handler: impl FnOnce(&View) -> Option<T> + Send + 'static,
     ) -> Result<Option<T>> {
+        self.state.wait_for_open_documents().await;
         run_request(&self.state, feature, self.state.snapshot(), handler).await
     }
 
@@ -160,9 +161,8 @@ impl LanguageServer for Server {
     ) -> Result<Option<lsp::SemanticTokensResult>> {
         let uri = params.text_document.uri;
         let answer = self.full_tokens("semanticTokens/full", uri).await?;
-        Ok(answer.map(|((result_id, tokens), _)| {
-            lsp::SemanticTokensResult::Tokens(to_proto::semantic_tokens(Some(result_id), tokens))
-        }))
+        Ok(answer
+            .map(|((result_id, tokens), _)| to_proto::semantic_tokens_result(result_id, tokens)))
     }
 
     async fn semantic_tokens_full_delta(
@@ -171,23 +171,14 @@ impl LanguageServer for Server {
     ) -> Result<Option<lsp::SemanticTokensFullDeltaResult>> {
         let uri = params.text_document.uri;
         let answer = self.full_tokens("semanticTokens/full/delta", uri).await?;
-        Ok(
-            answer.map(|((result_id, tokens), previous)| match previous {
-                Some((previous_id, previous_tokens))
-                    if previous_id == params.previous_result_id =>
-                {
-                    lsp::SemanticTokensFullDeltaResult::TokensDelta(lsp::SemanticTokensDelta {
-                        result_id: Some(result_id),
-                        edits: semantic::delta(&previous_tokens, &tokens),
-                    })
-                }
-                // An unknown previous result: send everything.
-                _ => lsp::SemanticTokensFullDeltaResult::Tokens(to_proto::semantic_tokens(
-                    Some(result_id),
-                    tokens,
-                )),
-            }),
-        )
+        Ok(answer.map(|((result_id, tokens), previous)| {
+            to_proto::semantic_tokens_delta_result(
+                result_id,
+                tokens,
+                previous,
+                &params.previous_result_id,
+            )
+        }))
     }
 
     async fn semantic_tokens_range(
@@ -202,9 +193,7 @@ impl LanguageServer for Server {
                 move |view, file| request::semantic_tokens(view, file, Some(range)),
             )
             .await?;
-        Ok(tokens.map(|data| {
-            lsp::SemanticTokensRangeResult::Tokens(to_proto::semantic_tokens(None, data))
-        }))
+        Ok(tokens.map(to_proto::semantic_tokens_range_result))
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {

@@ -114,7 +114,12 @@ pub struct State {
     /// publication can tell that a newer change superseded it.
     change_generations: DashMap<Uri, u64>,
     /// Bumped when a reload starts; a reload in progress stops when a newer one starts.
-    pub reload_generation: AtomicU64,
+    reload_generation: AtomicU64,
+    /// The latest reload whose open documents are analysed with its analyzer: requests
+    /// wait for it to catch up with `reload_generation`, so that what was typed into a
+    /// knowledge base shows in the next answer about an open article.
+    open_documents_ready: AtomicU64,
+    open_documents_changed: tokio::sync::Notify,
     /// Whether a feature has panicked before; the first panic is logged in full.
     pub panicked: AtomicBool,
     /// Whether the file watcher is registered with the client.
@@ -160,6 +165,8 @@ impl State {
             next_result_id: AtomicU64::new(1),
             change_generations: DashMap::new(),
             reload_generation: AtomicU64::new(0),
+            open_documents_ready: AtomicU64::new(0),
+            open_documents_changed: tokio::sync::Notify::new(),
             panicked: AtomicBool::new(false),
             watchers_registered: AtomicBool::new(false),
         }
@@ -227,6 +234,43 @@ impl State {
             snap: core.workspace.snapshot(),
             open: core.open.clone(),
             encoding: self.encoding(),
+        }
+    }
+
+    /// Starts a reload: returns its generation, which stops older reloads.
+    pub fn begin_reload(&self) -> u64 {
+        self.reload_generation.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// Whether a newer reload than `generation` has started.
+    pub fn is_superseded(&self, generation: u64) -> bool {
+        self.reload_generation.load(Ordering::SeqCst) != generation
+    }
+
+    /// Marks the open documents of reload `generation` as analysed (or the reload as
+    /// over without them), and wakes the requests waiting for them.
+    pub fn open_documents_reloaded(&self, generation: u64) {
+        self.open_documents_ready
+            .fetch_max(generation, Ordering::SeqCst);
+        self.open_documents_changed.notify_waiters();
+    }
+
+    /// Waits, a bounded time, until the latest reload has analysed the open documents.
+    pub async fn wait_for_open_documents(&self) {
+        /// A reload of the open documents takes milliseconds; past this the request
+        /// is answered from what there is.
+        const PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let changed = self.open_documents_changed.notified();
+            let wanted = self.reload_generation.load(Ordering::SeqCst);
+            if self.open_documents_ready.load(Ordering::SeqCst) >= wanted {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, changed).await.is_err() {
+                tracing::debug!("answering before the open documents are reloaded");
+                return;
+            }
         }
     }
 

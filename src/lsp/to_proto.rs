@@ -469,3 +469,76 @@ pub fn watcher_registration(
         register_options: serde_json::to_value(options).ok(),
     }
 }
+
+pub fn semantic_tokens_result(
+    result_id: String,
+    data: Vec<lsp::SemanticToken>,
+) -> lsp::SemanticTokensResult {
+    lsp::SemanticTokensResult::Tokens(semantic_tokens(Some(result_id), data))
+}
+
+pub fn semantic_tokens_range_result(
+    data: Vec<lsp::SemanticToken>,
+) -> lsp::SemanticTokensRangeResult {
+    lsp::SemanticTokensRangeResult::Tokens(semantic_tokens(None, data))
+}
+
+/// The edits from the tokens the client has to the new ones, when the client's result
+/// is the one the server sent last; else all the tokens.
+pub fn semantic_tokens_delta_result(
+    result_id: String,
+    data: Vec<lsp::SemanticToken>,
+    previous: Option<(String, Vec<lsp::SemanticToken>)>,
+    clients_previous_id: &str,
+) -> lsp::SemanticTokensFullDeltaResult {
+    match previous {
+        Some((previous_id, previous)) if previous_id == clients_previous_id => {
+            lsp::SemanticTokensFullDeltaResult::TokensDelta(lsp::SemanticTokensDelta {
+                result_id: Some(result_id),
+                edits: super::semantic::delta(&previous, &data),
+            })
+        }
+        _ => lsp::SemanticTokensFullDeltaResult::Tokens(semantic_tokens(Some(result_id), data)),
+    }
+}
+
+pub fn workspace_symbols(view: &View, symbols: &[ide::SymbolInfo]) -> lsp::WorkspaceSymbolResponse {
+    lsp::WorkspaceSymbolResponse::Flat(
+        symbols
+            .iter()
+            .filter_map(|symbol| symbol_information(view, symbol))
+            .collect(),
+    )
+}
+
+pub fn document_symbols(
+    map: &LineMap,
+    symbols: &[ide::DocumentSymbol],
+) -> lsp::DocumentSymbolResponse {
+    lsp::DocumentSymbolResponse::Nested(
+        symbols
+            .iter()
+            .map(|symbol| document_symbol(map, symbol))
+            .collect(),
+    )
+}
+
+pub fn completions(map: &LineMap, completions: Vec<ide::Completion>) -> lsp::CompletionResponse {
+    lsp::CompletionResponse::Array(
+        completions
+            .into_iter()
+            .map(|completion| completion_item(map, completion))
+            .collect(),
+    )
+}
+
+pub fn prepare_rename(map: &LineMap, range: TextRange) -> lsp::PrepareRenameResponse {
+    lsp::PrepareRenameResponse::Range(map.range(range))
+}
+
+pub fn watcher_unregistration(registration: &lsp::Registration) -> lsp::Unregistration {
+    lsp::Unregistration {
+        id: registration.id.clone(),
+        method: registration.method.clone(),
+    }
+}

@@ -50,7 +50,7 @@ impl Serialize for EntityType {
 
 /// The names of workspace entity types, each kept once for the life of the process so
 /// that [`EntityType`] stays `Copy`. Configurations declare a handful.
-static CUSTOM_TYPES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+static CUSTOM_TYPES: parking_lot::Mutex<Vec<&'static str>> = parking_lot::Mutex::new(Vec::new());
 
 impl EntityType {
     pub const ALL: [EntityType; 8] = [
@@ -88,7 +88,7 @@ impl EntityType {
         if let Some(ty) = EntityType::from_name(name) {
             return ty;
         }
-        let mut names = CUSTOM_TYPES.lock().unwrap_or_else(|e| e.into_inner());
+        let mut names = CUSTOM_TYPES.lock();
         if let Some(&known) = names.iter().find(|&&known| known == name) {
             return EntityType::Custom(known);
         }

@@ -55,14 +55,17 @@ async fn an_unsaved_knowledge_base_entry_reaches_the_next_hover() {
             "description = \"Runs the port.\"\n\n[[entity]]\nkey = \"velmora-circle\"\ntype = \"org\"\nname = \"Velmora Shipping Circle\"\ndescription = \"Registers ships.\"\n",
         )
         .await;
-    server
-        .wait_for_progress_end("Reloading configuration")
-        .await;
+    // The very next request: the change's reload analyses open documents first, and
+    // requests wait for that.
     let after = server.hover("port.article", "Velmora $0Shipping").await;
     assert!(hover_text(&after).contains("Registers ships"), "{after}");
-    // Nothing was saved: the disk still has one entry.
+    // Nothing was saved: the disk still has one entry, which applies again once the
+    // file is closed.
     let on_disk = std::fs::read_to_string(server.path("kb/bodies.toml")).expect("read");
     assert!(!on_disk.contains("velmora"));
+    server.close("kb/bodies.toml").await;
+    let closed = server.hover("port.article", "Velmora $0Shipping").await;
+    assert!(!hover_text(&closed).contains("Registers ships"), "{closed}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

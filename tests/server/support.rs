@@ -143,14 +143,16 @@ impl TestServer {
         self.uri_of_path(&self.root.path().join(path))
     }
 
+    /// Sends a message; a server that does not answer in time fails the test instead
+    /// of hanging it.
     async fn send(&mut self, request: Request) -> Option<Value> {
+        let method = request.method().to_owned();
         std::future::poll_fn(|cx| self.service.poll_ready(cx))
             .await
             .expect("the server is serving");
-        let response: Option<Response> = self
-            .service
-            .call(request)
+        let response: Option<Response> = tokio::time::timeout(TIMEOUT, self.service.call(request))
             .await
+            .unwrap_or_else(|_| panic!("no answer to {method} in {TIMEOUT:?}"))
             .expect("the server answers");
         response.map(|response| serde_json::to_value(response).expect("JSON"))
     }
@@ -195,6 +197,17 @@ impl TestServer {
         self.notify(
             "textDocument/didOpen",
             json!({"textDocument": {"uri": uri, "languageId": "article", "version": 1, "text": text}}),
+        )
+        .await;
+    }
+
+    /// Closes a document without saving it.
+    pub async fn close(&mut self, path: &str) {
+        self.documents.remove(path);
+        let uri = self.uri(path);
+        self.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
         )
         .await;
     }

@@ -91,11 +91,9 @@ pub async fn did_close(
             .file_by_path(path)
             .map(|file| file.text.clone())
     };
-    let editor_text = state
-        .core()
-        .documents
-        .get(&uri)
-        .and_then(|doc| text_of(&doc.path));
+    // The path first: the core's lock is released before `text_of` takes it again.
+    let open_path = state.core().documents.get(&uri).map(|doc| doc.path.clone());
+    let editor_text = open_path.and_then(|path| text_of(&path));
     let Some(path) = state.close(&uri) else {
         return;
     };
@@ -170,7 +168,8 @@ pub async fn did_change_watched_files(
         }
     }
     if reloads {
-        reload(client, state).await;
+        let generation = state.begin_reload();
+        reload(client, state, generation).await;
     } else {
         publish_all(client, state).await;
     }
@@ -199,10 +198,7 @@ pub async fn register_watchers(client: &Client, state: &State) {
     let registration = to_proto::watcher_registration("accord-watched-files", globs);
     // Settings may change the globs: the previous registration goes first.
     if state.watchers_registered.swap(true, Ordering::Relaxed) {
-        let unregistration = lsp::Unregistration {
-            id: registration.id.clone(),
-            method: registration.method.clone(),
-        };
+        let unregistration = to_proto::watcher_unregistration(&registration);
         let _ = client.unregister_capability(vec![unregistration]).await;
     }
     if let Err(error) = client.register_capability(vec![registration]).await {
@@ -217,9 +213,12 @@ pub fn spawn_indexing(client: &Client, state: &Arc<State>) {
     tokio::spawn(async move { index_workspace(&client, &state).await });
 }
 
-/// Reloads the configuration and knowledge base in the background.
+/// Reloads the configuration and knowledge base in the background. The reload's
+/// generation is taken now, in the change's handler, so that the next request waits for
+/// the open documents to be analysed with what was just typed.
 pub fn spawn_reload(client: &Client, state: &Arc<State>) {
+    let generation = state.begin_reload();
     let state = state.clone();
     let client = client.clone();
-    tokio::spawn(async move { reload(&client, &state).await });
+    tokio::spawn(async move { reload(&client, &state, generation).await });
 }

@@ -64,23 +64,12 @@ pub fn document_highlight(
 
 pub fn workspace_symbols(view: &View, query: &str) -> Option<lsp::WorkspaceSymbolResponse> {
     let symbols = ide::workspace_symbols(view.snap, query);
-    Some(lsp::WorkspaceSymbolResponse::Flat(
-        symbols
-            .iter()
-            .filter_map(|symbol| to_proto::symbol_information(view, symbol))
-            .collect(),
-    ))
+    Some(to_proto::workspace_symbols(view, &symbols))
 }
 
 pub fn document_symbols(view: &View, file: &FileSnapshot) -> Option<lsp::DocumentSymbolResponse> {
-    let map = view.line_map(file);
     let symbols = ide::document_symbols(view.snap, file.id);
-    Some(lsp::DocumentSymbolResponse::Nested(
-        symbols
-            .iter()
-            .map(|symbol| to_proto::document_symbol(&map, symbol))
-            .collect(),
-    ))
+    Some(to_proto::document_symbols(&view.line_map(file), &symbols))
 }
 
 pub fn folding_ranges(view: &View, file: &FileSnapshot) -> Option<Vec<lsp::FoldingRange>> {
@@ -135,14 +124,8 @@ pub fn completions(
     file: &FileSnapshot,
     at: Position,
 ) -> Option<lsp::CompletionResponse> {
-    let map = view.line_map(file);
     let completions = ide::completions(view.snap, position(view, file, at));
-    Some(lsp::CompletionResponse::Array(
-        completions
-            .into_iter()
-            .map(|completion| to_proto::completion_item(&map, completion))
-            .collect(),
-    ))
+    Some(to_proto::completions(&view.line_map(file), completions))
 }
 
 pub fn code_actions(
@@ -175,9 +158,7 @@ pub fn prepare_rename(
     at: Position,
 ) -> Option<lsp::PrepareRenameResponse> {
     let range = ide::prepare_rename(view.snap, position(view, file, at))?;
-    Some(lsp::PrepareRenameResponse::Range(
-        view.line_map(file).range(range),
-    ))
+    Some(to_proto::prepare_rename(&view.line_map(file), range))
 }
 
 /// A rename's edit, or the reason it is refused.
