@@ -478,12 +478,24 @@ pub fn rename(
     if new_key != old_key && snap.entry(new_key).is_some() {
         return Err(format!("`{new_key}` is already a knowledge-base key"));
     }
+    // A built-in entry keeps its key and its names whatever the workspace does: renaming
+    // the tags (or a workspace entry that replaces it) would leave untagged mentions
+    // linking to the old key, splitting the entity.
+    if new_key != old_key && crate::kb::builtin::builtin().get(&old_key).is_some() {
+        return Err(format!(
+            "`{old_key}` is a built-in key: mentions found by its built-in names would keep \
+             linking to `{old_key}` while the renamed tags link to `{new_key}`, splitting the \
+             entity. Keep the key, or give the entity a workspace entry with the new key and \
+             its own names and tag the mentions with it."
+        ));
+    }
     let mut edits: BTreeMap<FileId, Vec<TextEdit>> = BTreeMap::new();
     for file in snap.files() {
-        let Some(analysis) = file.analysis.as_deref() else {
-            continue;
-        };
-        for tag in &analysis.syntax.tags {
+        let tags = file
+            .analysis
+            .as_deref()
+            .map_or(&[][..], |analysis| &analysis.syntax.tags[..]);
+        for tag in tags {
             let Some(attr) = tag.attribute("ref") else {
                 continue;
             };

@@ -12,9 +12,12 @@ mod tokens;
 use std::path::PathBuf;
 
 pub use edit::{code_actions, completions, prepare_rename, rename};
-pub use navigation::{document_highlight, goto_declaration, goto_definition, hover, references};
+pub use navigation::{
+    DEFINITION_ARTICLES, document_highlight, goto_declaration, goto_definition, hover, references,
+};
 pub use symbols::{
-    code_lenses, document_symbols, entity_index, folding_ranges, inlay_hints, workspace_symbols,
+    code_lens_title, code_lenses, document_symbols, entity_index, folding_ranges, inlay_hints,
+    workspace_symbols,
 };
 pub use tokens::semantic_tokens;
 
@@ -108,11 +111,15 @@ pub struct InlayHint {
     pub kind: InlayKind,
 }
 
+/// A lens before its title is computed: where it shows, and the entity it counts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodeLens {
     pub range: TextRange,
-    pub title: String,
-    pub targets: Vec<FileRange>,
+    pub key: String,
+    /// How the entity is named in the lens: its first mention here, or the entry's name.
+    pub name: String,
+    /// Where references of the entity are asked from when the lens is clicked.
+    pub target: TextRange,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

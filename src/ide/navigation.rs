@@ -1,7 +1,6 @@
 //! What the cursor is on, and the features that follow an entity from there: hover,
 //! definition, declaration, references and highlights.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use crate::kb::Entry;
@@ -343,6 +342,15 @@ pub(crate) fn entry_target(snap: &WorkspaceSnapshot, key: &str) -> Option<NavTar
     })
 }
 
+/// How many other articles' first mentions a definition lists: a peek window with more
+/// is of no use, and references list them all.
+pub const DEFINITION_ARTICLES: usize = 100;
+
+/// Where an entity is defined: its knowledge-base entry when it has one; in the current
+/// article, the acronym's definition or the entity's first mention (unless that is the
+/// mention under the cursor); then the first mention in each of at most
+/// [`DEFINITION_ARTICLES`] other articles, nearest in date to the current article first
+/// (undated ones last).
 pub fn goto_definition(snap: &WorkspaceSnapshot, pos: FilePosition) -> Vec<NavTarget> {
     let Some(target) = target_at(snap, pos) else {
         return Vec::new();
@@ -350,22 +358,90 @@ pub fn goto_definition(snap: &WorkspaceSnapshot, pos: FilePosition) -> Vec<NavTa
     let Some(key) = target.key() else {
         return Vec::new();
     };
+    let mut targets: Vec<NavTarget> = entry_target(snap, key).into_iter().collect();
     let here: Option<ArticleId> = match &target {
-        Target::Mention { file, mention, .. } => Some((file.id, mention.article)),
+        Target::Mention { file, mention, .. } => {
+            targets.extend(in_current_article(snap, file, mention, key));
+            Some((file.id, mention.article))
+        }
         Target::Entry { .. } => None,
     };
-    let mut targets: Vec<NavTarget> = entry_target(snap, key).into_iter().collect();
-    let mut seen: BTreeSet<ArticleId> = here.into_iter().collect();
-    for (file, mention) in snap.mentions_of(key) {
-        if seen.insert((file.id, mention.article)) {
-            targets.push(NavTarget {
-                file: file.id,
-                full_range: mention.range,
-                focus_range: mention.range,
-            });
+    let date_of = |file: &FileSnapshot, article: usize| {
+        file.analysis
+            .as_deref()
+            .and_then(|analysis| analysis.syntax.articles.get(article))
+            .and_then(|article| article.date())
+    };
+    let here_date = here.and_then(|(id, article)| date_of(snap.file(id)?, article));
+    // The first mention of each other article, with how far its date lies from here.
+    let mut firsts: Vec<(Option<i64>, NavTarget)> = Vec::new();
+    for file in snap.files_mentioning(key) {
+        let mut last_article = None;
+        for mention in file.mentions_of(key) {
+            if last_article == Some(mention.article) || here == Some((file.id, mention.article)) {
+                continue;
+            }
+            last_article = Some(mention.article);
+            let distance = match (here_date, date_of(file, mention.article)) {
+                (Some(here), Some(there)) => Some((there - here).get_days().abs().into()),
+                // Without a date of its own to compare, nearer means earlier in the corpus.
+                (None, Some(_)) => Some(0),
+                (_, None) => None,
+            };
+            firsts.push((
+                distance,
+                NavTarget {
+                    file: file.id,
+                    full_range: mention.range,
+                    focus_range: mention.range,
+                },
+            ));
         }
     }
+    // Stable: equal distances keep file and article order; undated articles go last.
+    firsts.sort_by_key(|(distance, _)| distance.map_or((1, 0), |days| (0, days)));
+    targets.extend(
+        firsts
+            .into_iter()
+            .take(DEFINITION_ARTICLES)
+            .map(|(_, target)| target),
+    );
     targets
+}
+
+/// Where the current article defines or first mentions the entity under the cursor:
+/// the acronym's definition when the article defines it, else the first mention; none
+/// when that is the cursor's own mention.
+fn in_current_article(
+    snap: &WorkspaceSnapshot,
+    file: &FileSnapshot,
+    mention: &WorkspaceMention,
+    key: &str,
+) -> Option<NavTarget> {
+    if let Some((def_file, article, def)) = acronym_definition(snap, file, mention)
+        && def_file.id == file.id
+        && article == mention.article
+    {
+        let plain = &file.analysis.as_deref()?.articles.get(article)?.plain;
+        let long = plain.to_annotated(def.long_range);
+        let short = plain.to_annotated(def.short_range);
+        if long.start <= mention.range.start && mention.range.end <= long.end.max(short.end) {
+            return None;
+        }
+        return Some(NavTarget {
+            file: file.id,
+            full_range: TextRange::new(long.start.min(short.start), long.end.max(short.end)),
+            focus_range: long,
+        });
+    }
+    let first = file
+        .mentions_of(key)
+        .find(|m| m.article == mention.article)?;
+    (first.range != mention.range).then_some(NavTarget {
+        file: file.id,
+        full_range: first.range,
+        focus_range: first.range,
+    })
 }
 
 pub fn goto_declaration(snap: &WorkspaceSnapshot, pos: FilePosition) -> Vec<NavTarget> {

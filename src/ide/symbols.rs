@@ -1,11 +1,11 @@
 //! Outlines and overviews: document and workspace symbols, folding, inlay hints, code
 //! lenses and the entity index.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::recognize::EntityType;
 use crate::text::TextRange;
-use crate::workspace::{FileId, FileSnapshot, WorkspaceSnapshot};
+use crate::workspace::{FileId, FileSnapshot, MentionSource, WorkspaceMention, WorkspaceSnapshot};
 
 use super::navigation::{acronym_definition, mention_stats, stats_line};
 use super::{
@@ -59,6 +59,10 @@ fn plain_title(title: &str) -> String {
     out
 }
 
+/// The outline: each article, and under it each entity it mentions once (tagged or
+/// recognised, at its first mention, named as the knowledge base names it), then each
+/// tag that names no entity (a date, an amount, a custom type). Recognised dates and
+/// amounts are left out: there are dozens per article.
 pub fn document_symbols(snap: &WorkspaceSnapshot, file: FileId) -> Vec<DocumentSymbol> {
     let Some(file) = snap.file(file) else {
         return Vec::new();
@@ -66,42 +70,77 @@ pub fn document_symbols(snap: &WorkspaceSnapshot, file: FileId) -> Vec<DocumentS
     let Some(analysis) = file.analysis.as_deref() else {
         return Vec::new();
     };
+    let mut by_article: Vec<Vec<&WorkspaceMention>> =
+        vec![Vec::new(); analysis.syntax.articles.len()];
+    for mention in &file.mentions {
+        if let Some(list) = by_article.get_mut(mention.article) {
+            list.push(mention);
+        }
+    }
     analysis
         .syntax
         .articles
         .iter()
         .enumerate()
-        .map(|(index, article)| {
-            let tags = analysis
-                .syntax
-                .tags
-                .get(article.tags.clone())
-                .unwrap_or(&[]);
-            let children = tags
-                .iter()
-                .filter(|tag| tag.type_range.is_some())
-                .map(|tag| DocumentSymbol {
-                    name: slice(file, tag.span).to_owned(),
-                    detail: Some(match tag.value_of("ref").or(tag.value_of("value")) {
-                        Some(value) => format!("{} {value}", tag.type_name),
-                        None => tag.type_name.clone(),
-                    }),
-                    kind: symbol_kind(&tag.type_name),
-                    range: tag.range,
-                    selection_range: tag.span,
-                    children: Vec::new(),
-                })
-                .collect();
-            DocumentSymbol {
-                name: article_name(file, index, article.title),
-                detail: article.date().map(|d| d.to_string()),
-                kind: SymbolKind::Article,
-                range: article.range,
-                selection_range: article.title.unwrap_or(article.range),
-                children,
-            }
+        .map(|(index, article)| DocumentSymbol {
+            name: article_name(file, index, article.title),
+            detail: article.date().map(|d| d.to_string()),
+            kind: SymbolKind::Article,
+            range: article.range,
+            selection_range: article.title.unwrap_or(article.range),
+            children: article_entities(snap, &by_article[index]),
         })
         .collect()
+}
+
+/// The entities of one article, once each, in the order of their first mentions.
+fn article_entities(
+    snap: &WorkspaceSnapshot,
+    mentions: &[&WorkspaceMention],
+) -> Vec<DocumentSymbol> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for key in mentions.iter().filter_map(|m| m.key.as_deref()) {
+        *counts.entry(key).or_default() += 1;
+    }
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut children = Vec::new();
+    for mention in mentions {
+        let (name, detail) = match mention.key.as_deref() {
+            Some(key) => {
+                if !seen.insert(key) {
+                    continue;
+                }
+                let name = snap.entry(key).map_or_else(
+                    || mention.text.trim().to_owned(),
+                    |(entry, _)| entry.name.clone(),
+                );
+                let count = counts.get(key).copied().unwrap_or(1);
+                let times = if count == 1 {
+                    String::new()
+                } else {
+                    format!(", {count} mentions")
+                };
+                (name, format!("{} {key}{times}", mention.ty))
+            }
+            None if mention.source == MentionSource::Tag => (
+                mention.text.trim().to_owned(),
+                match &mention.value {
+                    Some(value) => format!("{} {value}", mention.ty),
+                    None => mention.ty.to_string(),
+                },
+            ),
+            None => continue,
+        };
+        children.push(DocumentSymbol {
+            name,
+            detail: Some(detail),
+            kind: symbol_kind(&mention.ty),
+            range: mention.range,
+            selection_range: mention.range,
+            children: Vec::new(),
+        });
+    }
+    children
 }
 
 pub fn folding_ranges(snap: &WorkspaceSnapshot, file: FileId) -> Vec<TextRange> {
@@ -185,67 +224,92 @@ pub fn inlay_hints(
     hints
 }
 
+/// The lenses of a file: one per article, on its title, for the entity the article
+/// mentions most (its first mention is where references are asked from); one per entry
+/// of a knowledge-base file. Their titles are computed on demand ([`code_lens_title`]):
+/// an editor resolves only the lenses it shows.
 pub fn code_lenses(snap: &WorkspaceSnapshot, file: FileId) -> Vec<CodeLens> {
     let Some(file) = snap.file(file) else {
         return Vec::new();
     };
     let mut lenses = Vec::new();
-    // One lens per entity key, on its first mention in each article.
-    let mut seen = BTreeSet::new();
-    for mention in &file.mentions {
-        let Some(key) = &mention.key else { continue };
-        if !seen.insert((mention.article, &**key)) {
-            continue;
+    if let Some(analysis) = file.analysis.as_deref() {
+        let mut by_article: Vec<Vec<&WorkspaceMention>> =
+            vec![Vec::new(); analysis.syntax.articles.len()];
+        for mention in file.mentions.iter().filter(|m| m.key.is_some()) {
+            if let Some(list) = by_article.get_mut(mention.article) {
+                list.push(mention);
+            }
         }
-        lenses.push(lens(snap, key, mention.range));
+        for (article, mentions) in analysis.syntax.articles.iter().zip(&by_article) {
+            let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
+            for (order, mention) in mentions.iter().enumerate() {
+                let key = mention.key.as_deref().unwrap_or_default();
+                counts.entry(key).or_insert((0, order)).0 += 1;
+            }
+            // The most mentioned; among equals, the first mentioned.
+            let Some((&key, &(_, order))) = counts
+                .iter()
+                .max_by_key(|(_, (count, order))| (*count, std::cmp::Reverse(*order)))
+            else {
+                continue;
+            };
+            let first = mentions[order];
+            let at = article.title.unwrap_or(article.range);
+            lenses.push(CodeLens {
+                range: TextRange::empty(at.start),
+                key: key.to_owned(),
+                name: first.text.trim().to_owned(),
+                target: first.range,
+            });
+        }
     }
     for entry in &file.entries {
         if let Some(source) = &entry.source {
-            lenses.push(lens(
-                snap,
-                &entry.key,
-                source.key_range.unwrap_or(source.range),
-            ));
+            let at = source.key_range.unwrap_or(source.range);
+            lenses.push(CodeLens {
+                range: at,
+                key: entry.key.clone(),
+                name: entry.name.clone(),
+                target: at,
+            });
         }
     }
     lenses
 }
 
-fn lens(snap: &WorkspaceSnapshot, key: &str, range: TextRange) -> CodeLens {
-    let stats = mention_stats(snap, key);
-    CodeLens {
-        range,
-        title: stats_line(&stats),
-        targets: snap
-            .mentions_of(key)
-            .into_iter()
-            .map(|(file, m)| FileRange {
-                file: file.id,
-                range: m.range,
-            })
-            .collect(),
-    }
+/// What a lens says: the entity and how often the workspace mentions it, e.g. `KORUS
+/// FTA · 18 mentions in 6 articles (first 2024-03-02, latest 2025-12-12)`.
+pub fn code_lens_title(snap: &WorkspaceSnapshot, key: &str, name: &str) -> String {
+    format!("{name} · {}", stats_line(&mention_stats(snap, key)))
 }
 
-/// Whether `query` is a subsequence of `name`, ignoring case; the score is lower for
-/// tighter, earlier matches, and `None` when it does not match.
-pub(crate) fn fuzzy_score(name: &str, query: &str) -> Option<usize> {
-    let name: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
-    let mut first = None;
-    let mut last = 0;
+/// How well `name` matches a workspace-symbol query, lower is better: the query's words
+/// must each start a word of the name, in order (`korea free` finds "Korea–U.S. Free
+/// Trade Agreement", `rce` finds "RCEP"); a match at the name's start ranks first, then
+/// shorter names. Letters scattered through a name do not match: they drowned the
+/// answer in loose hits.
+pub(crate) fn word_start_score(name: &str, query: &str) -> Option<usize> {
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let query = words(query);
+    let name_words = words(name);
     let mut at = 0;
-    for q in query.chars().flat_map(char::to_lowercase) {
-        if q.is_whitespace() {
-            continue;
-        }
-        let found = name.get(at..)?.iter().position(|&c| c == q)? + at;
+    let mut first = None;
+    for part in &query {
+        let found = name_words
+            .get(at..)?
+            .iter()
+            .position(|w| w.starts_with(part.as_str()))?
+            + at;
         first.get_or_insert(found);
-        last = found;
         at = found + 1;
     }
-    let first = first.unwrap_or(0);
-    // Spread of the match first, then how late it starts, then length of the name.
-    Some((last - first) * 1000 + first * 10 + name.len().min(9))
+    Some(first.unwrap_or(0) * 100 + name.chars().count().min(99))
 }
 
 pub fn workspace_symbols(snap: &WorkspaceSnapshot, query: &str) -> Vec<SymbolInfo> {
@@ -260,7 +324,11 @@ pub fn workspace_symbols(snap: &WorkspaceSnapshot, query: &str) -> Vec<SymbolInf
         let mut names = vec![name.clone(), key.to_owned()];
         names.extend(entry.iter().flat_map(|e| e.aliases.iter().cloned()));
         names.extend(mentions.iter().map(|(_, m)| m.text.trim().to_owned()));
-        let Some(score) = names.iter().filter_map(|n| fuzzy_score(n, query)).min() else {
+        let Some(score) = names
+            .iter()
+            .filter_map(|n| word_start_score(n, query))
+            .min()
+        else {
             continue;
         };
         scored.push((

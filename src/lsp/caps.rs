@@ -125,7 +125,7 @@ pub fn server_capabilities(session: &Session) -> lsp::ServerCapabilities {
         folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
         inlay_hint_provider: Some(lsp::OneOf::Left(true)),
         code_lens_provider: Some(lsp::CodeLensOptions {
-            resolve_provider: Some(false),
+            resolve_provider: Some(true),
         }),
         completion_provider: Some(lsp::CompletionOptions {
             trigger_characters: Some(vec!["{".into(), " ".into(), "=".into()]),

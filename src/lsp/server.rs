@@ -302,6 +302,16 @@ impl LanguageServer for Server {
         .await
     }
 
+    async fn code_lens_resolve(&self, lens: lsp::CodeLens) -> Result<lsp::CodeLens> {
+        let unresolved = lens.clone();
+        let resolved = self
+            .on_workspace("codeLens/resolve", move |view| {
+                request::resolve_code_lens(view, lens)
+            })
+            .await?;
+        Ok(resolved.unwrap_or(unresolved))
+    }
+
     async fn diagnostic(
         &self,
         params: lsp::DocumentDiagnosticParams,

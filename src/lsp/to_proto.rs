@@ -348,27 +348,32 @@ pub fn inlay_hint(map: &LineMap, hint: ide::InlayHint) -> lsp::InlayHint {
     }
 }
 
-/// A lens whose command shows the entity's mentions in the editor's references view.
-pub fn code_lens(view: &View, map: &LineMap, uri: &Uri, lens: ide::CodeLens) -> lsp::CodeLens {
-    let range = map.range(lens.range);
-    let locations: Vec<lsp::Location> = lens
-        .targets
-        .iter()
-        .filter_map(|t| view.location(t.file, t.range))
-        .collect();
+/// A lens as the server sends it first: where it shows, and in `data` what resolving
+/// it needs (the entity, and where to ask for references). No location lists: the
+/// references are computed when the lens is clicked.
+pub fn code_lens(map: &LineMap, uri: &Uri, lens: ide::CodeLens) -> lsp::CodeLens {
     lsp::CodeLens {
-        range,
-        command: Some(lsp::Command {
-            title: lens.title,
-            command: "accord.showReferences".to_owned(),
-            arguments: Some(vec![
-                serde_json::to_value(uri).unwrap_or(Value::Null),
-                serde_json::to_value(range.start).unwrap_or(Value::Null),
-                serde_json::to_value(locations).unwrap_or(Value::Null),
-            ]),
-        }),
-        data: None,
+        range: map.range(lens.range),
+        command: None,
+        data: Some(serde_json::json!({
+            "uri": uri,
+            "key": lens.key,
+            "name": lens.name,
+            "position": map.position(lens.target.start),
+        })),
     }
+}
+
+/// A resolved lens: its title, and the client command that shows the references at
+/// the lens's entity (`accord.showReferences` with the URI and position).
+pub fn resolved_code_lens(mut lens: lsp::CodeLens, title: String) -> lsp::CodeLens {
+    let data = lens.data.take().unwrap_or(Value::Null);
+    lens.command = Some(lsp::Command {
+        title,
+        command: "accord.showReferences".to_owned(),
+        arguments: Some(vec![data["uri"].clone(), data["position"].clone()]),
+    });
+    lens
 }
 
 pub fn document_diagnostic_report(

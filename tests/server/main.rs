@@ -259,3 +259,43 @@ async fn a_hover_names_the_entry_and_where_it_is_mentioned() {
         "{definition}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lenses_are_one_per_article_name_their_entity_and_resolve_lazily() {
+    let mut server = TestServer::start(PORT_WORKSPACE, vscode_capabilities()).await;
+    let text = "Board Meets\nThe Harbour Board and the Harbour Board again met in Tarsk. date2026-03-05\n-\nSecond Story\nThe Harbour Board spoke. date2026-03-06\n";
+    server.open_text("notes.article", text).await;
+    let uri = server.uri("notes.article");
+    let lenses = server
+        .call(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let lenses = lenses.as_array().cloned().unwrap_or_default();
+    assert_eq!(lenses.len(), 2, "{lenses:?}");
+    // Unresolved lenses carry the entity, never lists of locations.
+    assert!(
+        lenses
+            .iter()
+            .all(|l| l.get("command").is_none() && l["data"]["key"] == "harbour-board")
+    );
+    assert!(serde_json::to_string(&lenses).expect("JSON").len() < 1_000);
+    let resolved = server.call("codeLens/resolve", lenses[0].clone()).await;
+    let mut command = resolved["command"].clone();
+    assert_eq!(command["arguments"][0], uri.as_str());
+    command["arguments"][0] = json!("notes.article");
+    expect![[r#"
+        {
+          "arguments": [
+            "notes.article",
+            {
+              "character": 4,
+              "line": 1
+            }
+          ],
+          "command": "accord.showReferences",
+          "title": "Harbour Board · 4 mentions in 3 articles (first 2026-03-05, latest 2026-03-06)"
+        }"#]]
+    .assert_eq(&serde_json::to_string_pretty(&command).expect("JSON"));
+}

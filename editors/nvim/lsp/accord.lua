@@ -8,12 +8,25 @@ return {
   root_markers = { 'accord.toml', '.git' },
   commands = {
     -- A code lens counts an entity's mentions; running it lists them in the quickfix
-    -- list. Arguments: the document URI, the lens position, the mentions' locations.
+    -- list. Arguments: the document URI and the position of a mention of the entity.
+    -- The mentions are asked of the server when the lens runs: lenses carry no lists.
     ['accord.showReferences'] = function(command, ctx)
-      local locations = command.arguments and command.arguments[3] or {}
+      local arguments = command.arguments or {}
       local client = vim.lsp.get_client_by_id(ctx.client_id)
-      local encoding = client and client.offset_encoding or 'utf-16'
-      local items = vim.lsp.util.locations_to_items(locations, encoding)
+      if not client then
+        return
+      end
+      local locations = arguments[3]
+      if not locations then
+        local params = {
+          textDocument = { uri = arguments[1] },
+          position = arguments[2],
+          context = { includeDeclaration = true },
+        }
+        local response = client:request_sync('textDocument/references', params, 10000, ctx.bufnr)
+        locations = response and response.result or {}
+      end
+      local items = vim.lsp.util.locations_to_items(locations, client.offset_encoding or 'utf-16')
       vim.fn.setqflist({}, ' ', { title = command.title, items = items })
       if #items > 0 then
         vim.cmd.copen()

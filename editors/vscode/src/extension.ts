@@ -285,18 +285,22 @@ async function tagSelection(type?: string): Promise<void> {
   await vscode.workspace.applyEdit(edit);
 }
 
-/** The code lens command: `[uri, position, locations]` in protocol form. */
-async function showReferences(uri: string, position: ProtocolPosition, locations: ProtocolLocation[]): Promise<void> {
+/**
+ * The code lens command: `[uri, position]` in protocol form, and optionally the
+ * locations. Lenses carry no locations (an entity may be mentioned thousands of times):
+ * they are asked of the server when the lens is clicked.
+ */
+async function showReferences(uri: string, position: ProtocolPosition, locations?: ProtocolLocation[]): Promise<void> {
   const converter = client?.protocol2CodeConverter;
   if (!converter) {
     return;
   }
-  await vscode.commands.executeCommand(
-    'editor.action.showReferences',
-    converter.asUri(uri),
-    converter.asPosition(position),
-    (locations ?? []).map((location) => converter.asLocation(location)),
-  );
+  const at = converter.asUri(uri);
+  const where = converter.asPosition(position);
+  const found = locations
+    ? locations.map((location) => converter.asLocation(location))
+    : ((await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', at, where)) ?? []);
+  await vscode.commands.executeCommand('editor.action.showReferences', at, where, found);
 }
 
 function reportErrors<A extends unknown[]>(run: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
@@ -334,7 +338,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ),
     vscode.commands.registerCommand(
       'accord.showReferences',
-      reportErrors((uri: string, position: ProtocolPosition, locations: ProtocolLocation[]) =>
+      reportErrors((uri: string, position: ProtocolPosition, locations?: ProtocolLocation[]) =>
         showReferences(uri, position, locations),
       ),
     ),

@@ -40,6 +40,7 @@ fn definition_reaches_the_entry_and_other_articles_whatever_the_spelling() {
     let fixture = with_kb(
         r#"//- /ws/a.article
 Ministers Review the Korea-US FTA
+                     ^^^^^^^^^^^^
 Talks on the [Korea-US$0 FTA]{agreement ref=korus-fta} went on. The [KORUS FTA]{agreement ref=korus-fta} matters. date2025-03-04
 -
 Another Story
@@ -69,6 +70,73 @@ Exporters welcomed the Korea–U.S. FTA review in Seoul. date2025-04-02
         "/ws/kb/agreements.toml 2:8 \"korus-fta\""
     );
     check_ranges(&fixture, targets);
+}
+
+#[test]
+fn definition_lists_the_current_article_and_the_hundred_nearest_in_date() {
+    // 150 other articles mention the agreement, one a day from 2025-01-01; the cursor's
+    // article is dated 2025-03-01, as is the 60th of them.
+    let mut other = String::from("//- /ws/archive.article\n");
+    for day in 0..150 {
+        let date = jiff::civil::date(2025, 1, 1)
+            .checked_add(jiff::Span::new().days(day))
+            .expect("a date");
+        if day > 0 {
+            other.push_str("-\n");
+        }
+        other.push_str(&format!(
+            "Report {day}\nThe [KORUS FTA]{{agreement ref=korus-fta}} was reviewed. date{date}\n"
+        ));
+    }
+    let fixture = with_kb(&format!(
+        "//- /ws/a.article\nReview Ends\nThe [KORUS FTA]{{agreement ref=korus-fta}} stays; the [Korea-US$0 FTA]{{agreement ref=korus-fta}} too. date2025-03-01\n{other}"
+    ));
+    let targets = ide::goto_definition(&fixture.snap, fixture.cursor());
+    let described: Vec<String> = targets
+        .iter()
+        .map(|t| {
+            fixture.describe(FileRange {
+                file: t.file,
+                range: t.focus_range,
+            })
+        })
+        .collect();
+    // The entry, this article's first mention, then a hundred others.
+    assert_eq!(
+        targets.len(),
+        1 + 1 + ide::DEFINITION_ARTICLES,
+        "{described:?}"
+    );
+    assert_eq!(described[0], "/ws/kb/agreements.toml 2:8 \"korus-fta\"");
+    assert_eq!(described[1], "/ws/a.article 2:6 \"KORUS FTA\"");
+    // Nearest in date first: the same day, then one day away on either side (earlier
+    // first, as the archive lists them), then two.
+    let archive = fixture
+        .snap
+        .files()
+        .find(|f| f.path.ends_with("archive.article"))
+        .expect("the archive");
+    let date_of = |t: &crate::ide::NavTarget| {
+        let analysis = archive.analysis.as_deref().expect("analysed");
+        let article = analysis
+            .syntax
+            .articles
+            .iter()
+            .find(|a| a.range.contains_range(t.focus_range))
+            .expect("an article");
+        article.date().expect("dated").to_string()
+    };
+    let dates: Vec<String> = targets[2..6].iter().map(date_of).collect();
+    assert_eq!(
+        dates,
+        ["2025-03-01", "2025-02-28", "2025-03-02", "2025-02-27"]
+    );
+    // The farthest article listed is 50 days away; references still list all 152.
+    assert!(targets[2..].iter().all(|t| t.file == archive.id));
+    assert_eq!(
+        ide::references(&fixture.snap, fixture.cursor(), false).len(),
+        152
+    );
 }
 
 #[test]
@@ -420,27 +488,37 @@ Café owners – and the [Ministry of Trade, Industry and Resources]{org ref=mot
 
 #[test]
 fn rename_changes_every_ref_and_the_entry_key() {
-    let fixture = with_kb(
-        r#"//- /ws/a.article
+    let fixture = parse(
+        r#"//- /ws/kb/pacts.toml
+[[entity]]
+key = "chip-pact"
+type = "agreement"
+name = "Bilateral Chip Pact"
+//- /ws/a.article
 Talks Resume
-The [Korea-US FTA]{agreement ref=korus$0-fta} and the [U.S.]{place ref=united-states} met. date2025-03-04
+The [Chip Pact]{agreement ref=chip$0-pact} and the [U.S.]{place ref=united-states} met. date2025-03-04
 //- /ws/b.article
 Committee Meets
-The [Korea–U.S. FTA]{agreement ref=korus-fta} was named. date2025-04-01
+The [Bilateral Chip Pact]{agreement ref=chip-pact} was named. date2025-04-01
 "#,
     );
     let cursor = fixture.cursor();
     let range = ide::prepare_rename(&fixture.snap, cursor).expect("a ref value renames");
     let text = &fixture.snap.file(cursor.file).expect("open").text;
-    assert_eq!(&text[range.start..range.end], "korus-fta");
-    let change = ide::rename(&fixture.snap, cursor, "korea-us-fta").expect("a valid key");
+    assert_eq!(&text[range.start..range.end], "chip-pact");
+    let change = ide::rename(&fixture.snap, cursor, "semiconductor-pact").expect("a valid key");
     expect![[r#"
+        //- /ws/kb/pacts.toml
+        [[entity]]
+        key = "semiconductor-pact"
+        type = "agreement"
+        name = "Bilateral Chip Pact"
         //- /ws/a.article
         Talks Resume
-        The [Korea-US FTA]{agreement ref=korea-us-fta} and the [U.S.]{place ref=united-states} met. date2025-03-04
+        The [Chip Pact]{agreement ref=semiconductor-pact} and the [U.S.]{place ref=united-states} met. date2025-03-04
         //- /ws/b.article
         Committee Meets
-        The [Korea–U.S. FTA]{agreement ref=korea-us-fta} was named. date2025-04-01
+        The [Bilateral Chip Pact]{agreement ref=semiconductor-pact} was named. date2025-04-01
     "#]].assert_eq(&fixture.apply(&change));
     assert!(ide::rename(&fixture.snap, cursor, "Not A Key").is_err());
     // Plain text is not renamable.
@@ -449,6 +527,25 @@ The [Korea–U.S. FTA]{agreement ref=korus-fta} was named. date2025-04-01
         offset: 1,
     };
     assert!(ide::prepare_rename(&fixture.snap, plain).is_none());
+}
+
+#[test]
+fn renaming_a_built_in_key_is_refused_with_the_reason() {
+    // `united-states` is built in; `korus-fta` is too, and the workspace entry that
+    // replaces it would not take the built-in names along.
+    let fixture = with_kb(
+        r#"//- /ws/a.article
+Talks Resume
+The [Korea-US FTA]{agreement ref=korus$0-fta} and the [U.S.]{place ref=united-states} met. date2025-03-04
+"#,
+    );
+    let refused =
+        ide::rename(&fixture.snap, fixture.cursor(), "korea-us-fta").expect_err("a built-in key");
+    assert!(
+        refused.starts_with("`korus-fta` is a built-in key"),
+        "{refused}"
+    );
+    assert!(refused.contains("splitting the entity"), "{refused}");
 }
 
 #[test]
@@ -620,34 +717,38 @@ The [Korea–U.S. FTA]{agreement ref=korus-fta} again. date2025-04-01
         .collect();
     expect![[r#"
         Ministers Review the Korea-US FTA [2025-03-04]
-          Korea-US FTA (Agreement, agreement korus-fta)
-          KORUS FTA (Agreement, agreement korus-fta)
+          Korea–U.S. Free Trade Agreement (Agreement, agreement korus-fta, 2 mentions)
+          US Trade Representative (Org, org ustr, 3 mentions)
         Short Note [2025-04-01]
-          Korea–U.S. FTA (Agreement, agreement korus-fta)
+          Korea–U.S. Free Trade Agreement (Agreement, agreement korus-fta)
     "#]]
     .assert_eq(&outline);
 
     let folds = ide::folding_ranges(&fixture.snap, file);
     assert_eq!(folds.len(), 2);
 
+    // One lens per article, for the entity it mentions most, titled when resolved.
     let lenses: Vec<String> = ide::code_lenses(&fixture.snap, file)
         .into_iter()
         .map(|l| {
             format!(
-                "{} -> {}",
+                "{} at {} -> {}",
                 fixture.describe(FileRange {
                     file,
                     range: l.range
                 }),
-                l.title
+                fixture.describe(FileRange {
+                    file,
+                    range: l.target
+                }),
+                ide::code_lens_title(&fixture.snap, &l.key, &l.name)
             )
         })
         .collect();
     expect![[r#"
         [
-            "/ws/a.article 2:23 \"Korea-US FTA\" -> 3 mentions in 2 articles (first 2025-03-04, latest 2025-04-01)",
-            "/ws/a.article 3:72 \"United States Trade Representative\" -> 3 mentions in 1 article (2025-03-04)",
-            "/ws/a.article 7:6 \"Korea–U.S. FTA\" -> 3 mentions in 2 articles (first 2025-03-04, latest 2025-04-01)",
+            "/ws/a.article 2:1 \"\" at /ws/a.article 3:72 \"United States Trade Representative\" -> United States Trade Representative · 3 mentions in 1 article (2025-03-04)",
+            "/ws/a.article 6:1 \"\" at /ws/a.article 7:6 \"Korea–U.S. FTA\" -> Korea–U.S. FTA · 3 mentions in 2 articles (first 2025-03-04, latest 2025-04-01)",
         ]
     "#]].assert_debug_eq(&lenses);
 
@@ -681,7 +782,7 @@ The [Korea–U.S. FTA]{agreement ref=korus-fta} again. date2025-04-01
     "#]]
     .assert_debug_eq(&hints);
 
-    let symbols: Vec<String> = ide::workspace_symbols(&fixture.snap, "krs")
+    let symbols: Vec<String> = ide::workspace_symbols(&fixture.snap, "korea fr")
         .into_iter()
         .map(|s| {
             format!(
@@ -698,6 +799,10 @@ The [Korea–U.S. FTA]{agreement ref=korus-fta} again. date2025-04-01
         ]
     "#]]
     .assert_debug_eq(&symbols);
+
+    // Scattered letters match nothing; a word's start does.
+    assert!(ide::workspace_symbols(&fixture.snap, "krs").is_empty());
+    assert_eq!(ide::workspace_symbols(&fixture.snap, "ustr").len(), 1);
 
     let index: Vec<String> = ide::entity_index(&fixture.snap)
         .into_iter()
@@ -735,7 +840,11 @@ fn exercise_position(fixture: &Fixture, pos: crate::ide::FilePosition) {
         &ide::diagnostics(snap, pos.file),
     );
     if ide::prepare_rename(snap, pos).is_some() {
-        assert!(ide::rename(snap, pos, "renamed-key").is_ok());
+        // A rename that prepares goes through, or is refused for a built-in key.
+        match ide::rename(snap, pos, "renamed-key") {
+            Ok(_) => {}
+            Err(reason) => assert!(reason.contains("is a built-in key"), "{reason}"),
+        }
     }
 }
 

@@ -106,9 +106,19 @@ pub fn code_lenses(view: &View, file: &FileSnapshot, uri: &Uri) -> Option<Vec<ls
     Some(
         lenses
             .into_iter()
-            .map(|lens| to_proto::code_lens(view, &map, uri, lens))
+            .map(|lens| to_proto::code_lens(&map, uri, lens))
             .collect(),
     )
+}
+
+/// A lens's title, from the entity in its `data`; a lens without one gets an empty
+/// title rather than an error, so the editor shows nothing odd.
+pub fn resolve_code_lens(view: &View, lens: lsp::CodeLens) -> Option<lsp::CodeLens> {
+    let data = lens.data.clone().unwrap_or_default();
+    let key = data["key"].as_str().unwrap_or_default();
+    let name = data["name"].as_str().unwrap_or(key);
+    let title = ide::code_lens_title(view.snap, key, name);
+    Some(to_proto::resolved_code_lens(lens, title))
 }
 
 pub fn diagnostics(
