@@ -257,9 +257,10 @@ impl State {
 
     /// Waits, a bounded time, until the latest reload has analysed the open documents.
     pub async fn wait_for_open_documents(&self) {
-        /// A reload of the open documents takes milliseconds; past this the request
-        /// is answered from what there is.
-        const PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
+        /// Reloading the open documents takes milliseconds for articles of a few
+        /// pages; a request waits no longer than this, then is answered from what there
+        /// is (a megabyte-long open file takes longer to analyse).
+        const PATIENCE: std::time::Duration = std::time::Duration::from_millis(50);
         let deadline = tokio::time::Instant::now() + PATIENCE;
         loop {
             let changed = self.open_documents_changed.notified();

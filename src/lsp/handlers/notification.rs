@@ -168,7 +168,9 @@ pub async fn did_change_watched_files(
         }
     }
     if reloads {
+        // Saved elsewhere, not typed here: requests need not wait for the reload.
         let generation = state.begin_reload();
+        state.open_documents_reloaded(generation);
         reload(client, state, generation).await;
     } else {
         publish_all(client, state).await;
