@@ -119,11 +119,33 @@ pub fn completions(snap: &WorkspaceSnapshot, pos: FilePosition) -> Vec<Completio
                 })
                 .collect()
         }
+        // An amount's normalised value, as the recogniser writes it (`USD 350000000000`).
+        AttrKind::Money => context
+            .span
+            .map(crate::recognize::numeric::find_amounts)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|m| m.ty.as_str() == "money")
+            .filter_map(|m| {
+                let value = m.value?;
+                // A value with a space is written quoted.
+                let label = if value.contains(' ') {
+                    format!("\"{value}\"")
+                } else {
+                    value
+                };
+                Some((label, CompletionKind::EnumValue, Some("amount".to_owned())))
+            })
+            .collect(),
         _ => Vec::new(),
     };
     candidates
         .into_iter()
-        .filter(|(label, _, _)| label.starts_with(value))
+        .filter(|(label, _, _)| {
+            label
+                .trim_start_matches('"')
+                .starts_with(value.trim_start_matches('"'))
+        })
         .map(|(label, kind, detail)| Completion {
             insert: label.clone(),
             label,
@@ -158,35 +180,77 @@ fn article_date_at(file: &FileSnapshot, offset: usize) -> Option<jiff::civil::Da
         .date()
 }
 
-/// Entity keys of a type: entries whose name or alias is the span come first, then the
-/// workspace's keys, then the rest of the knowledge base.
+/// Entity keys of a type: entries whose name or alias is the span come first; then every
+/// key, of the knowledge base or the workspace, by how close its names come to the span
+/// (`Kim Jeongkwan` finds `kim-jung-kwan` before `ahn-gyu-baek`), workspace keys before
+/// the rest of the knowledge base among equals.
 fn entity_keys(
     snap: &WorkspaceSnapshot,
     ty: &str,
     span: Option<&str>,
 ) -> Vec<(String, CompletionKind, Option<String>)> {
-    let span = span.map(|s| s.trim().to_lowercase());
-    let mut ranked: BTreeMap<(u8, String), Option<String>> = BTreeMap::new();
+    let span = span
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty());
+    let closeness = |names: &mut dyn Iterator<Item = String>| -> f64 {
+        let Some(span) = span.as_deref() else {
+            return 0.0;
+        };
+        names
+            .map(|name| strsim::jaro_winkler(&name.to_lowercase(), span))
+            .fold(0.0, f64::max)
+    };
+    // (rank, closeness, key, name): rank 0 names the span exactly, 1 is the workspace's,
+    // 2 the rest of the knowledge base.
+    let mut ranked: Vec<(u8, f64, String, Option<String>)> = Vec::new();
+    let mut listed: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for entry in snap.analyzer.kb.entries().filter(|e| e.ty == ty) {
         let names_span = span.as_deref().is_some_and(|span| {
             entry.name.to_lowercase() == span
                 || entry.aliases.iter().any(|a| a.to_lowercase() == span)
         });
+        let score = closeness(
+            &mut std::iter::once(entry.name.clone())
+                .chain(entry.aliases.iter().cloned())
+                .chain(std::iter::once(entry.key.replace('-', " "))),
+        );
         let rank = if names_span { 0 } else { 2 };
-        ranked.insert((rank, entry.key.clone()), Some(entry.name.clone()));
+        ranked.push((rank, score, entry.key.clone(), Some(entry.name.clone())));
+        listed.insert(&entry.key);
     }
     for key in snap.keys() {
-        let is_type = snap
-            .mentions_of(key)
-            .first()
-            .is_some_and(|(_, m)| &*m.ty == ty);
-        if is_type && !ranked.keys().any(|(_, k)| k == key) {
-            ranked.insert((1, key.to_owned()), None);
+        if listed.contains(key) {
+            continue;
+        }
+        let mentions = snap.mentions_of(key);
+        if mentions.first().is_none_or(|(_, m)| &*m.ty != ty) {
+            continue;
+        }
+        let score = closeness(
+            &mut mentions
+                .iter()
+                .map(|(_, m)| m.text.trim().to_owned())
+                .chain(std::iter::once(key.replace('-', " "))),
+        );
+        ranked.push((1, score, key.to_owned(), None));
+    }
+    // Knowledge-base keys the workspace mentions rank with the workspace's.
+    for item in ranked.iter_mut().filter(|item| item.0 == 2) {
+        if snap.files_mentioning(&item.2).next().is_some() {
+            item.0 = 1;
         }
     }
+    ranked.sort_by(|a, b| {
+        let exact = |item: &(u8, f64, String, Option<String>)| item.0 != 0;
+        exact(a)
+            .cmp(&exact(b))
+            .then(b.1.total_cmp(&a.1))
+            .then(a.0.cmp(&b.0))
+            .then(a.2.cmp(&b.2))
+    });
     ranked
         .into_iter()
-        .map(|((_, key), name)| (key, CompletionKind::EntityKey, name))
+        .map(|(_, _, key, name)| (key, CompletionKind::EntityKey, name))
         .collect()
 }
 
@@ -262,6 +326,20 @@ fn assists_at(
                 fixes: Some(diagnostic.clone()),
             });
         }
+    }
+    // A selection over several articles (a whole file) gets the diagnostics' fixes
+    // only: an assist for every mention in it would bury them under hundreds.
+    let spans_articles = file.analysis.as_deref().is_some_and(|analysis| {
+        analysis
+            .syntax
+            .articles
+            .iter()
+            .filter(|article| article.range.intersects(range.range))
+            .nth(1)
+            .is_some()
+    });
+    if spans_articles {
+        return assists;
     }
     // Recognised mentions no tag covers: tag this one, or every one like it.
     for mention in file

@@ -528,11 +528,17 @@ pub fn document_symbols(
     )
 }
 
+/// Completions in the order `ide` ranks them: editors sort by `sortText`, which is the
+/// label when absent, and would put keys in alphabetical order.
 pub fn completions(map: &LineMap, completions: Vec<ide::Completion>) -> lsp::CompletionResponse {
     lsp::CompletionResponse::Array(
         completions
             .into_iter()
-            .map(|completion| completion_item(map, completion))
+            .enumerate()
+            .map(|(rank, completion)| lsp::CompletionItem {
+                sort_text: Some(format!("{rank:05}")),
+                ..completion_item(map, completion)
+            })
             .collect(),
     )
 }

@@ -628,6 +628,38 @@ The [Bilateral Chip Pact]{agreement ref=chip$0-pact} was signed. date2025-03-04
 }
 
 #[test]
+fn a_selection_over_several_articles_offers_the_fixes_only() {
+    let fixture = parse(
+        r#"//- /ws/a.article
+Trade Talks
+The United States Trade Representative (USTR) met the [EU]{plase}. date2025-03-04
+-
+Another Story
+The USTR said little in Geneva. date2025-03-05
+"#,
+    );
+    let file = fixture.file_id("/ws/a.article");
+    let text = fixture.snap.file(file).expect("open").text.clone();
+    let whole = FileRange {
+        file,
+        range: TextRange::new(0, text.len()),
+    };
+    let titles: Vec<String> =
+        ide::code_actions(&fixture.snap, whole, &ide::diagnostics(&fixture.snap, file))
+            .into_iter()
+            .map(|a| a.title)
+            .collect();
+    assert_eq!(titles, ["change the type to `place`"]);
+    // Inside one article, the assists are there.
+    let one = FileRange {
+        file,
+        range: TextRange::new(0, text.find("-\n").expect("a separator")),
+    };
+    let assists = ide::code_actions(&fixture.snap, one, &ide::diagnostics(&fixture.snap, file));
+    assert!(assists.iter().any(|a| a.title.starts_with("Tag `")));
+}
+
+#[test]
 fn completion_inside_tags() {
     let complete = |fixture: &str| -> String {
         let fixture = with_kb(fixture);
@@ -659,11 +691,11 @@ fn completion_inside_tags() {
     ));
     expect![[r#"
         korus-fta EntityKey replaces "ko"
+        korea-eu-fta EntityKey replaces "ko"
+        korea-uk-fta EntityKey replaces "ko"
         korea-asean-fta EntityKey replaces "ko"
         korea-australia-fta EntityKey replaces "ko"
-        korea-canada-fta EntityKey replaces "ko"
         korea-china-fta EntityKey replaces "ko"
-        korea-eu-fta EntityKey replaces "ko"
     "#]]
     .assert_eq(&complete(
         "//- /ws/a.article\nTitle\nThe [Korea-US FTA]{agreement ref=ko$0\n",
@@ -675,6 +707,32 @@ fn completion_inside_tags() {
         "//- /ws/a.article\nTitle\nTalks on [March 4, 2025]{date value=$0\n",
     ));
     assert_eq!(complete("//- /ws/a.article\nTitle\nNo tag $0here\n"), "");
+    // A relative date resolves against the article's date, as "Tag this" does.
+    expect![[r#"
+        2025-03-03 DateValue replaces ""
+    "#]]
+    .assert_eq(&complete(
+        "//- /ws/a.article\nTitle\nTalks on [Monday]{date value=$0 went well. date2025-03-05\n",
+    ));
+    expect![[r#"
+        2025-03-03 DateValue replaces ""
+    "#]]
+    .assert_eq(&complete(
+        "//- /ws/a.article\nTitle\nTalks on [Monday]{date value=$0\nMore text.\ndate2025-03-05\n",
+    ));
+    // An amount's normalised value.
+    expect![[r#"
+        "USD 350000000000" EnumValue replaces ""
+    "#]]
+    .assert_eq(&complete(
+        "//- /ws/a.article\nTitle\nA pledge of [$350 billion]{money value=$0 date2025-03-05\n",
+    ));
+    // Keys come by how close their names are to the span, not alphabetically.
+    let people = "//- /ws/kb/people.toml\n[[entity]]\nkey = \"ahn-dobin\"\ntype = \"person\"\nname = \"Ahn Dobin\"\n\n[[entity]]\nkey = \"kim-jeong-kwan\"\ntype = \"person\"\nname = \"Kim Jeong-kwan\"\n\n[[entity]]\nkey = \"kim-yuna\"\ntype = \"person\"\nname = \"Kim Yuna\"\n";
+    let first = complete(&format!(
+        "{people}//- /ws/a.article\nTitle\nThe minister [Kim Jeongkwan]{{person ref=$0\n"
+    ));
+    assert!(first.starts_with("kim-jeong-kwan EntityKey"), "{first}");
 }
 
 #[test]
