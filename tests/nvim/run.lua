@@ -275,7 +275,12 @@ local function run()
   local count = tonumber(title:match('(%d+) mentions?'))
   if check(count ~= nil, 'a resolved code lens counts mentions: "' .. title .. '" of ' .. #lenses .. ' lenses') then
     local handler = client.config.commands['accord.showReferences']
+    vim.fn.setqflist({}, ' ', { items = {} })
     handler(lens.command, { client_id = client.id, bufnr = annotated })
+    -- The command asks the server for the mentions; the answer fills the list.
+    vim.wait(TIMEOUT, function()
+      return #vim.fn.getqflist() > 0
+    end, 20)
     -- The list also holds the knowledge-base entry when the workspace defines it.
     local listed = #vim.fn.getqflist()
     check(listed == count or listed == count + 1,

@@ -282,6 +282,20 @@ async fn lenses_are_one_per_article_name_their_entity_and_resolve_lazily() {
     );
     assert!(serde_json::to_string(&lenses).expect("JSON").len() < 1_000);
     let resolved = server.call("codeLens/resolve", lenses[0].clone()).await;
+    // What an editor's command asks when the lens is clicked: every mention, and the
+    // knowledge-base entry.
+    let arguments = &resolved["command"]["arguments"];
+    let references = server
+        .call(
+            "textDocument/references",
+            json!({"textDocument": {"uri": arguments[0]}, "position": arguments[1], "context": {"includeDeclaration": true}}),
+        )
+        .await;
+    assert_eq!(
+        references.as_array().map_or(0, Vec::len),
+        4 + 1,
+        "{references}"
+    );
     let mut command = resolved["command"].clone();
     assert_eq!(command["arguments"][0], uri.as_str());
     command["arguments"][0] = json!("notes.article");

@@ -16,21 +16,29 @@ return {
       if not client then
         return
       end
-      local locations = arguments[3]
-      if not locations then
-        local params = {
-          textDocument = { uri = arguments[1] },
-          position = arguments[2],
-          context = { includeDeclaration = true },
-        }
-        local response = client:request_sync('textDocument/references', params, 10000, ctx.bufnr)
-        locations = response and response.result or {}
+      local function show(locations)
+        local items = vim.lsp.util.locations_to_items(locations or {}, client.offset_encoding or 'utf-16')
+        vim.fn.setqflist({}, ' ', { title = command.title, items = items })
+        if #items > 0 then
+          vim.cmd.copen()
+        end
       end
-      local items = vim.lsp.util.locations_to_items(locations, client.offset_encoding or 'utf-16')
-      vim.fn.setqflist({}, ' ', { title = command.title, items = items })
-      if #items > 0 then
-        vim.cmd.copen()
+      if arguments[3] then
+        show(arguments[3])
+        return
       end
+      local params = {
+        textDocument = { uri = arguments[1] },
+        position = arguments[2],
+        context = { includeDeclaration = true },
+      }
+      vim.lsp.buf_request(ctx.bufnr, 'textDocument/references', params, function(err, result)
+        if err then
+          vim.notify('accord: ' .. tostring(err.message), vim.log.levels.WARN)
+          return
+        end
+        show(result)
+      end)
     end,
   },
 }
