@@ -801,13 +801,6 @@ impl Workspace {
         }
     }
 
-    /// Replaces configuration and knowledge base: re-analyses every file.
-    pub fn set_analyzer(&mut self, analyzer: Arc<Analyzer>) {
-        self.analyzer = analyzer;
-        self.reanalyze_all();
-        self.refresh_lexicon();
-    }
-
     /// Replaces configuration and knowledge base without analysing anything: returns
     /// every file with its current text, for the caller to analyse apart
     /// ([`AnalysisContext::prepare`]) and install with [`Workspace::install_current`].
@@ -923,23 +916,6 @@ impl Workspace {
             if files.is_empty() {
                 key_files.remove(key);
             }
-        }
-    }
-
-    fn reanalyze_all(&mut self) {
-        let context = self.context();
-        let rebuilt: Vec<(FileId, FileState)> = self
-            .states
-            .par_iter()
-            .map(|(&id, state)| {
-                let snapshot = &state.snapshot;
-                let new_state =
-                    context.build_state(id, &snapshot.path, snapshot.text.clone(), None);
-                (id, new_state)
-            })
-            .collect();
-        for (id, state) in rebuilt {
-            self.install(id, state);
         }
     }
 
