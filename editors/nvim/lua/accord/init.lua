@@ -1,7 +1,8 @@
 -- accord for Neovim 0.11+: the tree-sitter parser of article files (build and
--- registration), highlighting and folds from the grammar's queries, and the
--- nvim-lspconfig form of the server configuration. The server configuration itself is
--- lsp/accord.lua, for vim.lsp.config/vim.lsp.enable.
+-- registration), highlighting and folds from the grammar's queries, reading mode (tag
+-- markup concealed, and dimmed where it shows), and the nvim-lspconfig form of the
+-- server configuration. The server configuration itself is lsp/accord.lua, for
+-- vim.lsp.config/vim.lsp.enable.
 local M = {}
 
 --- This plugin's folder (editors/nvim).
@@ -18,6 +19,13 @@ M.options = {
   -- Tree-sitter highlighting and folds in article buffers when the parser is there.
   highlight = true,
   folds = true,
+  -- Reading mode: tag markup (`[`, `]` and `{type key=value}`) is concealed in windows
+  -- showing articles ('conceallevel' 2), except on the cursor line, so an annotated
+  -- article reads as prose. :AccordReadingMode toggles it.
+  reading_mode = true,
+  -- The highlight group the server's tag markup tokens (`@lsp.mod.tagSyntax`) link to,
+  -- so markup is dimmed where it is not concealed; false leaves them alone.
+  markup_hl = 'Comment',
 }
 
 --- The plugin's folder, which holds lsp/, queries/ and lua/.
@@ -86,6 +94,49 @@ function M.attach(bufnr)
   return true
 end
 
+--- Whether a buffer holds an article.
+local function is_article(bufnr)
+  return vim.api.nvim_buf_is_valid(bufnr) and vim.bo[bufnr].filetype == 'article'
+end
+
+--- Sets the conceal options of one window showing an article, for that buffer only
+--- (like :setlocal), so another buffer shown in the window later keeps its own. The
+--- cursor line shows its markup ('concealcursor' empty) so that tags can be edited.
+function M.apply_reading_mode(win)
+  if not vim.api.nvim_win_is_valid(win) or not is_article(vim.api.nvim_win_get_buf(win)) then
+    return
+  end
+  if M.options.reading_mode then
+    vim.wo[win][0].conceallevel = 2
+    vim.wo[win][0].concealcursor = ''
+  else
+    vim.wo[win][0].conceallevel = 0
+  end
+end
+
+--- Turns reading mode on (true), off (false) or over (nil) in every window showing an
+--- article. Returns the new state.
+function M.reading_mode(enable)
+  if enable == nil then
+    enable = not M.options.reading_mode
+  end
+  M.options.reading_mode = enable
+  for _, win in ipairs(vim.api.nvim_list_wins()) do
+    M.apply_reading_mode(win)
+  end
+  return enable
+end
+
+--- Links the server's tag markup modifier to `markup_hl` unless the colour scheme or the
+--- user already gives it a highlight.
+function M.link_markup()
+  if M.options.markup_hl then
+    for _, group in ipairs({ '@lsp.mod.tagSyntax', '@lsp.mod.tagSyntax.article' }) do
+      vim.api.nvim_set_hl(0, group, { link = M.options.markup_hl, default = true })
+    end
+  end
+end
+
 --- The nvim-lspconfig form of lsp/accord.lua, for
 --- `require('lspconfig.configs').accord = { default_config = require('accord').lspconfig() }`.
 function M.lspconfig()
@@ -106,14 +157,31 @@ end
 function M.setup(opts)
   M.options = vim.tbl_extend('force', M.options, opts or {})
   M.register_parser()
+  M.link_markup()
   local group = vim.api.nvim_create_augroup('accord', { clear = true })
   vim.api.nvim_create_autocmd('FileType', {
     group = group,
     pattern = 'article',
     callback = function(args)
       M.attach(args.buf)
+      for _, win in ipairs(vim.fn.win_findbuf(args.buf)) do
+        M.apply_reading_mode(win)
+      end
     end,
   })
+  -- An article shown in another window, or again in a window, gets reading mode there too.
+  vim.api.nvim_create_autocmd('BufWinEnter', {
+    group = group,
+    callback = function(args)
+      if is_article(args.buf) then
+        for _, win in ipairs(vim.fn.win_findbuf(args.buf)) do
+          M.apply_reading_mode(win)
+        end
+      end
+    end,
+  })
+  -- A colour scheme clears highlight groups: link the markup again.
+  vim.api.nvim_create_autocmd('ColorScheme', { group = group, callback = M.link_markup })
 end
 
 return M

@@ -31,3 +31,24 @@
 (escape) @string.escape
 
 (escape_sequence) @string.escape
+
+; Neovim: reading mode conceals tag markup where 'conceallevel' is 2 or more, so an
+; annotated article reads as prose; the span's text stays. An attribute's concealed
+; range starts one column early to take the blank before it.
+(tag
+  [
+    "["
+    "]"
+    "{"
+    "}"
+  ] @conceal
+  (#set! conceal ""))
+
+(tag
+  type: (tag_type) @conceal
+  (#set! conceal ""))
+
+(tag
+  attribute: (attribute) @conceal
+  (#offset! @conceal 0 -1 0 0)
+  (#set! conceal ""))
