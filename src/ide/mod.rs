@@ -16,8 +16,8 @@ pub use navigation::{
     DEFINITION_ARTICLES, document_highlight, goto_declaration, goto_definition, hover, references,
 };
 pub use symbols::{
-    code_lens_title, code_lenses, document_symbols, entity_index, folding_ranges, inlay_hints,
-    workspace_symbols,
+    code_lens_title, code_lenses, document_symbols, entity_index, entity_timeline, folding_ranges,
+    inlay_hints, workspace_symbols,
 };
 pub use tokens::semantic_tokens;
 
@@ -96,6 +96,17 @@ impl Default for InlayConfig {
             acronym_expansions: true,
         }
     }
+}
+
+/// One article on an entity's timeline: where the article first mentions it, and how
+/// often.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub first_mention: FileRange,
+    /// The article's title without tag syntax, or its number when it has none.
+    pub title: String,
+    pub date: Option<jiff::civil::Date>,
+    pub mentions: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -199,6 +210,9 @@ pub enum TokenModifier {
     Tagged,
     Recognized,
     Unresolved,
+    /// The markup of a tag (brackets, type, attributes), which a reading mode dims or
+    /// hides so that an annotated article reads as prose.
+    TagSyntax,
 }
 
 impl TokenModifier {
@@ -207,6 +221,7 @@ impl TokenModifier {
         TokenModifier::Tagged,
         TokenModifier::Recognized,
         TokenModifier::Unresolved,
+        TokenModifier::TagSyntax,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -214,6 +229,7 @@ impl TokenModifier {
             TokenModifier::Tagged => "tagged",
             TokenModifier::Recognized => "recognized",
             TokenModifier::Unresolved => "unresolved",
+            TokenModifier::TagSyntax => "tagSyntax",
         }
     }
 
@@ -222,6 +238,7 @@ impl TokenModifier {
             TokenModifier::Tagged => 1,
             TokenModifier::Recognized => 2,
             TokenModifier::Unresolved => 4,
+            TokenModifier::TagSyntax => 8,
         }
     }
 }

@@ -7,10 +7,10 @@ use crate::recognize::EntityType;
 use crate::text::TextRange;
 use crate::workspace::{FileId, FileSnapshot, MentionSource, WorkspaceMention, WorkspaceSnapshot};
 
-use super::navigation::{acronym_definition, mention_stats, stats_line};
+use super::navigation::{acronym_definition, mention_stats, stats_line, target_at};
 use super::{
-    CodeLens, DocumentSymbol, EntitySummary, FileRange, InlayConfig, InlayHint, InlayKind,
-    SymbolInfo, SymbolKind,
+    CodeLens, DocumentSymbol, EntitySummary, FilePosition, FileRange, InlayConfig, InlayHint,
+    InlayKind, SymbolInfo, SymbolKind, TimelineEntry,
 };
 
 pub(crate) fn symbol_kind(ty: &str) -> SymbolKind {
@@ -282,6 +282,60 @@ pub fn code_lenses(snap: &WorkspaceSnapshot, file: FileId) -> Vec<CodeLens> {
 /// FTA · 18 mentions in 6 articles (first 2024-03-02, latest 2025-12-12)`.
 pub fn code_lens_title(snap: &WorkspaceSnapshot, key: &str, name: &str) -> String {
     format!("{name} · {}", stats_line(&mention_stats(snap, key)))
+}
+
+/// The articles that mention the entity at `pos`, oldest first, each with its first
+/// mention and how often it mentions the entity: what happened to an agreement, in
+/// order. Undated articles come last; articles of one date keep the order of their
+/// paths and of the articles in a file. Empty when nothing at `pos` names an entity.
+pub fn entity_timeline(snap: &WorkspaceSnapshot, pos: FilePosition) -> Vec<TimelineEntry> {
+    let Some(key) = target_at(snap, pos).and_then(|target| target.key().map(str::to_owned)) else {
+        return Vec::new();
+    };
+    let mut entries: Vec<(&std::path::Path, usize, TimelineEntry)> = Vec::new();
+    for file in snap.files_mentioning(&key) {
+        let Some(analysis) = file.analysis.as_deref() else {
+            continue;
+        };
+        for mention in file.mentions_of(&key) {
+            match entries.last_mut() {
+                Some((_, article, entry))
+                    if entry.first_mention.file == file.id && *article == mention.article =>
+                {
+                    entry.mentions += 1;
+                }
+                _ => {
+                    let syntax = analysis.syntax.articles.get(mention.article);
+                    entries.push((
+                        &file.path,
+                        mention.article,
+                        TimelineEntry {
+                            first_mention: FileRange {
+                                file: file.id,
+                                range: mention.range,
+                            },
+                            title: article_name(
+                                file,
+                                mention.article,
+                                syntax.and_then(|a| a.title),
+                            ),
+                            date: syntax.and_then(|a| a.date()),
+                            mentions: 1,
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    entries.sort_by(|(path_a, article_a, a), (path_b, article_b, b)| {
+        (a.date.is_none(), a.date, path_a, article_a).cmp(&(
+            b.date.is_none(),
+            b.date,
+            path_b,
+            article_b,
+        ))
+    });
+    entries.into_iter().map(|(_, _, entry)| entry).collect()
 }
 
 /// How well `name` matches a workspace-symbol query, lower is better: the query's words

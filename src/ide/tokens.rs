@@ -178,17 +178,27 @@ fn paint_items(
                 .checked_sub(1)
                 .and_then(|at| punctuation(text, at, b'}')),
         ];
+        let markup = TokenModifier::TagSyntax.bit();
         for bracket in brackets.into_iter().flatten() {
-            paint(bracket, TokenType::TagBracket, 0);
+            paint(bracket, TokenType::TagBracket, markup);
         }
         if let Some(type_range) = tag.type_range {
-            paint(type_range, TokenType::TagType, 0);
+            paint(type_range, TokenType::TagType, markup);
         }
         for attr in &tag.attributes {
-            paint(attr.name_range, TokenType::AttributeName, 0);
+            paint(attr.name_range, TokenType::AttributeName, markup);
             if let Some(value) = attr.value_range {
-                paint(value, TokenType::AttributeValue, 0);
+                paint(value, TokenType::AttributeValue, markup);
             }
+        }
+        // The rest of `{…}` (spaces, `=`) too, so that a reading mode dims the whole
+        // block and not only its words.
+        if tag.span.end < tag.range.end {
+            paint(
+                TextRange::new(tag.span.end, tag.range.end),
+                TokenType::TagBracket,
+                markup,
+            );
         }
     }
     for marker in syntax.articles.iter().flat_map(|a| &a.dates) {

@@ -73,6 +73,10 @@ fn client_support(capabilities: &lsp::ClientCapabilities) -> ClientSupport {
             .and_then(|ws| ws.inlay_hint.as_ref())
             .and_then(|hints| hints.refresh_support)
             .unwrap_or(false),
+        code_lens_refresh: workspace
+            .and_then(|ws| ws.code_lens.as_ref())
+            .and_then(|lens| lens.refresh_support)
+            .unwrap_or(false),
     }
 }
 

@@ -11,6 +11,7 @@
 pub mod caps;
 pub mod diagnostics;
 pub mod dispatch;
+pub mod ext;
 pub mod from_proto;
 pub mod handlers;
 pub mod notify;
@@ -56,6 +57,10 @@ pub async fn run_stdio() -> bool {
 pub fn service() -> (LspService<server::Server>, ClientSocket) {
     LspService::build(server::Server::new)
         .custom_method("$/setTrace", server::Server::set_trace)
+        .custom_method(
+            <ext::EntityTimeline as tower_lsp_server::ls_types::request::Request>::METHOD,
+            server::Server::entity_timeline,
+        )
         .custom_method(transport::NOT_JSON_METHOD, not_json)
         .custom_method(transport::NOT_A_MESSAGE_METHOD, not_a_message)
         .finish()

@@ -13,6 +13,7 @@ pub enum Refresh {
     SemanticTokens,
     Diagnostics,
     InlayHints,
+    CodeLenses,
 }
 
 /// Asks the client to refresh, when it said it can. The request has no parameters, and
@@ -30,6 +31,7 @@ pub async fn refresh(client: &Client, state: &State, what: Refresh) {
             "workspace/diagnostic/refresh",
         ),
         Refresh::InlayHints => (support.inlay_hint_refresh, "workspace/inlayHint/refresh"),
+        Refresh::CodeLenses => (support.code_lens_refresh, "workspace/codeLens/refresh"),
     };
     if !supported {
         return;

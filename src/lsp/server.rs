@@ -42,6 +42,22 @@ impl Server {
         tracing::info!("trace set to {:?}", params.value);
     }
 
+    /// `accord/entityTimeline`: the articles that mention the entity at a position,
+    /// oldest first; empty when nothing there names an entity.
+    pub async fn entity_timeline(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> Result<Vec<super::ext::TimelineItem>> {
+        let items = self
+            .on_file(
+                "entityTimeline",
+                &params.text_document.uri,
+                move |view, file| request::entity_timeline(view, file, params.position),
+            )
+            .await?;
+        Ok(items.unwrap_or_default())
+    }
+
     /// Runs a request's handler on a snapshot and the file of `uri`. Unknown documents
     /// answer `null`.
     async fn on_file<T: Send + 'static>(
@@ -296,8 +312,9 @@ impl LanguageServer for Server {
     async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
         let uri = params.text_document.uri;
         let lens_uri = uri.clone();
+        let settings = self.state.settings();
         self.on_file("codeLens", &uri, move |view, file| {
-            request::code_lenses(view, file, &lens_uri)
+            request::code_lenses(view, &settings, file, &lens_uri)
         })
         .await
     }

@@ -19,6 +19,8 @@ pub struct ClientSettings {
     /// Severities by code; `None` turns a code off. They override `accord.toml`.
     pub severities: HashMap<DiagnosticCode, Option<Severity>>,
     pub inlay: InlayConfig,
+    /// Whether code lenses are shown (one per article); on unless turned off.
+    pub code_lens: bool,
     /// Globs, relative to a workspace folder, of extra article files.
     pub include: Vec<String>,
     pub exclude: Vec<String>,
@@ -31,6 +33,7 @@ impl Default for ClientSettings {
         ClientSettings {
             severities: HashMap::new(),
             inlay: InlayConfig::default(),
+            code_lens: true,
             include: Vec::new(),
             exclude: Vec::new(),
             include_set: GlobSet::empty(),
@@ -83,6 +86,7 @@ impl ClientSettings {
                 "/inlayHints/acronyms",
                 &mut settings.inlay.acronym_expansions,
             ),
+            ("/codeLens/enabled", &mut settings.code_lens),
         ] {
             match value.pointer(pointer) {
                 None => {}
@@ -160,6 +164,7 @@ mod tests {
                     "no-such-code": "error", "empty-span": "loud"
                 } },
                 "inlayHints": { "dates": false, "acronyms": "yes" },
+                "codeLens": { "enabled": false },
                 "files": { "include": ["**/*.txt", "[bad"], "exclude": ["drafts/**"] }
             }
         }));
@@ -173,6 +178,8 @@ mod tests {
         );
         assert!(!settings.inlay.date_values);
         assert!(settings.inlay.acronym_expansions);
+        assert!(!settings.code_lens);
+        assert!(ClientSettings::default().code_lens);
         let root = Path::new("/ws");
         assert!(settings.includes(root, Path::new("/ws/news/a.txt")));
         assert!(!settings.includes(root, Path::new("/elsewhere/a.txt")));

@@ -32,6 +32,7 @@ pub struct ClientSupport {
     /// Whether the client asks again for semantic tokens, and inlay hints, when told to.
     pub semantic_tokens_refresh: bool,
     pub inlay_hint_refresh: bool,
+    pub code_lens_refresh: bool,
 }
 
 impl ClientSupport {
@@ -43,6 +44,7 @@ impl ClientSupport {
         watch_files: false,
         semantic_tokens_refresh: false,
         inlay_hint_refresh: false,
+        code_lens_refresh: false,
     };
 }
 

@@ -553,3 +553,14 @@ pub fn watcher_unregistration(registration: &lsp::Registration) -> lsp::Unregist
         method: registration.method.clone(),
     }
 }
+
+pub fn timeline_item(view: &View, entry: ide::TimelineEntry) -> Option<super::ext::TimelineItem> {
+    let location = view.location(entry.first_mention.file, entry.first_mention.range)?;
+    Some(super::ext::TimelineItem {
+        uri: location.uri,
+        range: location.range,
+        title: entry.title,
+        date: entry.date.map(|date| date.to_string()),
+        mentions: entry.mentions,
+    })
+}

@@ -313,3 +313,96 @@ async fn lenses_are_one_per_article_name_their_entity_and_resolve_lazily() {
         }"#]]
     .assert_eq(&serde_json::to_string_pretty(&command).expect("JSON"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lenses_turn_off_with_the_setting_and_the_client_is_asked_to_refresh() {
+    let mut server = TestServer::start(PORT_WORKSPACE, vscode_capabilities()).await;
+    server.open("port.article").await;
+    let asked = json!({"textDocument": {"uri": server.uri("port.article")}});
+    let lenses = server.call("textDocument/codeLens", asked.clone()).await;
+    assert_eq!(lenses.as_array().map_or(0, Vec::len), 1, "{lenses}");
+    server
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"accord": {"codeLens": {"enabled": false}}}}),
+        )
+        .await;
+    server
+        .wait_for("a code lens refresh", |m| {
+            m["method"] == "workspace/codeLens/refresh"
+        })
+        .await;
+    let lenses = server.call("textDocument/codeLens", asked).await;
+    assert_eq!(lenses, json!([]));
+}
+
+/// Articles about one agreement, spread over files out of date order, one undated.
+const TIMELINE_WORKSPACE: &str = r#"//- late.article
+New Port Charges Take Effect
+The Tarsk Levy Agreement entered into force today. date2026-05-02
+-
+Ports Weigh The Levy
+Shippers said the Tarsk Levy Agreement raises costs; the Tarsk Levy Agreement is under review.
+//- early.article
+Ministers Sign Levy Deal
+Ministers signed the [Tarsk Levy Agreement]{agreement ref=tarsk-levy} in Velmora. date2025-11-20
+-
+Harbour Fees Rise
+The Harbour Board raised its fees. date2025-12-01
+//- middle.article
+Parliament Ratifies The Levy
+Parliament ratified the Tarsk Levy Agreement by a wide margin. date2026-02-14
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_entity_timeline_lists_articles_oldest_first_across_files() {
+    let mut server = TestServer::start(TIMELINE_WORKSPACE, vscode_capabilities()).await;
+    server.open("middle.article").await;
+    let position = server.position("middle.article", "the Tarsk $0Levy");
+    let uri = server.uri("middle.article");
+    let timeline = server
+        .call(
+            "accord/entityTimeline",
+            json!({"textDocument": {"uri": uri}, "position": position}),
+        )
+        .await;
+    let root = server.uri("");
+    let rendered: Vec<String> = timeline
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|item| {
+            format!(
+                "{} {} {}:{} {:?} ×{}",
+                item["date"].as_str().unwrap_or("undated"),
+                item["uri"]
+                    .as_str()
+                    .unwrap_or("")
+                    .trim_start_matches(root.as_str())
+                    .trim_start_matches('/'),
+                item["range"]["start"]["line"],
+                item["range"]["start"]["character"],
+                item["title"].as_str().unwrap_or(""),
+                item["mentions"],
+            )
+        })
+        .collect();
+    expect![[r#"
+        [
+            "2025-11-20 early.article 1:22 \"Ministers Sign Levy Deal\" ×1",
+            "2026-02-14 middle.article 1:24 \"Parliament Ratifies The Levy\" ×1",
+            "2026-05-02 late.article 1:4 \"New Port Charges Take Effect\" ×1",
+            "undated late.article 4:18 \"Ports Weigh The Levy\" ×2",
+        ]
+    "#]]
+    .assert_debug_eq(&rendered);
+    // Nothing at the position: an empty list, not an error.
+    let nothing = server.position("middle.article", "by a $0wide margin");
+    let empty = server
+        .call(
+            "accord/entityTimeline",
+            json!({"textDocument": {"uri": uri}, "position": nothing}),
+        )
+        .await;
+    assert_eq!(empty, json!([]));
+}

@@ -431,27 +431,29 @@ Officials met on Monday.
         " – " title
         "Seoul" place [recognized]
         "’s Plan 🙂" title
-        "[" tagBracket
-        "[" tagBracket
+        "[" tagBracket [tagSyntax]
+        "[" tagBracket [tagSyntax]
         "Korea" place [tagged]
-        "]" tagBracket
-        "{" tagBracket
-        "place" tagType
-        "}" tagBracket
+        "]" tagBracket [tagSyntax]
+        "{" tagBracket [tagSyntax]
+        "place" tagType [tagSyntax]
+        "}" tagBracket [tagSyntax]
         "–" agreement [tagged]
-        "[" tagBracket
+        "[" tagBracket [tagSyntax]
         "UK" place [tagged]
-        "]" tagBracket
-        "{" tagBracket
-        "place" tagType
-        "}" tagBracket
+        "]" tagBracket [tagSyntax]
+        "{" tagBracket [tagSyntax]
+        "place" tagType [tagSyntax]
+        "}" tagBracket [tagSyntax]
         " FTA" agreement [tagged]
-        "]" tagBracket
-        "{" tagBracket
-        "agreement" tagType
-        "ref" attributeName
-        "korea-uk-fta" attributeValue
-        "}" tagBracket
+        "]" tagBracket [tagSyntax]
+        "{" tagBracket [tagSyntax]
+        "agreement" tagType [tagSyntax]
+        " " tagBracket [tagSyntax]
+        "ref" attributeName [tagSyntax]
+        "=" tagBracket [tagSyntax]
+        "korea-uk-fta" attributeValue [tagSyntax]
+        "}" tagBracket [tagSyntax]
         "Seoul" place [recognized]
         "Monday" date [recognized]
         "Mexico" place [recognized]

@@ -128,6 +128,7 @@ pub async fn did_change_configuration(
         publish_all(client, state).await;
     }
     refresh(client, state, Refresh::InlayHints).await;
+    refresh(client, state, Refresh::CodeLenses).await;
 }
 
 pub async fn did_change_watched_files(

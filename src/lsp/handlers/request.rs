@@ -47,6 +47,20 @@ pub fn references(
     Some(to_proto::locations(view, &found))
 }
 
+pub fn entity_timeline(
+    view: &View,
+    file: &FileSnapshot,
+    at: Position,
+) -> Option<Vec<super::super::ext::TimelineItem>> {
+    let entries = ide::entity_timeline(view.snap, position(view, file, at));
+    Some(
+        entries
+            .into_iter()
+            .filter_map(|entry| to_proto::timeline_item(view, entry))
+            .collect(),
+    )
+}
+
 pub fn document_highlight(
     view: &View,
     file: &FileSnapshot,
@@ -100,7 +114,15 @@ pub fn inlay_hints(
     )
 }
 
-pub fn code_lenses(view: &View, file: &FileSnapshot, uri: &Uri) -> Option<Vec<lsp::CodeLens>> {
+pub fn code_lenses(
+    view: &View,
+    settings: &ClientSettings,
+    file: &FileSnapshot,
+    uri: &Uri,
+) -> Option<Vec<lsp::CodeLens>> {
+    if !settings.code_lens {
+        return Some(Vec::new());
+    }
     let map = view.line_map(file);
     let lenses = ide::code_lenses(view.snap, file.id);
     Some(
