@@ -1,9 +1,10 @@
 -- Drives the language server from a headless Neovim with the shipped configuration
 -- (editors/nvim): opens example articles in a temporary copy of examples/, waits for
 -- the client to attach and diagnostics to arrive, and checks hover, go to definition
--- into another file, semantic tokens and their highlights, code lenses; builds and
--- registers the tree-sitter parser and checks its highlight captures, folds and the
--- shipped queries; runs :checkhealth accord. Exits non-zero on any failure.
+-- into another file, semantic tokens and their highlights, code lenses, :AccordTimeline
+-- across files; builds and registers the tree-sitter parser and checks its highlight
+-- captures, folds, the shipped queries and reading mode (tag markup concealed, as drawn
+-- on the screen); runs :checkhealth accord. Exits non-zero on any failure.
 --
 -- Run as: ACCORD_BIN=target/debug/accord nvim --headless -u NONE -l tests/nvim/run.lua
 
@@ -60,6 +61,73 @@ local function find(bufnr, pattern, encoding)
   error('not found: ' .. pattern)
 end
 
+--- Writes a file.
+local function write(path, text)
+  local file = assert(io.open(path, 'wb'))
+  file:write(text)
+  file:close()
+end
+
+-- Articles in three files that mention one consortium: dated ones in two files, whose
+-- dates interleave across the files, and an undated one, which a timeline lists last.
+-- The second file has characters of two and three UTF-8 bytes before the mention, so its
+-- column differs between the position encodings.
+local CONSORTIUM = 'Harlow Tidal Energy Consortium'
+local TIMELINE_FILES = {
+  ['timeline-a.article'] = table.concat({
+    '-',
+    'Tidal Consortium Opens Bids for a Second Array',
+    'The [Harlow Tidal Energy Consortium]{org ref=harlow-tidal} opened bids on Monday for a second turbine array, and the '
+      .. '[Harlow Tidal Energy Consortium]{org ref=harlow-tidal} said the tender would close in the new year. date2025-11-03',
+    '-',
+    'Two Turbine Makers Chosen',
+    'After reviewing eleven offers, the [Harlow Tidal Energy Consortium]{org ref=harlow-tidal} chose two turbine makers. date2026-01-20',
+    '',
+  }, '\n'),
+  ['timeline-b.article'] = table.concat({
+    '-',
+    'Grid Link Memorandum Signed',
+    'Officials in Göteborg – after long talks – signed a grid link memorandum with the '
+      .. '[Harlow Tidal Energy Consortium]{org ref=harlow-tidal} on Monday. date2025-12-08',
+    '',
+  }, '\n'),
+  ['timeline-c.article'] = table.concat({
+    '-',
+    'Background Note on Tidal Power Funding',
+    'Analysts expect the [Harlow Tidal Energy Consortium]{org ref=harlow-tidal} to seek public funding later.',
+    '',
+  }, '\n'),
+}
+-- The timeline's rows: date, title, mentions and the file of each article, oldest first.
+local TIMELINE_EXPECTED = {
+  { '2025-11-03 · Tidal Consortium Opens Bids for a Second Array · 2 mentions', 'timeline-a.article' },
+  { '2025-12-08 · Grid Link Memorandum Signed · 1 mention', 'timeline-b.article' },
+  { '2026-01-20 · Two Turbine Makers Chosen · 1 mention', 'timeline-a.article' },
+  { 'undated · Background Note on Tidal Power Funding · 1 mention', 'timeline-c.article' },
+}
+
+--- The screen rows a window draws buffer line `lnum` on (it wraps), joined by `|`.
+--- Vim wraps at the line's characters, concealed ones too, so a row may end early.
+local function screen_line(win, lnum)
+  vim.cmd('redraw!')
+  local top = vim.fn.screenpos(win, lnum, 1).row
+  local next_line = vim.fn.screenpos(win, lnum + 1, 1).row
+  if top == 0 then
+    return ''
+  end
+  local bottom = next_line > top and next_line - 1 or top
+  local left = vim.fn.win_screenpos(win)[2]
+  local rows = {}
+  for row = top, bottom do
+    local chars = {}
+    for col = left, left + vim.api.nvim_win_get_width(win) - 1 do
+      chars[#chars + 1] = vim.fn.screenstring(row, col)
+    end
+    rows[#rows + 1] = vim.trim(table.concat(chars))
+  end
+  return table.concat(rows, '|')
+end
+
 local function run()
   check(vim.fn.executable(bin) == 1, 'the server binary exists: ' .. bin)
 
@@ -68,6 +136,9 @@ local function run()
   vim.fn.system({ 'cp', '-R', repo .. '/examples/.', workspace })
   check(vim.v.shell_error == 0, 'copied examples to ' .. workspace)
   workspace = vim.uv.fs_realpath(workspace)
+  for name, text in pairs(TIMELINE_FILES) do
+    write(workspace .. '/' .. name, text)
+  end
 
   vim.opt.runtimepath:prepend(repo .. '/editors/nvim')
   -- `-u NONE` leaves filetype detection off; an editor's own config turns it on.
@@ -93,12 +164,28 @@ local function run()
     and lspconfig.root_dir(workspace .. '/annotated.article') == workspace,
     'the nvim-lspconfig form finds the workspace root')
 
-  -- The shipped queries are the grammar's own, and the ones Neovim uses.
+  -- The shipped queries are the grammar's own, and the ones Neovim uses; the highlights
+  -- add a Neovim section after the grammar's that only conceals (reading mode).
+  local neovim_section = ''
   for _, query in ipairs({ 'highlights', 'folds' }) do
     local shipped = read(repo .. '/editors/nvim/queries/article/' .. query .. '.scm')
     local grammar = read(repo .. '/grammar/queries/' .. query .. '.scm')
-    check(shipped ~= nil and shipped == grammar,
-      'editors/nvim/queries/article/' .. query .. '.scm equals grammar/queries/' .. query .. '.scm')
+    if query == 'highlights' then
+      local starts = shipped ~= nil and grammar ~= nil and shipped:sub(1, #grammar) == grammar
+      neovim_section = starts and shipped:sub(#grammar + 1) or ''
+      local others = {}
+      for name in neovim_section:gmatch('@([%w%._]+)') do
+        if name ~= 'conceal' then
+          others[#others + 1] = name
+        end
+      end
+      check(starts and neovim_section:find('@conceal', 1, true) ~= nil and #others == 0,
+        'editors/nvim/queries/article/highlights.scm is grammar/queries/highlights.scm and a section of conceal captures'
+          .. (#others > 0 and (': also ' .. table.concat(others, ' ')) or ''))
+    else
+      check(shipped ~= nil and shipped == grammar,
+        'editors/nvim/queries/article/' .. query .. '.scm equals grammar/queries/' .. query .. '.scm')
+    end
     local files = vim.treesitter.query.get_files('article', query)
     check(files[1] == repo .. '/editors/nvim/queries/article/' .. query .. '.scm',
       query .. ' query found on the runtime path')
@@ -107,6 +194,8 @@ local function run()
   for name in read(repo .. '/grammar/queries/highlights.scm'):gmatch('@([%w%._]+)') do
     grammar_captures[name] = true
   end
+  local shipped_captures = vim.deepcopy(grammar_captures)
+  shipped_captures.conceal = true
   local parsed, highlights = pcall(vim.treesitter.query.get, 'article', 'highlights')
   check(parsed and highlights ~= nil, 'the highlights query parses in this Neovim')
   if parsed and highlights then
@@ -114,16 +203,17 @@ local function run()
     for _, name in ipairs(highlights.captures) do
       loaded[name] = true
     end
-    check(vim.deep_equal(loaded, grammar_captures), 'the highlight captures are the grammar query\'s: '
+    check(vim.deep_equal(loaded, shipped_captures), 'the highlight captures are the grammar query\'s and conceal: '
       .. table.concat(vim.tbl_keys(loaded), ' '))
     -- Each capture is drawn by the default colour scheme: `@a.b` falls back to `@a`.
+    -- Conceal captures hide text instead of colouring it.
     local undrawn = {}
     for name in pairs(loaded) do
-      local group = name
+      local group = name ~= 'conceal' and name or nil
       while group and vim.tbl_isempty(vim.api.nvim_get_hl(0, { name = '@' .. group, link = true })) do
         group = group:match('^(.*)%.[^.]*$')
       end
-      if not group then
+      if name ~= 'conceal' and not group then
         undrawn[#undrawn + 1] = name
       end
     end
@@ -209,6 +299,60 @@ local function run()
   check(vim.wo.foldmethod == 'expr' and vim.fn.foldlevel(1) >= 1,
     'tree-sitter folds: level ' .. vim.fn.foldlevel(1) .. ' on the first article')
 
+  -- Reading mode: the query conceals the markup of a tag and not its span, the window
+  -- conceals it except on the cursor line, and :AccordReadingMode toggles.
+  local win = vim.api.nvim_get_current_win()
+  check(vim.wo[win].conceallevel == 2 and vim.wo[win].concealcursor == '',
+    ('reading mode on in the article window: conceallevel %d, concealcursor "%s"'):format(
+      vim.wo[win].conceallevel, vim.wo[win].concealcursor))
+  local korea_tag = '[Korea]{place ref=south-korea}'
+  local tag_at = find(annotated, korea_tag, 'utf-8')
+  local function concealed_at(offset)
+    for _, capture in ipairs(vim.treesitter.get_captures_at_pos(annotated, tag_at.line, tag_at.character + offset)) do
+      local metadata = capture.metadata or {}
+      local conceal = metadata.conceal or (metadata[capture.id] or {}).conceal
+      if capture.capture == 'conceal' and conceal == '' then
+        return true
+      end
+    end
+    return false
+  end
+  -- Each character of the tag: the span `Korea` (offsets 1 to 5) must show, the rest hide.
+  -- Blanks are concealed through the attribute's widened range, which captures at a
+  -- position do not report, so they are left out here and checked as drawn below.
+  local wrong = {}
+  for offset = 0, #korea_tag - 1 do
+    local char = korea_tag:sub(offset + 1, offset + 1)
+    local in_span = offset >= 1 and offset <= 5
+    if char ~= ' ' and concealed_at(offset) == in_span then
+      wrong[#wrong + 1] = ('%s at %d'):format(char, offset)
+    end
+  end
+  check(#wrong == 0, ('conceal captures cover the markup of %s and not its span%s'):format(
+    korea_tag, #wrong > 0 and (': wrong for ' .. table.concat(wrong, ', ')) or ''))
+
+  -- As drawn: the title line reads as prose while the cursor is elsewhere, and shows its
+  -- tags while the cursor is on it.
+  local title_prose = 'Korea and U.S. Agree to'
+  local function prose(drawn)
+    return drawn:find(title_prose, 1, true) ~= nil and not drawn:find('[%[%]{}]')
+  end
+  vim.api.nvim_win_set_cursor(win, { 2, 0 })
+  vim.fn.winrestview({ topline = 1 })
+  local drawn = screen_line(win, 1)
+  check(prose(drawn), 'reading mode draws the title as prose: "' .. drawn .. '"')
+  vim.api.nvim_win_set_cursor(win, { 1, 0 })
+  drawn = screen_line(win, 1)
+  check(drawn:find(korea_tag, 1, true) ~= nil, 'the cursor line shows its tags: "' .. drawn:sub(1, 60) .. '"')
+  vim.api.nvim_win_set_cursor(win, { 2, 0 })
+  vim.cmd('silent AccordReadingMode')
+  drawn = screen_line(win, 1)
+  check(vim.wo[win].conceallevel == 0 and drawn:find(korea_tag, 1, true) ~= nil,
+    ':AccordReadingMode turns it off: "' .. drawn:sub(1, 60) .. '"')
+  vim.cmd('silent AccordReadingMode on')
+  drawn = screen_line(win, 1)
+  check(vim.wo[win].conceallevel == 2 and prose(drawn), ':AccordReadingMode on turns it on again')
+
   local on_person = find(annotated, 'Kim Jung-kwan]', client.offset_encoding)
   local params = { textDocument = { uri = uri }, position = on_person }
 
@@ -267,6 +411,22 @@ local function run()
   check(vim.tbl_contains(groups, '@lsp.type.person.article'),
     'semantic highlight on a person: ' .. table.concat(groups, ' '))
 
+  -- Tag markup carries the server's tagSyntax modifier, which links to a dim group.
+  local brace_at = find(annotated, ']{person ref=kim-jung-kwan}', 'utf-8')
+  local markup_groups = {}
+  vim.wait(TIMEOUT, function()
+    markup_groups = {}
+    for _, token in ipairs(vim.inspect_pos(annotated, brace_at.line, brace_at.character + 3).semantic_tokens) do
+      markup_groups[#markup_groups + 1] = token.opts.hl_group
+    end
+    return vim.tbl_contains(markup_groups, '@lsp.mod.tagSyntax.article')
+  end, 100)
+  local link = vim.api.nvim_get_hl(0, { name = '@lsp.mod.tagSyntax', link = true }).link
+  check(vim.tbl_contains(markup_groups, '@lsp.mod.tagSyntax.article') and link == 'Comment',
+    ('tag markup is a tagSyntax token dimmed as %s: %s'):format(tostring(link), table.concat(markup_groups, ' ')))
+  local person_groups = table.concat(groups, ' ')
+  check(not person_groups:find('tagSyntax', 1, true), 'the span of a tag is not markup: ' .. person_groups)
+
   -- Code lenses are resolved on demand and run through the shipped client-side command,
   -- which asks the server for the mentions.
   local lenses = request(annotated, 'textDocument/codeLens', { textDocument = { uri = uri } }) or {}
@@ -286,6 +446,94 @@ local function run()
     check(listed == count or listed == count + 1,
       'the lens lists its mentions: ' .. listed .. ' for "' .. title .. '"')
   end
+
+  -- :AccordTimeline: the articles that mention the consortium, oldest first across the
+  -- files, in the quickfix list, each at its first mention.
+  vim.cmd.edit(vim.fn.fnameescape(workspace .. '/timeline-b.article'))
+  local grid = vim.api.nvim_get_current_buf()
+  vim.wait(TIMEOUT, function()
+    return #vim.lsp.get_clients({ bufnr = grid, name = 'accord' }) > 0
+  end, 50)
+  local mention = find(grid, CONSORTIUM, 'utf-8')
+  vim.api.nvim_win_set_cursor(0, { mention.line + 1, mention.character + 3 })
+  local timeline_params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+  -- Indexing runs in the background: wait until every file is in the answer.
+  local answered
+  vim.wait(TIMEOUT, function()
+    answered = request(grid, 'accord/entityTimeline', timeline_params)
+    return type(answered) == 'table' and #answered >= #TIMELINE_EXPECTED
+  end, 200)
+  check(type(answered) == 'table' and #answered == #TIMELINE_EXPECTED,
+    'accord/entityTimeline answers one entry per article: ' .. (type(answered) == 'table' and #answered or 'nothing'))
+  vim.fn.setqflist({}, ' ', { title = 'before the timeline', items = {} })
+  vim.cmd('AccordTimeline')
+  vim.wait(TIMEOUT, function()
+    return vim.fn.getqflist({ title = 1 }).title ~= 'before the timeline'
+  end, 20)
+  local list = vim.fn.getqflist({ title = 1, items = 1 })
+  check(list.title == 'accord timeline: ' .. CONSORTIUM, 'the timeline is titled by the entity: ' .. list.title)
+  local rows = {}
+  for _, item in ipairs(list.items) do
+    rows[#rows + 1] = { item.text, vim.fn.fnamemodify(vim.api.nvim_buf_get_name(item.bufnr), ':t') }
+  end
+  check(vim.deep_equal(rows, TIMELINE_EXPECTED), 'the timeline lists the articles oldest first across files:\n    '
+    .. table.concat(vim.tbl_map(function(row) return row[2] .. ': ' .. row[1] end, rows), '\n    '))
+  local misplaced = {}
+  for _, item in ipairs(list.items) do
+    vim.fn.bufload(item.bufnr)
+    local line = vim.api.nvim_buf_get_lines(item.bufnr, item.lnum - 1, item.lnum, false)[1] or ''
+    if line:sub(item.col, item.col + #CONSORTIUM - 1) ~= CONSORTIUM then
+      misplaced[#misplaced + 1] = ('%s:%d:%d'):format(vim.api.nvim_buf_get_name(item.bufnr), item.lnum, item.col)
+    end
+  end
+  check(#list.items > 0 and #misplaced == 0,
+    'each timeline row is at the first mention in its article' .. (#misplaced > 0 and (': not ' .. table.concat(misplaced, ', ')) or ''))
+  check(vim.bo[vim.api.nvim_get_current_buf()].buftype == 'quickfix', ':AccordTimeline opens the quickfix window')
+  -- The same answer in UTF-16 columns lands on the same places: the items convert with the
+  -- encoding they are given (the second file has wider characters before its mention).
+  if type(answered) == 'table' and #answered > 0 then
+    local encoding = client.offset_encoding
+    local utf16 = vim.deepcopy(answered)
+    local differs = false
+    for _, entry in ipairs(utf16) do
+      local entry_buf = vim.uri_to_bufnr(entry.uri)
+      vim.fn.bufload(entry_buf)
+      local line = vim.api.nvim_buf_get_lines(entry_buf, entry.range.start.line, entry.range.start.line + 1, false)[1]
+      for _, side in ipairs({ 'start', 'end' }) do
+        local byte = vim.str_byteindex(line, encoding, entry.range[side].character, false)
+        local character = vim.str_utfindex(line, 'utf-16', byte, false)
+        differs = differs or character ~= entry.range[side].character
+        entry.range[side].character = character
+      end
+    end
+    local places = function(items)
+      return vim.tbl_map(function(item)
+        return { item.bufnr, item.lnum, item.col }
+      end, items)
+    end
+    local timeline = require('accord.timeline')
+    check((differs or encoding == 'utf-16')
+      and vim.deep_equal(places(timeline.items(utf16, 'utf-16')), places(timeline.items(answered, encoding))),
+      'timeline items convert UTF-16 columns to the same places as ' .. encoding)
+  end
+
+  -- A word that is no entity: a notification, and the list stays.
+  vim.fn.win_gotoid(vim.fn.bufwinid(grid))
+  local plain = find(grid, 'memorandum', 'utf-8')
+  vim.api.nvim_win_set_cursor(0, { plain.line + 1, plain.character })
+  local notified
+  local notify = vim.notify
+  vim.notify = function(message, level)
+    notified = { message = message, level = level }
+  end
+  vim.cmd('AccordTimeline')
+  vim.wait(TIMEOUT, function()
+    return notified ~= nil
+  end, 20)
+  vim.notify = notify
+  check(notified ~= nil and notified.message:find('no entity', 1, true) ~= nil
+    and vim.fn.getqflist({ title = 1 }).title == list.title,
+    ':AccordTimeline on no entity notifies: ' .. (notified and notified.message or 'nothing'))
 
   -- :checkhealth accord, with the client running and the parser built.
   vim.cmd('checkhealth accord')
