@@ -2,6 +2,7 @@
 //! diagnostic fixes, knowledge-base entries, canonical date markers) and rename.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, TextEdit};
 use crate::kb::AttrKind;
@@ -290,12 +291,15 @@ fn wrap_edits(range: TextRange, tag: &str) -> Vec<TextEdit> {
 /// The actions a cursor or selection offers: the fixes of the `diagnostics` it touches
 /// (those the editor shows for the file, so a code switched off offers no fix), then
 /// assists; each title once.
+/// The assists at `range`. `workspace_folder` is where a configuration the assists
+/// create goes when the workspace has none.
 pub fn code_actions(
     snap: &WorkspaceSnapshot,
     range: FileRange,
     diagnostics: &[Diagnostic],
+    workspace_folder: Option<&Path>,
 ) -> Vec<Assist> {
-    let mut assists = assists_at(snap, range, diagnostics);
+    let mut assists = assists_at(snap, range, diagnostics, workspace_folder);
     let mut titles = std::collections::HashSet::new();
     assists.retain(|assist| titles.insert(assist.title.clone()));
     assists
@@ -305,6 +309,7 @@ fn assists_at(
     snap: &WorkspaceSnapshot,
     range: FileRange,
     diagnostics: &[Diagnostic],
+    workspace_folder: Option<&Path>,
 ) -> Vec<Assist> {
     let Some(file) = snap.file(range.file) else {
         return Vec::new();
@@ -419,7 +424,14 @@ fn assists_at(
         && let Some(key) = tag.value_of("ref")
         && snap.entry(key).is_none()
     {
-        assists.push(add_entry(snap, file, key, &tag.type_name, tag.span));
+        assists.extend(add_entry(
+            snap,
+            file,
+            workspace_folder,
+            key,
+            &tag.type_name,
+            tag.span,
+        ));
     }
     if let Some(analysis) = file.analysis.as_deref() {
         for marker in analysis.syntax.articles.iter().flat_map(|a| &a.dates) {
@@ -462,15 +474,135 @@ fn assists_at(
     assists
 }
 
-/// Adds a knowledge-base entry for a key only tags define: to the first workspace
-/// knowledge-base file, or to a new `kb.toml` beside the configuration.
+/// Where a new knowledge-base entry goes, so that the workspace loads it: the first
+/// workspace file the configuration's knowledge-base paths name; else a new file those
+/// paths name; else a new `kb/entities.toml` with the paths that load it written into
+/// the configuration, or into a new `accord.toml` in the workspace folder when there
+/// is none. `None` when the configuration's paths name no file that could be created.
+fn entry_destination(
+    snap: &WorkspaceSnapshot,
+    file: &FileSnapshot,
+    workspace_folder: Option<&Path>,
+    table: &str,
+) -> Option<SourceChange> {
+    const DEFAULT_PATTERN: &str = "kb/*.toml";
+    const DEFAULT_FILE: &str = "kb/entities.toml";
+    let config = &snap.analyzer.config;
+    let config_file = (!config.root.as_os_str().is_empty())
+        .then(|| config.root.join(crate::kb::config::CONFIG_FILE_NAME));
+    let Some(config_file) = config_file else {
+        let folder = workspace_folder
+            .map(Path::to_path_buf)
+            .or_else(|| file.path.parent().map(Path::to_path_buf))?;
+        return Some(SourceChange {
+            edits: Vec::new(),
+            new_files: vec![
+                (
+                    folder.join(crate::kb::config::CONFIG_FILE_NAME),
+                    format!("[knowledge-base]\npaths = [\"{DEFAULT_PATTERN}\"]\n"),
+                ),
+                (folder.join(DEFAULT_FILE), table.to_owned()),
+            ],
+        });
+    };
+    let loaded = |path: &Path| {
+        let Ok(relative) = path.strip_prefix(&config.root) else {
+            return false;
+        };
+        config.kb_paths.iter().any(|kb_path| {
+            globset::Glob::new(&kb_path.pattern)
+                .map(|glob| glob.compile_matcher().is_match(relative))
+                .unwrap_or(false)
+                || Path::new(&kb_path.pattern) == relative
+        })
+    };
+    if let Some(kb) = snap
+        .files()
+        .filter(|f| f.kind == FileKind::KnowledgeBase && loaded(&f.path))
+        .min_by_key(|f| &f.path)
+    {
+        let separator = if kb.text.is_empty() || kb.text.ends_with("\n\n") {
+            ""
+        } else if kb.text.ends_with('\n') {
+            "\n"
+        } else {
+            "\n\n"
+        };
+        return Some(SourceChange {
+            edits: vec![(
+                kb.id,
+                vec![TextEdit {
+                    range: TextRange::empty(kb.text.len()),
+                    text: format!("{separator}{table}"),
+                }],
+            )],
+            new_files: Vec::new(),
+        });
+    }
+    if let Some(first) = config.kb_paths.first() {
+        // A glob's last part names the new file (`entities` for its `*`); the result
+        // must still be a path the glob matches, or the entry would not load.
+        let candidate = first.pattern.replacen('*', "entities", 1);
+        let path = config.root.join(&candidate);
+        return (!candidate.contains(['*', '?', '[', '{']) && loaded(&path)).then(|| {
+            SourceChange {
+                edits: Vec::new(),
+                new_files: vec![(path, table.to_owned())],
+            }
+        });
+    }
+    // A configuration without knowledge-base paths gets the default one.
+    let config_text = snap.file_by_path(&config_file)?;
+    let text = &config_text.text;
+    let paths_line = format!("paths = [\"{DEFAULT_PATTERN}\"]\n");
+    let edit = match text
+        .match_indices("[knowledge-base]")
+        .find(|(at, _)| *at == 0 || text.as_bytes()[at - 1] == b'\n')
+    {
+        Some((at, header)) => {
+            let line_end = text[at + header.len()..]
+                .find('\n')
+                .map_or(text.len(), |i| at + header.len() + i + 1);
+            let newline = if line_end == text.len() && !text.ends_with('\n') {
+                "\n"
+            } else {
+                ""
+            };
+            TextEdit {
+                range: TextRange::empty(line_end),
+                text: format!("{newline}{paths_line}"),
+            }
+        }
+        None => {
+            let separator = if text.is_empty() {
+                ""
+            } else if text.ends_with('\n') {
+                "\n"
+            } else {
+                "\n\n"
+            };
+            TextEdit {
+                range: TextRange::empty(text.len()),
+                text: format!("{separator}[knowledge-base]\n{paths_line}"),
+            }
+        }
+    };
+    Some(SourceChange {
+        edits: vec![(config_text.id, vec![edit])],
+        new_files: vec![(config.root.join(DEFAULT_FILE), table.to_owned())],
+    })
+}
+
+/// Adds a knowledge-base entry for a key only tags define, where the workspace loads
+/// it from (see [`entry_destination`]).
 fn add_entry(
     snap: &WorkspaceSnapshot,
     file: &FileSnapshot,
+    workspace_folder: Option<&Path>,
     key: &str,
     ty: &str,
     span: TextRange,
-) -> Assist {
+) -> Option<Assist> {
     let name = file.text.get(span.start..span.end).unwrap_or(key).trim();
     // Values are written as TOML strings, so any text a tag holds stays valid TOML.
     let quote = |value: &str| toml::Value::String(value.to_owned()).to_string();
@@ -480,50 +612,13 @@ fn add_entry(
         quote(ty),
         quote(name)
     );
-    let title = format!("Add `{key}` to the knowledge base");
-    let change = match snap.files().find(|f| f.kind == FileKind::KnowledgeBase) {
-        Some(kb) => {
-            let separator = if kb.text.is_empty() || kb.text.ends_with("\n\n") {
-                ""
-            } else if kb.text.ends_with('\n') {
-                "\n"
-            } else {
-                "\n\n"
-            };
-            SourceChange {
-                edits: vec![(
-                    kb.id,
-                    vec![TextEdit {
-                        range: TextRange::empty(kb.text.len()),
-                        text: format!("{separator}{table}"),
-                    }],
-                )],
-                new_files: Vec::new(),
-            }
-        }
-        None => {
-            let root = &snap.analyzer.config.root;
-            let folder = if root.as_os_str().is_empty() {
-                file.path
-                    .parent()
-                    .map(|p| p.to_path_buf())
-                    .unwrap_or_default()
-            } else {
-                root.clone()
-            };
-            SourceChange {
-                edits: Vec::new(),
-                new_files: vec![(folder.join("kb.toml"), table)],
-            }
-        }
-    };
-    Assist {
-        title,
+    Some(Assist {
+        title: format!("Add `{key}` to the knowledge base"),
         kind: AssistKind::QuickFix,
-        change,
+        change: entry_destination(snap, file, workspace_folder, &table)?,
         preferred: false,
         fixes: None,
-    }
+    })
 }
 
 /// The `ref` value of a tag or the key of an entry under the cursor.

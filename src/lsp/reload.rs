@@ -51,7 +51,13 @@ pub fn load_analyzer(state: &State, keep_last_good: bool) -> Option<Arc<Analyzer
                 .collect(),
         }
     };
-    let config_path = crate::project::find_config(root);
+    // A configuration the editor created and has not saved yet counts too.
+    let unsaved_config = root.join(crate::kb::config::CONFIG_FILE_NAME);
+    let config_path = if overlay.texts.contains_key(&unsaved_config) {
+        Some(unsaved_config)
+    } else {
+        crate::project::find_config(root)
+    };
     let project = crate::project::load_project(
         config_path.as_deref(),
         &overlay,

@@ -406,3 +406,100 @@ async fn the_entity_timeline_lists_articles_oldest_first_across_files() {
         .await;
     assert_eq!(empty, json!([]));
 }
+
+/// A workspace with no configuration at all, and an agreement no knowledge base knows.
+const NO_CONFIG_WORKSPACE: &str = r#"//- news/pact.article
+Chip Pact Signed
+The [Chip Pact]{agreement ref=chip-pact} was signed in Velmora. date2026-04-01
+"#;
+
+/// `accord check --min-severity hint` over the workspace folder: its codes.
+fn check_codes(root: &std::path::Path) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["check", "--min-severity", "hint", "--format", "json", "."])
+        .current_dir(root)
+        .output()
+        .expect("accord check runs");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adding_to_the_knowledge_base_without_a_configuration_creates_one_that_loads() {
+    let mut server = TestServer::start(NO_CONFIG_WORKSPACE, vscode_capabilities()).await;
+    server.open("news/pact.article").await;
+    assert_eq!(
+        codes(&server.pull_diagnostics("news/pact.article").await),
+        ["unknown-ref"]
+    );
+    assert!(check_codes(&server.path("")).contains("unknown-ref"));
+    let at = server.position("news/pact.article", "ref=chip$0-pact");
+    let uri = server.uri("news/pact.article");
+    let actions = server
+        .call(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": at, "end": at}, "context": {"diagnostics": []}}),
+        )
+        .await;
+    let add = actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["title"] == "Add `chip-pact` to the knowledge base")
+        .unwrap_or_else(|| panic!("no action adds the entry: {actions}"))
+        .clone();
+    // Apply the edit as VS Code does: each created file is written empty, then opened
+    // in the editor, where the edit's text goes in unsaved.
+    let root = server.uri("");
+    let mut created = Vec::new();
+    for change in add["edit"]["documentChanges"]
+        .as_array()
+        .expect("operations")
+    {
+        let uri = change["uri"]
+            .as_str()
+            .or_else(|| change["textDocument"]["uri"].as_str())
+            .expect("a uri");
+        let path = uri
+            .trim_start_matches(root.as_str())
+            .trim_start_matches('/')
+            .to_owned();
+        if change["kind"] == "create" {
+            let on_disk = server.path(&path);
+            std::fs::create_dir_all(on_disk.parent().expect("a folder")).expect("mkdir");
+            std::fs::write(&on_disk, "").expect("create");
+            server.open_text(&path, "").await;
+        } else {
+            let text = change["edits"][0]["newText"].as_str().expect("text");
+            server.set_text(&path, text).await;
+            created.push((path, text.to_owned()));
+        }
+    }
+    expect![[r#"
+        [
+            (
+                "accord.toml",
+                "[knowledge-base]\npaths = [\"kb/*.toml\"]\n",
+            ),
+            (
+                "kb/entities.toml",
+                "[[entity]]\nkey = \"chip-pact\"\ntype = \"agreement\"\nname = \"Chip Pact\"\n",
+            ),
+        ]
+    "#]]
+    .assert_debug_eq(&created);
+    // Unsaved, the entry applies once the reload the editor's text started ends (a
+    // debug build takes longer to build the analyzer than a request waits for it).
+    server
+        .wait_for_progress_end("Reloading configuration")
+        .await;
+    assert_eq!(
+        codes(&server.pull_diagnostics("news/pact.article").await),
+        Vec::<String>::new()
+    );
+    // Saved, the checker loads it too.
+    for (path, text) in &created {
+        std::fs::write(server.path(path), text).expect("save");
+    }
+    let checked = check_codes(&server.path(""));
+    assert!(!checked.contains("unknown-ref"), "{checked}");
+}

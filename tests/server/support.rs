@@ -234,6 +234,23 @@ impl TestServer {
         .await;
     }
 
+    /// Replaces an open document's whole text, as an editor sends a change without a
+    /// range.
+    pub async fn set_text(&mut self, path: &str, text: &str) {
+        let (_, version) = self.documents.get(path).cloned().expect("an open document");
+        self.documents
+            .insert(path.to_owned(), (text.to_owned(), version + 1));
+        let uri = self.uri(path);
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": uri, "version": version + 1},
+                "contentChanges": [{"text": text}],
+            }),
+        )
+        .await;
+    }
+
     /// The protocol position of the `$0` marker in `marked`, a piece of an open
     /// document's text with the marker added.
     pub fn position(&self, path: &str, marked: &str) -> Value {

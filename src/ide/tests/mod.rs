@@ -10,7 +10,10 @@ use crate::text::TextRange;
 
 use fixture::{Fixture, parse};
 
-const KB: &str = r#"//- /ws/kb/agreements.toml
+const KB: &str = r#"//- /ws/accord.toml
+[knowledge-base]
+paths = ["kb/*.toml"]
+//- /ws/kb/agreements.toml
 [[entity]]
 key = "korus-fta"
 type = "agreement"
@@ -569,6 +572,7 @@ The USTR said little. date2025-03-05
             range: TextRange::empty(cursor.offset),
         },
         &ide::diagnostics(&fixture.snap, cursor.file),
+        None,
     );
     let titles: Vec<&str> = assists.iter().map(|a| a.title.as_str()).collect();
     expect![[r#"
@@ -607,6 +611,7 @@ The [Bilateral Chip Pact]{agreement ref=chip$0-pact} was signed. date2025-03-04
             range: TextRange::empty(cursor.offset),
         },
         &ide::diagnostics(&fixture.snap, cursor.file),
+        None,
     );
     let add = assists
         .iter()
@@ -627,6 +632,80 @@ The [Bilateral Chip Pact]{agreement ref=chip$0-pact} was signed. date2025-03-04
         name = "Bilateral Chip Pact"
     "#]]
     .assert_eq(&fixture.apply(&add.change));
+
+    // Without a knowledge base the configuration loads, the entry goes where it would
+    // load from: a new configuration and file, the paths written into the
+    // configuration, or a new file the configuration's glob names.
+    let add_entry = |fixture: &str| -> String {
+        let fixture = parse(fixture);
+        let cursor = fixture.cursor();
+        let assists = ide::code_actions(
+            &fixture.snap,
+            FileRange {
+                file: cursor.file,
+                range: TextRange::empty(cursor.offset),
+            },
+            &ide::diagnostics(&fixture.snap, cursor.file),
+            Some(std::path::Path::new("/ws")),
+        );
+        assists
+            .iter()
+            .find(|a| a.title.contains("knowledge base"))
+            .map_or_else(|| "no assist".to_owned(), |a| fixture.apply(&a.change))
+    };
+    let article =
+        "//- /ws/news/a.article\nTalks\nThe [Chip Pact]{agreement ref=chip$0-pact} was signed.\n";
+    expect![[r#"
+        //- new /ws/accord.toml
+        [knowledge-base]
+        paths = ["kb/*.toml"]
+        //- new /ws/kb/entities.toml
+        [[entity]]
+        key = "chip-pact"
+        type = "agreement"
+        name = "Chip Pact"
+    "#]]
+    .assert_eq(&add_entry(article));
+    expect![[r#"
+        //- /ws/accord.toml
+        [types.sector]
+        description = "Sectors"
+
+        [knowledge-base]
+        paths = ["kb/*.toml"]
+        //- new /ws/kb/entities.toml
+        [[entity]]
+        key = "chip-pact"
+        type = "agreement"
+        name = "Chip Pact"
+    "#]]
+    .assert_eq(&add_entry(&format!(
+        "//- /ws/accord.toml\n[types.sector]\ndescription = \"Sectors\"\n{article}"
+    )));
+    expect![[r#"
+        //- /ws/accord.toml
+        [knowledge-base]
+        paths = ["kb/*.toml"]
+        builtin = true
+        //- new /ws/kb/entities.toml
+        [[entity]]
+        key = "chip-pact"
+        type = "agreement"
+        name = "Chip Pact"
+    "#]]
+    .assert_eq(&add_entry(&format!(
+        "//- /ws/accord.toml\n[knowledge-base]\nbuiltin = true\n{article}"
+    )));
+    expect![[r#"
+        //- new /ws/data/entities.kb.toml
+        [[entity]]
+        key = "chip-pact"
+        type = "agreement"
+        name = "Chip Pact"
+    "#]]
+    .assert_eq(&add_entry(&format!(
+        "//- /ws/accord.toml\n[knowledge-base]\npaths = [\"data/*.kb.toml\"]\n{article}"
+    )));
 }
 
 #[test]
@@ -646,18 +725,27 @@ The USTR said little in Geneva. date2025-03-05
         file,
         range: TextRange::new(0, text.len()),
     };
-    let titles: Vec<String> =
-        ide::code_actions(&fixture.snap, whole, &ide::diagnostics(&fixture.snap, file))
-            .into_iter()
-            .map(|a| a.title)
-            .collect();
+    let titles: Vec<String> = ide::code_actions(
+        &fixture.snap,
+        whole,
+        &ide::diagnostics(&fixture.snap, file),
+        None,
+    )
+    .into_iter()
+    .map(|a| a.title)
+    .collect();
     assert_eq!(titles, ["change the type to `place`"]);
     // Inside one article, the assists are there.
     let one = FileRange {
         file,
         range: TextRange::new(0, text.find("-\n").expect("a separator")),
     };
-    let assists = ide::code_actions(&fixture.snap, one, &ide::diagnostics(&fixture.snap, file));
+    let assists = ide::code_actions(
+        &fixture.snap,
+        one,
+        &ide::diagnostics(&fixture.snap, file),
+        None,
+    );
     assert!(assists.iter().any(|a| a.title.starts_with("Tag `")));
 }
 
@@ -898,6 +986,7 @@ fn exercise_position(fixture: &Fixture, pos: crate::ide::FilePosition) {
             range: TextRange::empty(pos.offset),
         },
         &ide::diagnostics(snap, pos.file),
+        None,
     );
     if ide::prepare_rename(snap, pos).is_some() {
         // A rename that prepares goes through, or is refused for a built-in key.

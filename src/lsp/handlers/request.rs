@@ -175,6 +175,7 @@ pub fn code_actions(
             range,
         },
         &shown,
+        state.roots().first().map(|root| root.as_path()),
     );
     Some(
         assists
