@@ -10,6 +10,7 @@ export interface ServerSettings {
   diagnostics?: { severity?: Record<string, SeverityLevel> };
   inlayHints?: { dates?: boolean; acronyms?: boolean };
   files?: { include?: string[]; exclude?: string[] };
+  codeLens?: { enabled?: boolean };
 }
 
 /** Reads one setting by its key below `accord.`, as `WorkspaceConfiguration.get` does. */
@@ -22,10 +23,11 @@ export const SERVER_SETTING_KEYS = [
   'inlayHints.acronyms',
   'files.include',
   'files.exclude',
+  'codeLens.enabled',
 ] as const;
 
 /** The settings only the client reads. */
-export const CLIENT_SETTING_KEYS = ['server.path', 'trace.server'] as const;
+export const CLIENT_SETTING_KEYS = ['server.path', 'trace.server', 'readingMode'] as const;
 
 function isSeverityLevel(value: unknown): value is SeverityLevel {
   return typeof value === 'string' && (SEVERITY_LEVELS as readonly string[]).includes(value);
@@ -81,6 +83,11 @@ export function toServerSettings(read: SettingReader): ServerSettings {
     if (exclude) {
       settings.files.exclude = exclude;
     }
+  }
+
+  const lenses = read('codeLens.enabled');
+  if (typeof lenses === 'boolean') {
+    settings.codeLens = { enabled: lenses };
   }
   return settings;
 }

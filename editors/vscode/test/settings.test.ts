@@ -38,6 +38,8 @@ test('each setting has the type the server reads', () => {
     'accord.inlayHints.acronyms': 'boolean',
     'accord.files.include': 'array',
     'accord.files.exclude': 'array',
+    'accord.codeLens.enabled': 'boolean',
+    'accord.readingMode': 'boolean',
   };
   for (const [key, type] of Object.entries(types)) {
     assert.equal(properties()[key].type, type, key);
@@ -45,6 +47,9 @@ test('each setting has the type the server reads', () => {
   assert.equal(properties()['accord.files.include'].items.type, 'string');
   assert.equal(properties()['accord.files.exclude'].items.type, 'string');
   assert.deepEqual(properties()['accord.trace.server'].enum, ['off', 'messages', 'verbose']);
+  // Lenses and reading mode are on unless turned off.
+  assert.equal(properties()['accord.codeLens.enabled'].default, true);
+  assert.equal(properties()['accord.readingMode'].default, true);
 });
 
 test('severity settings name every diagnostic code of the server and its levels', () => {
@@ -66,6 +71,7 @@ test('the contract example maps to itself', () => {
     diagnostics: { severity: { 'unknown-ref': 'error', 'missing-date': 'off' } },
     inlayHints: { dates: true, acronyms: false },
     files: { include: ['**/*.txt'], exclude: ['drafts/**'] },
+    codeLens: { enabled: false },
   };
   const settings = toServerSettings(
     reader({
@@ -74,7 +80,9 @@ test('the contract example maps to itself', () => {
       'inlayHints.acronyms': false,
       'files.include': ['**/*.txt'],
       'files.exclude': ['drafts/**'],
+      'codeLens.enabled': false,
       'server.path': '/opt/accord',
+      readingMode: false,
       'trace.server': 'verbose',
     }),
   );
@@ -82,7 +90,7 @@ test('the contract example maps to itself', () => {
 });
 
 test('client-only and unset settings are not sent', () => {
-  assert.deepEqual(toServerSettings(reader({ 'server.path': '/x', 'trace.server': 'off' })), {});
+  assert.deepEqual(toServerSettings(reader({ 'server.path': '/x', 'trace.server': 'off', readingMode: true })), {});
   assert.deepEqual(toServerSettings(reader({ 'files.include': [], 'diagnostics.severity': {} })), {});
 });
 
@@ -94,6 +102,8 @@ test('values of the wrong shape are dropped, the rest kept', () => {
     [{ 'inlayHints.dates': 'yes', 'inlayHints.acronyms': true }, { inlayHints: { acronyms: true } }],
     [{ 'files.include': ['*.txt', 3, ''], 'files.exclude': 'drafts/**' }, { files: { include: ['*.txt'] } }],
     [{ 'files.exclude': ['tmp/**'] }, { files: { exclude: ['tmp/**'] } }],
+    [{ 'codeLens.enabled': 'no' }, {}],
+    [{ 'codeLens.enabled': true }, { codeLens: { enabled: true } }],
   ];
   for (const [values, expected] of cases) {
     assert.deepEqual(toServerSettings(reader(values)), expected, JSON.stringify(values));
