@@ -1,6 +1,7 @@
 // The VS Code client of the accord language server: starts `accord lsp`, keeps its
 // settings in sync, shows indexing progress in the status bar and adds the commands the
-// server does not offer by itself (tagging a selection, the references of a code lens).
+// server does not offer by itself (tagging a selection, the references of a code lens),
+// reading mode and the entity timeline view.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import {
@@ -29,6 +30,8 @@ import { toServerSettings, type ServerSettings } from './settings';
 import { ENTITY_TYPES, tagEdit } from './tagging';
 import { statusView, type StatusModel } from './status';
 import { parseEntityIndex, renderEntityIndex } from './entityIndex';
+import { ReadingMode } from './readingMode';
+import { TimelineView } from './timelineView';
 
 const INDEX_SCHEME = 'accord-index';
 const INDEX_URI = vscode.Uri.parse(`${INDEX_SCHEME}:/Entity%20Index.md`);
@@ -36,6 +39,7 @@ const INDEX_URI = vscode.Uri.parse(`${INDEX_SCHEME}:/Entity%20Index.md`);
 type ProgressValue = WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
 
 let client: LanguageClient | undefined;
+let readingMode: ReadingMode | undefined;
 let status: vscode.StatusBarItem;
 let model: StatusModel = { state: 'starting' };
 let indexDocument = '';
@@ -196,6 +200,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     initializationOptions: serverSettings(),
     outputChannelName: 'accord',
     middleware: {
+      ...readingMode?.middleware(),
       workspace: {
         // A server that pulls its settings gets the same object as the one pushed to it.
         configuration: async (params, token, next) => {
@@ -222,6 +227,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     }
   });
   client = languageClient;
+  readingMode?.reset();
   update({ state: 'starting', indexing: undefined, entities: undefined });
   try {
     await languageClient.start();
@@ -316,8 +322,13 @@ function reportErrors<A extends unknown[]>(run: (...args: A) => Promise<void>): 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   status = vscode.window.createStatusBarItem('accord.status', vscode.StatusBarAlignment.Left, 0);
   status.name = 'accord';
+  readingMode = new ReadingMode(() => client?.initializeResult?.capabilities.semanticTokensProvider?.legend);
+  const timeline = new TimelineView(() => client);
+  void vscode.commands.executeCommand('setContext', 'accord.active', true);
   context.subscriptions.push(
     status,
+    readingMode,
+    timeline,
     indexChanged,
     vscode.workspace.registerTextDocumentContentProvider(INDEX_SCHEME, {
       onDidChange: indexChanged.event,
@@ -336,6 +347,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       'accord.tagSelection',
       reportErrors((type?: string) => tagSelection(type)),
     ),
+    vscode.commands.registerCommand(
+      'accord.toggleReadingMode',
+      reportErrors(() => readingMode?.toggle() ?? Promise.resolve()),
+    ),
+    vscode.commands.registerCommand('accord.showEntityTimeline', reportErrors(() => timeline.show())),
     vscode.commands.registerCommand(
       'accord.showReferences',
       reportErrors((uri: string, position: ProtocolPosition, locations?: ProtocolLocation[]) =>
