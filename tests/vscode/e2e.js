@@ -7,7 +7,9 @@
 // a hover with the knowledge-base entry, Go to Definition into another article file, a
 // planted bad tag in the Problems panel and its quick fix, the client's commands (tag a
 // selection, entity index, code-lens references, restart, which also gives the shipped
-// server back an executable bit it lost) and the error for a missing server.
+// server back an executable bit it lost), reading mode (tag markup drawn dimmed, as the
+// browser computes it, and the toggle), the entity timeline view across files, and the
+// error for a missing server.
 // Prints how long each phase takes and saves screenshots in $OUT.
 //
 // Run by tests/vscode/run.sh, which installs code-server and the extension first.
@@ -133,9 +135,41 @@ function outputChannel() {
 const saysSoon = (text) => waitFor(`"${text}" in the output channel`, () => outputChannel().includes(text), 15000, 250)
   .then(() => true, () => false);
 
-// The workspace: a copy of the examples, with no server set in its settings, and a planted
-// article with a misspelt type.
+// The workspace: a copy of the examples, with no server set in its settings, a planted
+// article with a misspelt type, and articles in three files that mention one board: dated
+// ones whose dates interleave across two files, and an undated one.
 const PLANTED = 'planted.article';
+const BOARD = 'Baltic Ferry Safety Board';
+const TIMELINE_FILES = {
+  'timeline-west.article': [
+    '-',
+    'Ferry Inspections Resume After Storm Season',
+    `Inspectors from the [${BOARD}]{org ref=baltic-ferry-board} resumed checks of passenger ferries on Tuesday. date2025-10-14`,
+    '-',
+    'New Lifeboat Rules Take Effect',
+    `Rules the [${BOARD}]{org ref=baltic-ferry-board} drafted last year took effect on Monday, and the [${BOARD}]{org ref=baltic-ferry-board} will audit every operator. date2026-02-02`,
+    '',
+  ],
+  'timeline-east.article': [
+    '-',
+    'Harbour Pilots Join Safety Review',
+    `Pilots in Klaipėda joined a review led by the [${BOARD}]{org ref=baltic-ferry-board} this week. date2025-12-01`,
+    '',
+  ],
+  'timeline-notes.article': [
+    '-',
+    'Reading List on Ferry Safety',
+    `Analysts recommend the yearly report of the [${BOARD}]{org ref=baltic-ferry-board}.`,
+    '',
+  ],
+};
+/** The timeline's rows, oldest first: label, description, and the file of the article. */
+const TIMELINE_EXPECTED = [
+  ['Ferry Inspections Resume After Storm Season', '2025-10-14 · 1 mention', 'timeline-west.article'],
+  ['Harbour Pilots Join Safety Review', '2025-12-01 · 1 mention', 'timeline-east.article'],
+  ['New Lifeboat Rules Take Effect', '2026-02-02 · 2 mentions', 'timeline-west.article'],
+  ['Reading List on Ferry Safety', 'undated · 1 mention', 'timeline-notes.article'],
+];
 function prepareWorkspace() {
   fs.cpSync(path.join(REPO, 'examples'), WS, { recursive: true });
   fs.mkdirSync(path.join(WS, '.vscode'), { recursive: true });
@@ -151,6 +185,14 @@ function prepareWorkspace() {
   fs.writeFileSync(
     path.join(WS, PLANTED),
     'Seoul Hosts a Trade Fair\nExporters met buyers in [Seoul]{plase} on Monday. date2026-03-02\n',
+  );
+  for (const [name, lines] of Object.entries(TIMELINE_FILES)) {
+    fs.writeFileSync(path.join(WS, name), lines.join('\n'));
+  }
+  // The board's knowledge-base entry, so that its `ref` is a known key.
+  fs.writeFileSync(
+    path.join(WS, 'kb/ferry.toml'),
+    `[[entity]]\nkey = "baltic-ferry-board"\ntype = "org"\nname = "${BOARD}"\ndescription = "Regional body that inspects passenger ferries."\n`,
   );
   fs.mkdirSync(path.join(STATE, 'ud/User'), { recursive: true });
   fs.writeFileSync(
@@ -348,6 +390,83 @@ async function inspectToken(page) {
   };
 }
 
+/**
+ * The opacity each character of an editor line is drawn with, as the browser computes it
+ * (the product of the opacities from the character's element up to the line), for the
+ * view line whose text starts with `prefix`; undefined while no such line is rendered.
+ */
+async function lineOpacities(page, prefix) {
+  return page.evaluate((start) => {
+    const lines = [...document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line')];
+    const text = (el) => (el.textContent || '').replace(/\u00a0/g, ' ');
+    const line = lines.find((el) => text(el).startsWith(start));
+    if (!line) return undefined;
+    const chars = [];
+    const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      let opacity = 1;
+      for (let el = node.parentElement; el && el !== line.parentElement; el = el.parentElement) {
+        opacity *= Number(getComputedStyle(el).opacity);
+      }
+      for (const char of node.textContent.replace(/\u00a0/g, ' ')) chars.push({ char, opacity });
+    }
+    return chars;
+  }, prefix);
+}
+
+/**
+ * Whether a tag at the start of a line is drawn with its markup dimmed (`dimmed`) or at
+ * full opacity, and its span's text at full opacity. Returns a description of the
+ * difference, or '' when the line is drawn so.
+ */
+async function markupDrawn(page, tag, span, dimmed) {
+  const chars = await lineOpacities(page, tag);
+  if (!chars) return `no rendered line starts with ${tag}`;
+  const problems = [];
+  for (let i = 0; i < tag.length; i++) {
+    const inSpan = i >= 1 && i <= span.length;
+    const wantDim = dimmed && !inSpan;
+    const { char, opacity } = chars[i];
+    if (wantDim ? !(opacity < 1) : opacity !== 1) problems.push(`${char}@${i}=${opacity}`);
+  }
+  return problems.join(' ');
+}
+
+/** The rows of a view in the side bar: label and description of each. */
+async function viewRows(page, viewName) {
+  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: viewName }) }).first();
+  const rows = pane.locator('.pane-body .monaco-list-row');
+  const out = [];
+  for (let i = 0; i < (await rows.count()); i++) {
+    const row = rows.nth(i);
+    out.push([
+      (await row.locator('.label-name').first().innerText()).trim(),
+      (await row.locator('.label-description').first().innerText().catch(() => '')).trim(),
+    ]);
+  }
+  return { pane, rows, out };
+}
+
+/** Drags the sash at the side bar's right edge by `dx` pixels; returns the drag back. */
+async function widenSideBar(page, dx) {
+  const at = await page.evaluate(() => {
+    const bar = document.querySelector('.part.sidebar').getBoundingClientRect();
+    const sash = [...document.querySelectorAll('.monaco-sash.vertical')]
+      .map((el) => el.getBoundingClientRect())
+      .find((box) => box.height > 100 && Math.abs(box.left + box.width / 2 - bar.right) < 6);
+    return sash && { x: sash.left + sash.width / 2, y: sash.top + sash.height / 2 };
+  });
+  if (!at) return async () => undefined;
+  const drag = async (from, to) => {
+    await page.mouse.move(from, at.y);
+    await page.mouse.down();
+    await page.mouse.move(to, at.y, { steps: 8 });
+    await page.mouse.up();
+  };
+  await drag(at.x, at.x + dx);
+  return () => drag(at.x + dx, at.x);
+}
+
 /** A tagged mention of each entity type in annotated.article. */
 const ENTITY_SAMPLES = [
   ['Korea', 'place'],
@@ -457,6 +576,80 @@ async function main() {
     check(distinct.size === ENTITY_SAMPLES.length && !distinct.has(undefined),
       `eight entity types, ${distinct.size} colours: ${[...colours].map(([t, c]) => `${t} ${c}`).join(', ')}`);
     phase('semantic tokens');
+
+    // Reading mode (on by default): the markup of a tag is drawn dimmed, its span at full
+    // opacity; toggling turns the dimming off and on again.
+    const KOREA_TAG = '[Korea]{place ref=south-korea}';
+    await goTo(page, 2, 1);
+    let drawn = await waitFor('tag markup dimmed', async () =>
+      (await markupDrawn(page, KOREA_TAG, 'Korea', true)) === '' ? 'dimmed' : undefined, 30000, 250)
+      .catch(async () => markupDrawn(page, KOREA_TAG, 'Korea', true));
+    check(drawn === 'dimmed', `reading mode draws ${KOREA_TAG} with its markup dimmed and Korea at full opacity${drawn === 'dimmed' ? '' : `: ${drawn}`}`);
+    const dimmedOpacity = (await lineOpacities(page, KOREA_TAG))[KOREA_TAG.indexOf('place')].opacity;
+    log(`  markup opacity ${dimmedOpacity}`);
+    await page.screenshot({ path: path.join(OUT, 'reading-mode.png') });
+    await runCommand(page, 'accord: Toggle Reading Mode');
+    drawn = await waitFor('tag markup at full opacity', async () =>
+      (await markupDrawn(page, KOREA_TAG, 'Korea', false)) === '' ? 'full' : undefined, 15000, 250)
+      .catch(async () => markupDrawn(page, KOREA_TAG, 'Korea', false));
+    check(drawn === 'full', `Toggle Reading Mode draws the markup at full opacity again${drawn === 'full' ? '' : `: ${drawn}`}`);
+    await runCommand(page, 'accord: Toggle Reading Mode');
+    drawn = await waitFor('tag markup dimmed again', async () =>
+      (await markupDrawn(page, KOREA_TAG, 'Korea', true)) === '' ? 'dimmed' : undefined, 15000, 250)
+      .catch(async () => markupDrawn(page, KOREA_TAG, 'Korea', true));
+    check(drawn === 'dimmed', `toggling again dims the markup again${drawn === 'dimmed' ? '' : `: ${drawn}`}`);
+    phase('reading mode');
+
+    // Entity timeline: on a word that is no entity, a message; on the board, the view lists
+    // the articles that mention it oldest first across files, and a row opens its article.
+    await openFile(page, 'timeline-east.article');
+    const eastLines = TIMELINE_FILES['timeline-east.article'];
+    await goTo(page, 3, eastLines[2].indexOf('joined') + 2);
+    await runCommand(page, 'accord: Show Entity Timeline');
+    const noEntity = page.locator('.notification-toast', { hasText: 'no entity at the cursor' }).first();
+    check(await noEntity.waitFor({ state: 'visible', timeout: 15000 }).then(() => true, () => false),
+      'Show Entity Timeline on a word that is no entity says so');
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    const board = tagPosition('timeline-east.article', BOARD, 'org');
+    await goTo(page, board.line, board.column + 3);
+    await runCommand(page, 'accord: Show Entity Timeline');
+    const VIEW = 'accord: Entity Timeline';
+    const timeline = await waitFor('the timeline rows', async () => {
+      const rows = await viewRows(page, VIEW);
+      return rows.out.length === TIMELINE_EXPECTED.length ? rows : undefined;
+    }, 30000, 250).catch(async () => viewRows(page, VIEW));
+    const expectedRows = TIMELINE_EXPECTED.map(([label, description]) => [label, description]);
+    check(JSON.stringify(timeline.out) === JSON.stringify(expectedRows),
+      `the timeline lists the articles oldest first across files: ${timeline.out.map((r) => r.join(' — ')).join(' | ')}`);
+    const header = (await timeline.pane.locator('.pane-header').innerText()).replace(/\s+/g, ' ');
+    check(header.includes(BOARD), `the view's header names the entity: "${header}"`);
+    const message = (await timeline.pane.locator('.message').first().innerText().catch(() => '')).trim();
+    check(message === '4 articles in 3 files, oldest first', `the view's message: "${message}"`);
+    // The third row is an article of another file: a click opens it with the first mention
+    // selected (the status bar shows the end of the selection and its length).
+    const [thirdTitle, , thirdFile] = TIMELINE_EXPECTED[2];
+    const thirdLines = TIMELINE_FILES[thirdFile];
+    const thirdLine = thirdLines.indexOf(thirdTitle) + 1;
+    const thirdEnd = thirdLines[thirdLine].indexOf(`[${BOARD}]`) + 2 + BOARD.length;
+    const wanted = `Ln ${thirdLine + 1}, Col ${thirdEnd} (${BOARD.length} selected)`;
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await timeline.rows.nth(2).click();
+    await activeTab(page, thirdFile);
+    const selection = await waitFor('the mention selected', async () => {
+      const text = await page.locator('[id="status.editor.selection"]').innerText();
+      return text.includes(wanted) ? text : undefined;
+    }, 10000, 100).catch(async () => page.locator('[id="status.editor.selection"]').innerText());
+    check(selection.includes(wanted), `a row opens ${thirdFile} with the first mention selected (${wanted}): "${selection}"`);
+    // The screenshot: a wider side bar, so rows show their dates, and the folders folded.
+    const narrow = await widenSideBar(page, 260);
+    const folders = page.locator('.pane-header', { hasText: path.basename(WS) }).first();
+    await folders.click();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(OUT, 'timeline.png') });
+    await folders.click();
+    await narrow();
+    await openFile(page, 'annotated.article');
+    phase('entity timeline');
 
     // Hover: the knowledge-base entry of the ministry.
     const motir = tagPosition('annotated.article', 'MOTIR', 'org');
