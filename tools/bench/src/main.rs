@@ -7,6 +7,7 @@
 //! a work folder that can be kept between runs. The numbers are printed beside their
 //! targets, never asserted, since they depend on the machine.
 
+mod analyst;
 mod corpus;
 mod editor;
 mod external;
@@ -66,6 +67,14 @@ struct Args {
     /// Print the table as Markdown, as the README shows it.
     #[arg(long)]
     markdown: bool,
+    /// A folder of real articles for the analyst's scenario: they and `--copies`
+    /// copies of the one nearest 10 kB, with lenses, definitions and timelines asked
+    /// of that one. The scenario runs only when this is given.
+    #[arg(long)]
+    analyst_corpus: Option<PathBuf>,
+    /// Copies of one article in the analyst's scenario.
+    #[arg(long, default_value_t = 250)]
+    copies: usize,
     /// Run only this part, e.g. under a profiler.
     #[arg(long, value_enum)]
     only: Option<Stage>,
@@ -88,11 +97,13 @@ enum Stage {
     Cli,
     /// The language server over stdio.
     Lsp,
+    /// The language server over real articles and copies of one (`--analyst-corpus`).
+    Analyst,
 }
 
 impl Stage {
     fn in_process(self) -> bool {
-        !matches!(self, Stage::Cli | Stage::Lsp)
+        !matches!(self, Stage::Cli | Stage::Lsp | Stage::Analyst)
     }
 }
 
@@ -162,6 +173,7 @@ struct Report {
     /// Peak resident memory of this program, the in-process corpus included.
     bench_peak_rss_mb: Option<f64>,
     editor: Option<EditorReport>,
+    analyst: Option<analyst::Report>,
     rows: Vec<Row>,
 }
 
@@ -206,7 +218,10 @@ fn run(args: &Args) -> Result<Report, String> {
             .map_err(|e| e.to_string())?
             .with_file_name("accord"),
     };
-    let needs_accord = wants(Stage::Cli) || wants(Stage::Lsp);
+    if args.only == Some(Stage::Analyst) && args.analyst_corpus.is_none() {
+        return Err("--only analyst needs --analyst-corpus".to_owned());
+    }
+    let needs_accord = wants(Stage::Cli) || wants(Stage::Lsp) || wants(Stage::Analyst);
     if needs_accord && !accord.is_file() {
         return Err(format!(
             "no accord binary at {} (build it with `cargo build --release`, or pass --accord)",
@@ -221,6 +236,7 @@ fn run(args: &Args) -> Result<Report, String> {
         stages: None,
         bench_peak_rss_mb: None,
         editor: None,
+        analyst: None,
         rows: Vec::new(),
     };
 
@@ -283,6 +299,22 @@ fn run(args: &Args) -> Result<Report, String> {
             stderr_log: work.path.join("lsp-stderr.log"),
         };
         report.editor = Some(editor::run(&scenario));
+    }
+    if wants(Stage::Analyst)
+        && let Some(articles) = &args.analyst_corpus
+    {
+        eprintln!(
+            "driving the language server over {} and {} copies…",
+            articles.display(),
+            args.copies
+        );
+        report.analyst = Some(analyst::run(&analyst::Scenario {
+            accord: &accord,
+            articles,
+            copies: args.copies,
+            work: &work.path,
+            stderr_log: work.path.join("analyst-stderr.log"),
+        }));
     }
     report.rows = rows(&report);
     Ok(report)
@@ -477,6 +509,9 @@ fn rows(report: &Report) -> Vec<Row> {
     }
     if let Some(editor) = &report.editor {
         rows.extend(editor_rows(editor));
+    }
+    if let Some(analyst) = &report.analyst {
+        rows.extend(analyst_rows(analyst));
     }
     rows
 }
@@ -681,4 +716,62 @@ fn print_markdown(report: &Report) {
             met_label(row.met)
         );
     }
+}
+
+fn analyst_rows(analyst: &analyst::Report) -> Vec<Row> {
+    let workspace = format!(
+        "{} real files + {} copies of a {:.1} kB article",
+        analyst.real_files,
+        analyst.copies,
+        analyst.copied_bytes as f64 / 1e3
+    );
+    let mut rows = vec![Target::None.row("analyst workspace".to_owned(), workspace, None)];
+    rows.push(Target::AtMost(40.0, "kB").row(
+        "lenses of the copied article, resolved".to_owned(),
+        format!(
+            "{} lenses, {:.1} kB, {} naming their entity",
+            analyst.lenses,
+            analyst.lens_bytes as f64 / 1e3,
+            analyst.lenses_naming_their_entity
+        ),
+        Some(analyst.lens_bytes as f64 / 1e3),
+    ));
+    rows.push(Target::AtMost(101.0, "").row(
+        "most locations of a definition".to_owned(),
+        format!(
+            "{} (over {} entity mentions)",
+            analyst.definition_max_locations, analyst.definition_places
+        ),
+        Some(analyst.definition_max_locations as f64),
+    ));
+    let series = |latency: Option<stats::Latency>| Series {
+        latency,
+        answered: 0,
+        problem: None,
+    };
+    rows.push(latency_row(
+        "definition on the copied article",
+        &series(analyst.definition),
+        Target::AtMost(50.0, "ms"),
+    ));
+    rows.push(Target::AtLeast(analyst.timelines as f64, "").row(
+        "timelines in date order".to_owned(),
+        format!(
+            "{} of {} (up to {} articles in {} files)",
+            analyst.timelines_in_date_order,
+            analyst.timelines,
+            analyst.timeline_max_articles,
+            analyst.timeline_files_max
+        ),
+        Some(analyst.timelines_in_date_order as f64),
+    ));
+    rows.push(latency_row(
+        "entity timeline on the copied article",
+        &series(analyst.timeline),
+        Target::None,
+    ));
+    for problem in &analyst.problems {
+        rows.push(Target::None.row("analyst problem".to_owned(), problem.clone(), None));
+    }
+    rows
 }
