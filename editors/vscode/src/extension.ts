@@ -196,7 +196,13 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     debug: { command: found.command, args: ['lsp'], options: { env: { ...process.env, ACCORD_LOG: 'debug' } } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'article' }],
+    // The configuration and knowledge-base files go to the server too, so what is typed
+    // into them (or written by "Add to the knowledge base", unsaved) applies at once.
+    documentSelector: [
+      { language: 'article' },
+      { scheme: 'file', pattern: '**/accord.toml' },
+      { scheme: 'file', pattern: '**/kb/**/*.toml' },
+    ],
     initializationOptions: serverSettings(),
     outputChannelName: 'accord',
     middleware: {
