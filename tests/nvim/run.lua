@@ -9,6 +9,8 @@
 -- Run as: ACCORD_BIN=target/debug/accord nvim --headless -u NONE -l tests/nvim/run.lua
 
 local TIMEOUT = 30000
+-- Each line as it is checked, also when a hang ends the run.
+io.stdout:setvbuf('no')
 
 local script = debug.getinfo(1, 'S').source:sub(2)
 local repo = vim.fn.fnamemodify(script, ':p:h:h:h')
@@ -447,6 +449,23 @@ local function run()
       'the lens lists its mentions: ' .. listed .. ' for "' .. title .. '"')
   end
 
+  -- codeLens.enabled false in the settings (the form the README gives): the server then
+  -- offers no lenses, and they come back when it is true again.
+  -- The client of this workspace (broken/ has an accord.toml of its own, and so a client
+  -- of its own).
+  local workspace_client = vim.lsp.get_clients({ bufnr = annotated, name = 'accord' })[1]
+  local function lens_setting(enabled)
+    workspace_client.settings = vim.tbl_deep_extend('force', workspace_client.settings or {},
+      { accord = { codeLens = { enabled = enabled } } })
+    workspace_client:notify('workspace/didChangeConfiguration', { settings = workspace_client.settings })
+    return vim.wait(TIMEOUT, function()
+      local found = request(annotated, 'textDocument/codeLens', { textDocument = { uri = uri } })
+      return type(found) == 'table' and ((#found > 0) == enabled)
+    end, 100)
+  end
+  check(lens_setting(false), 'codeLens.enabled false: no code lenses')
+  check(lens_setting(true), 'codeLens.enabled true: code lenses again')
+
   -- :AccordTimeline: the articles that mention the consortium, oldest first across the
   -- files, in the quickfix list, each at its first mention.
   vim.cmd.edit(vim.fn.fnameescape(workspace .. '/timeline-b.article'))
@@ -456,7 +475,7 @@ local function run()
   end, 50)
   local mention = find(grid, CONSORTIUM, 'utf-8')
   vim.api.nvim_win_set_cursor(0, { mention.line + 1, mention.character + 3 })
-  local timeline_params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+  local timeline_params = vim.lsp.util.make_position_params(0, workspace_client.offset_encoding)
   -- Indexing runs in the background: wait until every file is in the answer.
   local answered
   vim.wait(TIMEOUT, function()
@@ -492,7 +511,7 @@ local function run()
   -- The same answer in UTF-16 columns lands on the same places: the items convert with the
   -- encoding they are given (the second file has wider characters before its mention).
   if type(answered) == 'table' and #answered > 0 then
-    local encoding = client.offset_encoding
+    local encoding = workspace_client.offset_encoding
     local utf16 = vim.deepcopy(answered)
     local differs = false
     for _, entry in ipairs(utf16) do
