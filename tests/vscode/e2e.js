@@ -767,6 +767,19 @@ async function main() {
     await page.keyboard.press('Escape');
     phase('code lens references');
 
+    // accord.codeLens.enabled: false reaches the server, which then offers no lenses; the
+    // setting gone, they come back.
+    const lenses = page.locator('.contentWidgets .codelens-decoration, .view-zones .codelens-decoration');
+    const workspaceSettings = path.join(WS, '.vscode/settings.json');
+    const settingsBefore = fs.readFileSync(workspaceSettings, 'utf8');
+    fs.writeFileSync(workspaceSettings, JSON.stringify({ ...JSON.parse(settingsBefore), 'accord.codeLens.enabled': false }, null, 2));
+    const gone = await waitFor('no code lenses', async () => (await lenses.count()) === 0, 20000, 250).then(() => true, () => false);
+    check(gone, 'accord.codeLens.enabled false removes the code lenses');
+    fs.writeFileSync(workspaceSettings, settingsBefore);
+    const back = await waitFor('code lenses again', async () => (await lenses.count()) > 0, 20000, 250).then(() => true, () => false);
+    check(back, 'without the setting the code lenses come back');
+    phase('code lens setting');
+
     // Restarting the server brings the status bar back to the entity count. The shipped
     // server has lost its executable bit first, as when a tool unpacks the package without
     // file modes: the extension gives it back before it looks for the server.
