@@ -106,7 +106,11 @@ try {
   fs.mkdirSync(path.dirname(OUTPUT), { recursive: true });
   run(
     VSCE,
-    ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--target', TARGET, '-o', OUTPUT],
+    // The README's screenshots are the repository's (docs/images): its links stay as written.
+    [
+      'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--no-rewrite-relative-links',
+      '--target', TARGET, '-o', OUTPUT,
+    ],
     staging,
   );
 } finally {
