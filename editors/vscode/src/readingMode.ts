@@ -76,7 +76,8 @@ export class ReadingMode implements vscode.Disposable {
     return {
       provideDocumentSemanticTokens: async (document, token, next) => {
         const result = await next(document, token);
-        if (result) {
+        // The editor drops the result of a cancelled request, and so does reading mode.
+        if (result && !token.isCancellationRequested) {
           this.markup(document).full(result.data, result.resultId, this.bit());
           this.apply(document);
         }
@@ -84,7 +85,8 @@ export class ReadingMode implements vscode.Disposable {
       },
       provideDocumentSemanticTokensEdits: async (document, previousResultId, token, next) => {
         const result = await next(document, previousResultId, token);
-        if (result) {
+        // The editor drops the result of a cancelled request, and so does reading mode.
+        if (result && !token.isCancellationRequested) {
           const markup = this.markup(document);
           if ('edits' in result) {
             markup.edits(previousResultId, result.edits, result.resultId, this.bit());
@@ -97,7 +99,8 @@ export class ReadingMode implements vscode.Disposable {
       },
       provideDocumentRangeSemanticTokens: async (document, range, token, next) => {
         const result = await next(document, range, token);
-        if (result) {
+        // The editor drops the result of a cancelled request, and so does reading mode.
+        if (result && !token.isCancellationRequested) {
           this.markup(document).range(range.start.line, range.end.line, result.data, this.bit());
           this.apply(document);
         }

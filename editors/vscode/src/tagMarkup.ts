@@ -104,13 +104,17 @@ export function replaceLines(
   return [...kept, ...inside].sort((a, b) => a.line - b.line || a.start - b.start);
 }
 
+/** How many recent results a document keeps for deltas computed against any of them. */
+const KEPT_RESULTS = 4;
+
 /**
  * The markup of one document as the semantic tokens of its last full result and later
- * deltas describe it, and of range results that came in between.
+ * deltas describe it, and of range results that came in between. A few recent results are
+ * kept, so that a delta against one the editor chose to keep (when it dropped a later
+ * one) still applies.
  */
 export class DocumentMarkup {
-  private data: Uint32Array | undefined;
-  private resultId: string | undefined;
+  private results: Array<{ resultId: string; data: Uint32Array }> = [];
   private current: LineRange[] = [];
 
   /** The markup ranges to show. */
@@ -118,32 +122,25 @@ export class DocumentMarkup {
     return this.current;
   }
 
-  /** A full result: replaces everything. */
+  /** A full result: replaces the ranges. */
   full(data: ArrayLike<number>, resultId: string | undefined, bit: number): void {
-    this.data = Uint32Array.from(data);
-    this.resultId = resultId;
-    this.current = rangesWithModifier(this.data, bit);
+    const copy = Uint32Array.from(data);
+    this.keep(resultId, copy);
+    this.current = rangesWithModifier(copy, bit);
   }
 
   /**
-   * A delta against `previousResultId`. Returns false when it cannot be applied (another
-   * base than the one kept, or edits outside it); the ranges are then kept as they were
-   * until the next full result.
+   * A delta against `previousResultId`. Returns false when it cannot be applied (a base
+   * no longer kept, or edits outside it); the ranges then stay as they were until the
+   * next result that can be read.
    */
   edits(previousResultId: string, edits: readonly TokensEdit[], resultId: string | undefined, bit: number): boolean {
-    if (!this.data || this.resultId !== previousResultId) {
-      this.data = undefined;
-      this.resultId = undefined;
-      return false;
-    }
-    const next = applyTokensEdits(this.data, edits);
+    const base = this.results.find((result) => result.resultId === previousResultId);
+    const next = base && applyTokensEdits(base.data, edits);
     if (!next) {
-      this.data = undefined;
-      this.resultId = undefined;
       return false;
     }
-    this.data = next;
-    this.resultId = resultId;
+    this.keep(resultId, next);
     this.current = rangesWithModifier(next, bit);
     return true;
   }
@@ -151,5 +148,12 @@ export class DocumentMarkup {
   /** A range result for lines `firstLine..=lastLine`; the tokens are positioned from the document start. */
   range(firstLine: number, lastLine: number, data: ArrayLike<number>, bit: number): void {
     this.current = replaceLines(this.current, firstLine, lastLine, rangesWithModifier(data, bit));
+  }
+
+  private keep(resultId: string | undefined, data: Uint32Array): void {
+    if (resultId === undefined) {
+      return;
+    }
+    this.results = [{ resultId, data }, ...this.results.filter((r) => r.resultId !== resultId)].slice(0, KEPT_RESULTS);
   }
 }

@@ -188,11 +188,24 @@ test('a document follows full results, deltas against them, and range results', 
     { line: 2, start: 8, end: 16 },
   ]);
 
-  // A delta against a result this document never had is not applied, and the next one
-  // fails too until a full result comes.
-  assert.equal(markup.edits('1', edits, '3', MARKUP), false);
+  // A delta against a result this document never had is not applied, and the ranges stay.
+  assert.equal(markup.edits('0', edits, '3', MARKUP), false);
   assert.equal(markup.ranges.length, 4);
-  assert.equal(markup.edits('2', [], '4', MARKUP), false);
+  assert.equal(markup.ranges[3].start, 8);
+
+  // A delta against an older result that is still kept applies (the editor dropped a
+  // later result, e.g. of a cancelled request, and kept the older one).
+  assert.ok(markup.edits('1', [], '3', MARKUP));
+  assert.deepEqual(markup.ranges.slice(2), [
+    { line: 2, start: 4, end: 5 },
+    { line: 2, start: 7, end: 15 },
+  ]);
+  // Only the most recent few results are kept.
+  for (let id = 4; id < 10; id++) {
+    assert.ok(markup.edits(String(id - 1), [], String(id), MARKUP));
+  }
+  assert.equal(markup.edits('1', [], '10', MARKUP), false);
+  assert.ok(markup.edits('6', [], '10', MARKUP));
 
   markup.range(0, 0, encode([[0, 3, 2, 8, MARKUP]]), MARKUP);
   assert.deepEqual(markup.ranges[0], { line: 0, start: 3, end: 5 });
