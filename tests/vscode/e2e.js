@@ -6,10 +6,10 @@
 // (Inspect Editor Tokens names the token type; the eight entity types get eight colours),
 // a hover with the knowledge-base entry, Go to Definition into another article file, a
 // planted bad tag in the Problems panel and its quick fix, the client's commands (tag a
-// selection, entity index, code-lens references, restart, which also gives the shipped
-// server back an executable bit it lost), reading mode (tag markup drawn dimmed, as the
-// browser computes it, and the toggle), the entity timeline view across files, and the
-// error for a missing server.
+// selection, entity index, code-lens references and the lens setting, restart, which
+// also gives the shipped server back an executable bit it lost), reading mode (tag markup
+// drawn dimmed, as the browser computes it, and the toggle), the entity timeline view
+// across files, and the error for a missing server.
 // Prints how long each phase takes and saves screenshots in $OUT.
 //
 // Run by tests/vscode/run.sh, which installs code-server and the extension first.
