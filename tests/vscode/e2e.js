@@ -648,8 +648,22 @@ async function main() {
     await page.screenshot({ path: path.join(OUT, 'timeline.png') });
     await folders.click();
     await narrow();
-    await openFile(page, 'annotated.article');
     phase('entity timeline');
+
+    // Reading mode follows edits: a tag typed at the start of a line (the editor then asks
+    // the server for a delta of the tokens) is drawn with its markup dimmed. The file is
+    // reverted afterwards.
+    await openFile(page, 'timeline-notes.article');
+    await goTo(page, 3, 1);
+    const TYPED_TAG = '[Riga]{place}';
+    await page.keyboard.insertText(`${TYPED_TAG} `);
+    drawn = await waitFor('the typed tag dimmed', async () =>
+      (await markupDrawn(page, TYPED_TAG, 'Riga', true)) === '' ? 'dimmed' : undefined, 15000, 250)
+      .catch(async () => markupDrawn(page, TYPED_TAG, 'Riga', true));
+    check(drawn === 'dimmed', `a tag typed into an article is drawn with its markup dimmed${drawn === 'dimmed' ? '' : `: ${drawn}`}`);
+    await runCommand(page, 'File: Revert File');
+    await openFile(page, 'annotated.article');
+    phase('reading mode after an edit');
 
     // Hover: the knowledge-base entry of the ministry.
     const motir = tagPosition('annotated.article', 'MOTIR', 'org');
