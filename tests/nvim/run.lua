@@ -4,7 +4,8 @@
 -- into another file, semantic tokens and their highlights, code lenses, :AccordTimeline
 -- across files; builds and registers the tree-sitter parser and checks its highlight
 -- captures, folds, the shipped queries and reading mode (tag markup concealed, as drawn
--- on the screen); runs :checkhealth accord. Exits non-zero on any failure.
+-- on the screen); runs :checkhealth accord. Writes what it draws in reading mode and in
+-- the timeline's quickfix window to target/nvim-e2e/. Exits non-zero on any failure.
 --
 -- Run as: ACCORD_BIN=target/debug/accord nvim --headless -u NONE -l tests/nvim/run.lua
 
@@ -128,6 +129,32 @@ local function screen_line(win, lnum)
     rows[#rows + 1] = vim.trim(table.concat(chars))
   end
   return table.concat(rows, '|')
+end
+
+-- The run writes what it draws in reading mode and in the timeline's quickfix window to
+-- target/nvim-e2e/, so that the Neovim README can show real captures of both. The screen
+-- of `nvim -l` is 80 columns wide: 'columns' does not resize it.
+local CAPTURE_DIR = repo .. '/target/nvim-e2e'
+
+--- Writes the rows a window draws, with trailing blanks trimmed, to a file in
+--- CAPTURE_DIR, and returns them. Rows past the end of the buffer (`~`) are left out.
+local function capture(win, name)
+  vim.cmd('redraw!')
+  local top, left = unpack(vim.fn.win_screenpos(win))
+  local rows = {}
+  for row = top, top + vim.api.nvim_win_get_height(win) - 1 do
+    local chars = {}
+    for col = left, left + vim.api.nvim_win_get_width(win) - 1 do
+      chars[#chars + 1] = vim.fn.screenstring(row, col)
+    end
+    rows[#rows + 1] = (table.concat(chars):gsub('%s+$', ''))
+  end
+  while #rows > 0 and (rows[#rows] == '~' or rows[#rows] == '') do
+    rows[#rows] = nil
+  end
+  vim.fn.mkdir(CAPTURE_DIR, 'p')
+  write(CAPTURE_DIR .. '/' .. name, table.concat(rows, '\n') .. '\n')
+  return rows
 end
 
 local function run()
@@ -354,6 +381,15 @@ local function run()
   vim.cmd('silent AccordReadingMode on')
   drawn = screen_line(win, 1)
   check(vim.wo[win].conceallevel == 2 and prose(drawn), ':AccordReadingMode on turns it on again')
+  -- The capture: the title line under the cursor shows its tags, the body below reads
+  -- as prose.
+  vim.api.nvim_win_set_cursor(win, { 1, 0 })
+  vim.fn.winrestview({ topline = 1 })
+  local reading = table.concat(capture(win, 'reading-mode.txt'), '\n')
+  local body = reading:match('\nThe Ministry of Trade[^\n]*') or ''
+  check(vim.startswith(reading, korea_tag) and body ~= '' and not body:find('[%[%]{}]'),
+    'wrote what reading mode draws to ' .. CAPTURE_DIR .. '/reading-mode.txt')
+  vim.api.nvim_win_set_cursor(win, { 2, 0 })
 
   local on_person = find(annotated, 'Kim Jung-kwan]', client.offset_encoding)
   local params = { textDocument = { uri = uri }, position = on_person }
@@ -484,6 +520,10 @@ local function run()
   end, 200)
   check(type(answered) == 'table' and #answered == #TIMELINE_EXPECTED,
     'accord/entityTimeline answers one entry per article: ' .. (type(answered) == 'table' and #answered or 'nothing'))
+  -- From the workspace folder, as a user there would run it: the quickfix window names
+  -- the files relative to it, which keeps the capture below free of temporary paths.
+  local cwd = vim.fn.getcwd()
+  vim.cmd.cd(vim.fn.fnameescape(workspace))
   vim.fn.setqflist({}, ' ', { title = 'before the timeline', items = {} })
   vim.cmd('AccordTimeline')
   vim.wait(TIMEOUT, function()
@@ -508,6 +548,13 @@ local function run()
   check(#list.items > 0 and #misplaced == 0,
     'each timeline row is at the first mention in its article' .. (#misplaced > 0 and (': not ' .. table.concat(misplaced, ', ')) or ''))
   check(vim.bo[vim.api.nvim_get_current_buf()].buftype == 'quickfix', ':AccordTimeline opens the quickfix window')
+  local captured_files = {}
+  for _, row in ipairs(capture(vim.api.nvim_get_current_win(), 'timeline.txt')) do
+    captured_files[#captured_files + 1] = row:match('^(timeline%-%a%.article)|')
+  end
+  vim.cmd.cd(vim.fn.fnameescape(cwd))
+  check(vim.deep_equal(captured_files, vim.tbl_map(function(row) return row[2] end, TIMELINE_EXPECTED)),
+    'wrote what the timeline\'s quickfix window draws to ' .. CAPTURE_DIR .. '/timeline.txt')
   -- The same answer in UTF-16 columns lands on the same places: the items convert with the
   -- encoding they are given (the second file has wider characters before its mention).
   if type(answered) == 'table' and #answered > 0 then
