@@ -229,6 +229,13 @@ fn run_script(
         tokens(&snap, &file)
     };
     for (version, batch) in changes.iter().enumerate() {
+        // Edits leave the lexicon to a refresh the server runs later, off its lock; every
+        // other batch lands while such a refresh is in flight.
+        let in_flight = if version % 2 == 1 {
+            state.core().workspace.begin_lexicon_refresh()
+        } else {
+            None
+        };
         let mut events = Vec::new();
         for edit in batch {
             let start = clamp_offset(&text, edit.start.index(text.len() + 1));
@@ -244,6 +251,10 @@ fn run_script(
             .change(&uri, version as i32 + 2, events)
             .map_err(TestCaseError::fail)?;
         prop_assert!(problems.is_empty(), "{:?}", problems);
+        if let Some(work) = in_flight {
+            let refreshed = work.run();
+            let _ = state.core().workspace.finish_lexicon_refresh(refreshed);
+        }
         let snap = state.snapshot().snap;
         let file = snap.file_by_path(&path).expect("open").clone();
         prop_assert_eq!(&*file.text, text.as_str());
@@ -252,6 +263,8 @@ fn run_script(
         previous_tokens = current;
     }
 
+    // What the server's deferred refresh does once typing stops.
+    state.refresh_lexicon_now();
     let mut fresh = Workspace::new(analyzer.clone());
     fresh.set_file_text(&other_path, Arc::from(OTHER));
     fresh.set_file_text(&path, Arc::from(text.as_str()));

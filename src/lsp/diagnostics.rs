@@ -81,6 +81,16 @@ pub async fn publish(client: &Client, state: &State, uri: &Uri) {
 /// Then asks a pulling client to pull again: what other files teach can change an open
 /// document's diagnostics too.
 pub async fn publish_all(client: &Client, state: &Arc<State>) {
+    publish_files(client, state, None).await;
+}
+
+/// Like [`publish_all`], for the files of `only` when given: those a lexicon refresh
+/// recognised again.
+pub async fn publish_files(
+    client: &Client,
+    state: &Arc<State>,
+    only: Option<std::collections::HashSet<crate::workspace::FileId>>,
+) {
     let worker_state = state.clone();
     // Diagnostics of a whole workspace take a while: computed on the blocking pool, in
     // parallel, from a snapshot, so requests and edits are served meanwhile.
@@ -95,7 +105,11 @@ pub async fn publish_all(client: &Client, state: &Arc<State>) {
             .map(|(uri, doc)| (uri.clone(), doc.version))
             .collect();
         let view = View::of(&snapshot);
-        let files: Vec<&Arc<FileSnapshot>> = snapshot.snap.files().collect();
+        let files: Vec<&Arc<FileSnapshot>> = snapshot
+            .snap
+            .files()
+            .filter(|file| only.as_ref().is_none_or(|only| only.contains(&file.id)))
+            .collect();
         catch_panic(state, "diagnostics", || {
             files
                 .par_iter()

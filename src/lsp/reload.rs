@@ -390,3 +390,56 @@ async fn report_walk_problems(client: &Client, problems: &[crate::files::WalkErr
         .show_message(lsp::MessageType::WARNING, format!("accord: {message}"))
         .await;
 }
+
+/// How long a lexicon refresh waits after the edit that asked for it: typing goes on,
+/// and each keystroke would otherwise recognise other files again.
+const LEXICON_DELAY: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Brings what an edit changed in the lexicon (an acronym defined, a name tagged) to
+/// the other files, after [`LEXICON_DELAY`] without a newer edit: the work is taken out
+/// under the lock, done on the blocking pool, and installed under the lock again for
+/// the files that did not change meanwhile. Their diagnostics, tokens and hints are
+/// then published or refreshed. A refresh that left files behind starts another.
+pub fn spawn_lexicon_refresh(client: &Client, state: &Arc<State>) {
+    let generation = state.bump_lexicon_generation();
+    let state = state.clone();
+    let client = client.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(LEXICON_DELAY).await;
+        if state.lexicon_generation() != generation {
+            return;
+        }
+        let Some(work) = state.core().workspace.begin_lexicon_refresh() else {
+            return;
+        };
+        let worker_state = state.clone();
+        let refreshed = tokio::task::spawn_blocking(move || {
+            catch_panic(&worker_state, "lexicon refresh", || work.run()).ok()
+        })
+        .await
+        .ok()
+        .flatten();
+        let Some(refreshed) = refreshed else {
+            return;
+        };
+        let (changed, pending, replaced) = {
+            let mut core = state.core();
+            let (changed, replaced) = core.workspace.finish_lexicon_refresh(refreshed);
+            (changed, core.workspace.lexicon_pending(), replaced)
+        };
+        drop(replaced);
+        tracing::debug!(
+            "lexicon refreshed: {} files recognised again",
+            changed.len()
+        );
+        if !changed.is_empty() {
+            super::diagnostics::publish_files(&client, &state, Some(changed.into_iter().collect()))
+                .await;
+            refresh(&client, &state, Refresh::SemanticTokens).await;
+            refresh(&client, &state, Refresh::InlayHints).await;
+        }
+        if pending {
+            spawn_lexicon_refresh(&client, &state);
+        }
+    });
+}

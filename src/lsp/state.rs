@@ -117,6 +117,9 @@ pub struct State {
     change_generations: DashMap<Uri, u64>,
     /// Bumped when a reload starts; a reload in progress stops when a newer one starts.
     reload_generation: AtomicU64,
+    /// Bumped by each edit that leaves a lexicon refresh pending: a refresh waiting out
+    /// its delay gives way to a newer one.
+    lexicon_generation: AtomicU64,
     /// The latest reload whose open documents are analysed with its analyzer: requests
     /// wait for it to catch up with `reload_generation`, so that what was typed into a
     /// knowledge base shows in the next answer about an open article.
@@ -154,9 +157,13 @@ impl Default for State {
 
 impl State {
     pub fn new() -> State {
+        // Edits analyse their own file under the lock; what they change in the lexicon
+        // reaches other files later, off the lock (`reload::spawn_lexicon_refresh`).
+        let mut workspace = Workspace::new(Arc::new(Analyzer::with_defaults()));
+        workspace.defer_edit_refresh(true);
         State {
             core: Mutex::new(Core {
-                workspace: Workspace::new(Arc::new(Analyzer::with_defaults())),
+                workspace,
                 documents: HashMap::new(),
                 open: Arc::new(OpenDocuments::default()),
             }),
@@ -167,6 +174,7 @@ impl State {
             next_result_id: AtomicU64::new(1),
             change_generations: DashMap::new(),
             reload_generation: AtomicU64::new(0),
+            lexicon_generation: AtomicU64::new(0),
             open_documents_ready: AtomicU64::new(0),
             open_documents_changed: tokio::sync::Notify::new(),
             panicked: AtomicBool::new(false),
@@ -275,6 +283,21 @@ impl State {
                 return;
             }
         }
+    }
+
+    /// Starts a new lexicon generation; returns it.
+    pub fn bump_lexicon_generation(&self) -> u64 {
+        self.lexicon_generation.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    pub fn lexicon_generation(&self) -> u64 {
+        self.lexicon_generation.load(Ordering::SeqCst)
+    }
+
+    /// Brings the lexicon up to date with what the files teach, at once and under the
+    /// lock, as a refresh the server defers would.
+    pub fn refresh_lexicon_now(&self) {
+        self.core().workspace.refresh();
     }
 
     pub fn next_result_id(&self) -> String {

@@ -219,6 +219,117 @@ pub struct Workspace {
     key_files: Arc<KeyFiles>,
     /// How many articles recognition has run on, to observe what edits cost.
     recognitions: Arc<AtomicUsize>,
+    /// Whether an edit that changes what its file teaches leaves the lexicon to a later
+    /// [`Workspace::begin_lexicon_refresh`] (a server, off its lock) instead of
+    /// refreshing it at once.
+    defer_edit_refresh: bool,
+    /// Whether the lexicon may be behind what the files teach.
+    lexicon_pending: bool,
+}
+
+/// A lexicon refresh taken out of the workspace: the forms the files teach and the
+/// files to recognise again, each as it was when the refresh began. [`run`] does the
+/// work without the workspace; [`Workspace::finish_lexicon_refresh`] installs what is
+/// still current.
+///
+/// [`run`]: LexiconRefresh::run
+pub struct LexiconRefresh {
+    forms: Vec<LearnedForm>,
+    previous: Arc<Lexicon>,
+    context: AnalysisContext,
+    files: Vec<RefreshFile>,
+}
+
+struct RefreshFile {
+    id: FileId,
+    snapshot: Arc<FileSnapshot>,
+    lexicon: Option<Arc<Lexicon>>,
+    analyzer: Arc<Analyzer>,
+}
+
+/// A refresh's result: the new lexicon and, per file, its new state (`None`: its
+/// recognition stands, only the lexicon it counts as recognised with moves on).
+pub struct RefreshedLexicon {
+    lexicon: Arc<Lexicon>,
+    previous: Arc<Lexicon>,
+    files: Vec<(FileId, Arc<FileSnapshot>, Option<FileState>)>,
+}
+
+impl LexiconRefresh {
+    /// Builds the new lexicon and recognises again, in parallel, the articles a changed
+    /// form can reach (every article of a file recognised with an older lexicon).
+    pub fn run(self) -> RefreshedLexicon {
+        let LexiconRefresh {
+            forms,
+            previous,
+            mut context,
+            files,
+        } = self;
+        let affected = AffectedText::between(&previous.forms, &forms);
+        let lexicon = Arc::new(Lexicon::new(forms));
+        context.lexicon = lexicon.clone();
+        let recognizer = context.analyzer.recognizer();
+        let files = files
+            .into_par_iter()
+            .filter_map(|file| {
+                let analysis = file.snapshot.analysis.as_deref()?;
+                let current = file
+                    .lexicon
+                    .as_ref()
+                    .is_some_and(|l| Arc::ptr_eq(l, &previous));
+                let mut changed = false;
+                // Articles where no changed form can match keep their recognition.
+                let articles: Vec<ArticleAnalysis> = analysis
+                    .syntax
+                    .articles
+                    .iter()
+                    .zip(&analysis.articles)
+                    .map(|(article_syntax, article)| {
+                        if current && !affected.may_match(&article.plain.text) {
+                            return article.clone();
+                        }
+                        changed = true;
+                        context.recognitions.fetch_add(1, Ordering::Relaxed);
+                        let title = TextRange::new(0, title_end(article_syntax, &article.plain));
+                        let recognized = recognizer.recognize(
+                            &ArticleText {
+                                text: &article.plain.text,
+                                title,
+                                date: article_syntax.date(),
+                            },
+                            &context.lexicon,
+                        );
+                        ArticleAnalysis {
+                            plain: article.plain.clone(),
+                            recognized: Arc::new(recognized),
+                        }
+                    })
+                    .collect();
+                if !changed {
+                    return Some((file.id, file.snapshot, None));
+                }
+                let snapshot = &file.snapshot;
+                let analysis = context.analyzer.assemble(analysis.syntax.clone(), articles);
+                // Articles no learned form reaches keep what the file's own analyzer
+                // found; a reload in progress still analyses the file again.
+                let mut new_state = article_state(
+                    file.id,
+                    &snapshot.path,
+                    snapshot.text.clone(),
+                    snapshot.line_index.clone(),
+                    analysis,
+                    &file.analyzer,
+                );
+                new_state.lexicon = Some(context.lexicon.clone());
+                Some((file.id, file.snapshot, Some(new_state)))
+            })
+            .collect();
+        RefreshedLexicon {
+            lexicon,
+            previous,
+            files,
+        }
+    }
 }
 
 /// An immutable view of the workspace. Cheap to clone.
@@ -664,6 +775,8 @@ impl Workspace {
             lexicon: Arc::new(Lexicon::default()),
             key_files: Arc::new(HashMap::new()),
             recognitions: Arc::new(AtomicUsize::new(0)),
+            defer_edit_refresh: false,
+            lexicon_pending: false,
         }
     }
 
@@ -771,7 +884,7 @@ impl Workspace {
                 let path = old.snapshot.path.clone();
                 let state = context.build_state(id, &path, text, Some(old));
                 self.install(id, state);
-                self.refresh_lexicon();
+                self.edit_refresh();
             }
         }
         Some(())
@@ -788,6 +901,16 @@ impl Workspace {
         Arc::make_mut(&mut self.files).insert(id, edited.state.snapshot.clone());
         self.states.insert(id, edited.state);
         if edited.learned_changed {
+            self.edit_refresh();
+        }
+    }
+
+    /// After an edit changed what its file teaches: refreshes the lexicon, or leaves it
+    /// pending when edits defer it.
+    fn edit_refresh(&mut self) {
+        if self.defer_edit_refresh {
+            self.lexicon_pending = true;
+        } else {
             self.refresh_lexicon();
         }
     }
@@ -924,6 +1047,28 @@ impl Workspace {
     /// next change, so an edit never loops), in parallel. A file analysed with an
     /// older lexicon than the current one is recognised again whole.
     fn refresh_lexicon(&mut self) {
+        if let Some(refresh) = self.begin_lexicon_refresh() {
+            let replaced = self.finish_lexicon_refresh(refresh.run());
+            drop(replaced);
+        }
+    }
+
+    /// Makes edits leave the lexicon to [`Workspace::begin_lexicon_refresh`], so that an
+    /// edit analyses only its own file; the caller refreshes later, off its lock.
+    pub fn defer_edit_refresh(&mut self, defer: bool) {
+        self.defer_edit_refresh = defer;
+    }
+
+    /// Whether the lexicon may be behind what the files teach, after deferred edits or
+    /// a refresh whose files changed meanwhile.
+    pub fn lexicon_pending(&self) -> bool {
+        self.lexicon_pending
+    }
+
+    /// Takes out the work of a lexicon refresh, or `None` when the lexicon is what the
+    /// files teach and every article was recognised with it.
+    pub fn begin_lexicon_refresh(&mut self) -> Option<LexiconRefresh> {
+        self.lexicon_pending = false;
         let forms: Vec<LearnedForm> = self
             .states
             .values()
@@ -937,74 +1082,63 @@ impl Workspace {
                     .is_some_and(|l| Arc::ptr_eq(l, &self.lexicon))
         };
         if forms == self.lexicon.forms && !self.states.values().any(stale) {
-            return;
+            return None;
         }
-        let affected = AffectedText::between(&self.lexicon.forms, &forms);
-        let previous = self.lexicon.clone();
-        self.lexicon = Arc::new(Lexicon::new(forms));
-        let context = self.context();
-        let recognizer = self.analyzer.recognizer();
-        let rebuilt: Vec<(FileId, Option<FileState>)> = self
+        let files = self
             .states
-            .par_iter()
+            .iter()
             .filter(|(_, state)| state.snapshot.kind == FileKind::Article)
-            .filter_map(|(&id, state)| {
-                let analysis = state.snapshot.analysis.as_deref()?;
-                let current = state
-                    .lexicon
-                    .as_ref()
-                    .is_some_and(|l| Arc::ptr_eq(l, &previous));
-                let mut changed = false;
-                // Articles where no changed form can match keep their recognition.
-                let articles: Vec<ArticleAnalysis> = analysis
-                    .syntax
-                    .articles
-                    .iter()
-                    .zip(&analysis.articles)
-                    .map(|(article_syntax, article)| {
-                        if current && !affected.may_match(&article.plain.text) {
-                            return article.clone();
-                        }
-                        changed = true;
-                        context.recognitions.fetch_add(1, Ordering::Relaxed);
-                        let title = TextRange::new(0, title_end(article_syntax, &article.plain));
-                        let recognized = recognizer.recognize(
-                            &ArticleText {
-                                text: &article.plain.text,
-                                title,
-                                date: article_syntax.date(),
-                            },
-                            &context.lexicon,
-                        );
-                        ArticleAnalysis {
-                            plain: article.plain.clone(),
-                            recognized: Arc::new(recognized),
-                        }
-                    })
-                    .collect();
-                if !changed {
-                    return Some((id, None));
-                }
-                let snapshot = &state.snapshot;
-                let analysis = context.analyzer.assemble(analysis.syntax.clone(), articles);
-                // Articles no learned form reaches keep what the file's own analyzer
-                // found; a reload in progress still analyses the file again.
-                let mut new_state = article_state(
-                    id,
-                    &snapshot.path,
-                    snapshot.text.clone(),
-                    snapshot.line_index.clone(),
-                    analysis,
-                    &state.analyzer,
-                );
-                new_state.lexicon = Some(context.lexicon.clone());
-                Some((id, Some(new_state)))
+            .map(|(&id, state)| RefreshFile {
+                id,
+                snapshot: state.snapshot.clone(),
+                lexicon: state.lexicon.clone(),
+                analyzer: state.analyzer.clone(),
             })
             .collect();
-        for (id, state) in rebuilt {
+        Some(LexiconRefresh {
+            forms,
+            previous: self.lexicon.clone(),
+            context: self.context(),
+            files,
+        })
+    }
+
+    /// Installs a refresh's lexicon and the files it recognised again that are still as
+    /// they were when it began. A file edited meanwhile keeps its state, recognised with
+    /// the previous lexicon, and the lexicon is pending again so that a next refresh
+    /// reaches it. A refresh that began before another one finished is dropped whole.
+    /// Returns the ids of files whose analysis changed, and what they replaced.
+    pub fn finish_lexicon_refresh(
+        &mut self,
+        refreshed: RefreshedLexicon,
+    ) -> (Vec<FileId>, Replaced) {
+        let mut replaced = Vec::new();
+        let mut changed = Vec::new();
+        if !Arc::ptr_eq(&self.lexicon, &refreshed.previous) {
+            self.lexicon_pending = true;
+            replaced.extend(
+                refreshed
+                    .files
+                    .into_iter()
+                    .filter_map(|(_, _, state)| state),
+            );
+            return (changed, Replaced(replaced));
+        }
+        self.lexicon = refreshed.lexicon;
+        for (id, snapshot, state) in refreshed.files {
+            let current = self
+                .states
+                .get(&id)
+                .is_some_and(|old| Arc::ptr_eq(&old.snapshot, &snapshot));
+            if !current {
+                self.lexicon_pending = true;
+                replaced.extend(state);
+                continue;
+            }
             match state {
                 Some(state) => {
-                    self.install(id, state);
+                    changed.push(id);
+                    replaced.extend(self.install(id, state));
                 }
                 // Only the lexicon it was recognised with moves on.
                 None => {
@@ -1014,6 +1148,8 @@ impl Workspace {
                 }
             }
         }
+        // Forms learned by the files just recognised again wait for the next change.
+        (changed, Replaced(replaced))
     }
 }
 

@@ -509,3 +509,50 @@ async fn adding_to_the_knowledge_base_without_a_configuration_creates_one_that_l
     let checked = check_codes(&server.path(""));
     assert!(!checked.contains("unknown-ref"), "{checked}");
 }
+
+/// Two articles name the same body; neither tags it yet.
+const TEACHING_WORKSPACE: &str = r#"//- a.article
+Port Board Meets
+The Velmora Shipping Circle met the port board on Monday. date2026-03-02
+//- b.article
+Fees Rise
+The Velmora Shipping Circle raised its fees again this spring. date2026-03-09
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_an_edit_teaches_reaches_other_files_after_the_edit() {
+    let mut server = TestServer::start(TEACHING_WORKSPACE, vscode_capabilities()).await;
+    server.open("a.article").await;
+    server
+        .replace(
+            "a.article",
+            "Velmora Shipping Circle",
+            "[Velmora Shipping Circle]{org ref=velmora-circle}",
+        )
+        .await;
+    let uri = server.uri("a.article");
+    let at = server.position("a.article", "[Velmora $0Shipping");
+    let params = json!({"textDocument": {"uri": uri}, "position": at, "context": {"includeDeclaration": false}});
+    // The edited file is analysed with the edit: its tag names the key at once.
+    let first = server.call("textDocument/references", params.clone()).await;
+    assert!(first.as_array().is_some_and(|r| !r.is_empty()), "{first}");
+    // The other file learns the tagged name from a refresh after the edit.
+    let b = server.uri("b.article");
+    let deadline = std::time::Instant::now() + support::TIMEOUT;
+    loop {
+        let found = server.call("textDocument/references", params.clone()).await;
+        if found
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|r| r["uri"] == b.as_str())
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "b.article never learned the name: {found}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

@@ -63,12 +63,18 @@ pub async fn did_change(
             }
             // The configuration and knowledge base are the editor's text too: what is
             // typed into them applies before it is saved.
-            let reloads = state
-                .core()
-                .documents
-                .get(&uri)
-                .is_some_and(|doc| changes_analyzer(state, &doc.path));
+            let (reloads, lexicon_pending) = {
+                let core = state.core();
+                let reloads = core
+                    .documents
+                    .get(&uri)
+                    .is_some_and(|doc| changes_analyzer(state, &doc.path));
+                (reloads, core.workspace.lexicon_pending())
+            };
             schedule(client, state, uri);
+            if lexicon_pending {
+                crate::lsp::reload::spawn_lexicon_refresh(client, state);
+            }
             if reloads {
                 spawn_reload(client, state);
             }
