@@ -601,6 +601,74 @@ local function run()
     and vim.fn.getqflist({ title = 1 }).title == list.title,
     ':AccordTimeline on no entity notifies: ' .. (notified and notified.message or 'nothing'))
 
+  -- The quick fix that adds a tagged key to the knowledge base, in a workspace without
+  -- accord.toml: its edit creates accord.toml and kb/entities.toml, unsaved, and the
+  -- plugin attaches the client to both so the server gets their text. An unrelated TOML
+  -- file of the workspace gets no client.
+  local fresh = vim.fn.tempname()
+  vim.fn.mkdir(fresh .. '/.git', 'p')
+  fresh = vim.uv.fs_realpath(fresh)
+  write(fresh .. '/Cargo.toml', '[package]\nname = "foundry-notes"\nversion = "0.1.0"\n')
+  write(fresh .. '/foundry.article', table.concat({
+    '-',
+    'Foundry Talks Resume in Lisbon',
+    'Negotiators met on Tuesday to revise the [Chip Pact]{agreement ref=chip-pact} before it is signed in spring. date2026-02-10',
+    '',
+  }, '\n'))
+  vim.cmd.edit(vim.fn.fnameescape(fresh .. '/foundry.article'))
+  local foundry = vim.api.nvim_get_current_buf()
+  vim.wait(TIMEOUT, function()
+    return #vim.lsp.get_clients({ bufnr = foundry, name = 'accord' }) > 0
+  end, 50)
+  local fresh_client = vim.lsp.get_clients({ bufnr = foundry, name = 'accord' })[1]
+  local function unknown_refs()
+    return vim.tbl_filter(function(diagnostic)
+      return diagnostic.code == 'unknown-ref'
+    end, vim.diagnostic.get(foundry))
+  end
+  vim.wait(TIMEOUT, function()
+    return #unknown_refs() > 0
+  end, 50)
+  check(fresh_client ~= nil and #unknown_refs() == 1, 'unknown-ref on a key no knowledge base defines')
+  if fresh_client then
+    local at = find(foundry, 'chip-pact}', fresh_client.offset_encoding)
+    local actions = request(foundry, 'textDocument/codeAction', {
+      textDocument = { uri = vim.uri_from_bufnr(foundry) },
+      range = { start = at, ['end'] = at },
+      context = { diagnostics = vim.tbl_map(function(diagnostic)
+        return diagnostic.user_data.lsp
+      end, unknown_refs()) },
+    }) or {}
+    local add
+    for _, action in ipairs(actions) do
+      if action.title == 'Add `chip-pact` to the knowledge base' then
+        add = action
+      end
+    end
+    if add and not add.edit then
+      add = request(foundry, 'codeAction/resolve', add)
+    end
+    if check(add ~= nil and add.edit ~= nil, 'the code action adds `chip-pact` to the knowledge base') then
+      vim.lsp.util.apply_workspace_edit(add.edit, fresh_client.offset_encoding)
+      local config_buf = vim.fn.bufnr(fresh .. '/accord.toml')
+      local kb_buf = vim.fn.bufnr(fresh .. '/kb/entities.toml')
+      -- The plugin attaches from a scheduled callback.
+      local both = vim.wait(TIMEOUT, function()
+        return config_buf > 0 and kb_buf > 0
+          and vim.lsp.get_clients({ bufnr = config_buf, id = fresh_client.id })[1] ~= nil
+          and vim.lsp.get_clients({ bufnr = kb_buf, id = fresh_client.id })[1] ~= nil
+      end, 20)
+      check(both and vim.fn.filereadable(fresh .. '/accord.toml') == 0,
+        'the client is attached to the new, unsaved accord.toml and kb/entities.toml')
+    end
+    vim.cmd.edit(vim.fn.fnameescape(fresh .. '/Cargo.toml'))
+    local cargo = vim.api.nvim_get_current_buf()
+    -- The plugin attaches from a scheduled callback: let it run.
+    vim.wait(200)
+    check(vim.bo[cargo].filetype == 'toml' and #vim.lsp.get_clients({ bufnr = cargo, name = 'accord' }) == 0,
+      'no accord client on Cargo.toml')
+  end
+
   -- :checkhealth accord, with the client running and the parser built.
   vim.cmd('checkhealth accord')
   -- The health check announces itself on standard output without a line end.

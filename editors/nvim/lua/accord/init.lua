@@ -1,7 +1,8 @@
 -- accord for Neovim 0.11+: the tree-sitter parser of article files (build and
 -- registration), highlighting and folds from the grammar's queries, reading mode (tag
--- markup concealed, and dimmed where it shows), and the nvim-lspconfig form of the
--- server configuration. The server configuration itself is lsp/accord.lua, for
+-- markup concealed, and dimmed where it shows), the server attached to a workspace's
+-- accord.toml and knowledge-base files, and the nvim-lspconfig form of the server
+-- configuration. The server configuration itself is lsp/accord.lua, for
 -- vim.lsp.config/vim.lsp.enable.
 local M = {}
 
@@ -137,6 +138,45 @@ function M.link_markup()
   end
 end
 
+--- Whether `path` is a file the server reads as configuration or knowledge base of the
+--- workspace folder `root`: an accord.toml, or a TOML file under a `kb/` folder in it
+--- (what VS Code sends: `**/accord.toml`, `**/kb/**/*.toml`). Other TOML files, such as
+--- Cargo.toml, would load as knowledge bases.
+local function is_workspace_toml(path, root)
+  local relative = vim.fs.relpath(root, path)
+  if not relative or not vim.endswith(relative, '.toml') then
+    return false
+  end
+  local parts = vim.split(relative, '/', { plain = true })
+  return parts[#parts] == 'accord.toml' or vim.list_contains(vim.list_slice(parts, 1, #parts - 1), 'kb')
+end
+
+--- Attaches each running accord client whose workspace holds a buffer's file to it when
+--- that file is the workspace's accord.toml or a knowledge-base file, so that the
+--- server sees their unsaved text, including the files its code actions create.
+function M.attach_toml(bufnr)
+  if not vim.api.nvim_buf_is_loaded(bufnr) or vim.bo[bufnr].buftype ~= '' then
+    return
+  end
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  if not vim.endswith(name, '.toml') then
+    return
+  end
+  local path = vim.fs.normalize(vim.fn.fnamemodify(name, ':p'))
+  for _, client in ipairs(vim.lsp.get_clients({ name = 'accord' })) do
+    local roots = { client.root_dir }
+    for _, folder in ipairs(client.workspace_folders or {}) do
+      roots[#roots + 1] = vim.uri_to_fname(folder.uri)
+    end
+    for _, root in ipairs(roots) do
+      if is_workspace_toml(path, vim.fs.normalize(root)) then
+        vim.lsp.buf_attach_client(bufnr, client.id)
+        break
+      end
+    end
+  end
+end
+
 --- The nvim-lspconfig form of lsp/accord.lua, for
 --- `require('lspconfig.configs').accord = { default_config = require('accord').lspconfig() }`.
 function M.lspconfig()
@@ -182,6 +222,30 @@ function M.setup(opts)
   })
   -- A colour scheme clears highlight groups: link the markup again.
   vim.api.nvim_create_autocmd('ColorScheme', { group = group, callback = M.link_markup })
+  -- The client's filetypes are articles only, so configuration and knowledge-base files
+  -- are attached here as they open or are created (a code action's workspace edit loads
+  -- them with bufadd and bufload). Scheduled: vim.lsp.enable detaches clients whose
+  -- filetypes a buffer lacks on each FileType, which may come after these events.
+  vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufNewFile', 'BufAdd', 'FileType' }, {
+    group = group,
+    callback = function(args)
+      vim.schedule(function()
+        M.attach_toml(args.buf)
+      end)
+    end,
+  })
+  -- A client that starts after such files opened attaches to them too.
+  vim.api.nvim_create_autocmd('LspAttach', {
+    group = group,
+    callback = function(args)
+      local client = vim.lsp.get_client_by_id(args.data.client_id)
+      if client and client.name == 'accord' then
+        for _, buf in ipairs(vim.api.nvim_list_bufs()) do
+          M.attach_toml(buf)
+        end
+      end
+    end,
+  })
 end
 
 return M
