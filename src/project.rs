@@ -25,6 +25,11 @@ pub trait SourceTexts {
     fn len(&self, path: &Path) -> Option<u64>;
     /// A file's text, or a diagnostic at its start saying why it cannot be read.
     fn read(&self, path: &Path) -> Result<String, Diagnostic>;
+    /// Files these sources hold that the disk may not have yet: an editor's new,
+    /// unsaved documents, which knowledge-base globs match too.
+    fn unsaved(&self) -> Vec<&Path> {
+        Vec::new()
+    }
 }
 
 /// The files on disk.
@@ -68,6 +73,14 @@ impl SourceTexts for Overlay {
             Some(text) => Ok(text.to_string()),
             None => Disk.read(path),
         }
+    }
+
+    fn unsaved(&self) -> Vec<&Path> {
+        self.texts
+            .keys()
+            .filter(|path| !path.is_file())
+            .map(PathBuf::as_path)
+            .collect()
     }
 }
 
@@ -141,7 +154,13 @@ pub fn load_project(
     for kb_path in &config.kb_paths {
         let at = kb_path.range.unwrap_or_default();
         let files = if kb_path.is_glob() {
-            let files = expand_glob(&config.root, &kb_path.pattern, config.max_files);
+            let mut files = expand_glob(&config.root, &kb_path.pattern, config.max_files);
+            let unsaved = unsaved_matches(&config.root, &kb_path.pattern, sources.unsaved());
+            if !unsaved.is_empty() {
+                files.extend(unsaved);
+                files.sort();
+                files.dedup();
+            }
             if files.is_empty() {
                 config_diagnostics.push(
                     Diagnostic::new(
@@ -281,6 +300,30 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
 /// The files under `root` whose relative path matches `pattern`, sorted. Only the
 /// folder named by the pattern's literal prefix is walked, linked folders are not
 /// entered, and the walk stops after `limit` matches.
+/// The unsaved files under `root` that `pattern` matches, as [`expand_glob`] matches
+/// files on disk.
+fn unsaved_matches(root: &Path, pattern: &str, unsaved: Vec<&Path>) -> Vec<PathBuf> {
+    if unsaved.is_empty() {
+        return Vec::new();
+    }
+    let Ok(glob) = globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+    else {
+        return Vec::new();
+    };
+    let matcher = glob.compile_matcher();
+    unsaved
+        .into_iter()
+        .filter(|path| {
+            path.strip_prefix(root)
+                .is_ok_and(|relative| matcher.is_match(relative))
+        })
+        .map(Path::to_path_buf)
+        .collect()
+}
+
 fn expand_glob(root: &Path, pattern: &str, limit: usize) -> Vec<PathBuf> {
     let Ok(glob) = globset::GlobBuilder::new(pattern)
         .literal_separator(true)

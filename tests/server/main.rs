@@ -556,3 +556,37 @@ async fn what_an_edit_teaches_reaches_other_files_after_the_edit() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsaved_knowledge_base_files_the_disk_lacks_still_load() {
+    // Neovim applies a create-file operation that may ignore an existing file by
+    // creating nothing on disk: the new files exist only as the editor's documents.
+    let mut server = TestServer::start(NO_CONFIG_WORKSPACE, neovim_capabilities()).await;
+    server.open("news/pact.article").await;
+    assert_eq!(
+        codes(&server.pull_diagnostics("news/pact.article").await),
+        ["unknown-ref"]
+    );
+    server
+        .open_text("accord.toml", "[knowledge-base]\npaths = [\"kb/*.toml\"]\n")
+        .await;
+    server
+        .open_text(
+            "kb/entities.toml",
+            "[[entity]]\nkey = \"chip-pact\"\ntype = \"agreement\"\nname = \"Chip Pact\"\n",
+        )
+        .await;
+    assert!(!server.path("kb").exists() && !server.path("accord.toml").exists());
+    let deadline = std::time::Instant::now() + support::TIMEOUT;
+    loop {
+        let codes = codes(&server.pull_diagnostics("news/pact.article").await);
+        if codes.is_empty() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the unsaved entry never applied: {codes:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
