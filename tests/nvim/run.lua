@@ -660,6 +660,17 @@ local function run()
       end, 20)
       check(both and vim.fn.filereadable(fresh .. '/accord.toml') == 0,
         'the client is attached to the new, unsaved accord.toml and kb/entities.toml')
+      -- Unsaved, the entry applies: the server reloads and asks for the article's
+      -- diagnostics again.
+      local cleared = vim.wait(TIMEOUT, function()
+        for _, d in ipairs(vim.diagnostic.get(foundry)) do
+          if d.code == 'unknown-ref' then
+            return false
+          end
+        end
+        return true
+      end, 50)
+      check(cleared, 'the unsaved knowledge-base entry clears unknown-ref in the article')
     end
     vim.cmd.edit(vim.fn.fnameescape(fresh .. '/Cargo.toml'))
     local cargo = vim.api.nvim_get_current_buf()

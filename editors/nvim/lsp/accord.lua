@@ -6,6 +6,26 @@ return {
   filetypes = { 'article' },
   -- A workspace is the folder of the nearest accord.toml, else the repository.
   root_markers = { 'accord.toml', '.git' },
+  -- When what other files say changes an article's diagnostics (a knowledge-base entry
+  -- typed, a configuration reloaded), the server asks the editor to pull them again.
+  capabilities = {
+    workspace = { diagnostics = { refreshSupport = true } },
+  },
+  handlers = {
+    ['workspace/diagnostic/refresh'] = function(_, _, ctx)
+      local client = vim.lsp.get_client_by_id(ctx.client_id)
+      if client then
+        for bufnr in pairs(client.attached_buffers) do
+          if vim.api.nvim_buf_is_loaded(bufnr) then
+            client:request('textDocument/diagnostic', {
+              textDocument = vim.lsp.util.make_text_document_params(bufnr),
+            }, nil, bufnr)
+          end
+        end
+      end
+      return vim.NIL
+    end,
+  },
   commands = {
     -- A code lens counts an entity's mentions; running it lists them in the quickfix
     -- list. Arguments: the document URI and the position of a mention of the entity.
