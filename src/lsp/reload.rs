@@ -145,6 +145,11 @@ fn reload_files(state: &State, generation: u64, report: &dyn Fn(usize, usize)) -
     };
     let (open, mut files) = {
         let mut core = state.core();
+        // A newer reload may have begun, and even installed its analyzer, while this
+        // one read the configuration: this older analyzer must not replace it.
+        if state.is_superseded(generation) {
+            return Reloaded::Superseded;
+        }
         let files = core.workspace.replace_analyzer(analyzer);
         let (open, closed): (Vec<_>, Vec<_>) = files
             .into_iter()
