@@ -154,8 +154,8 @@ pub fn load_project(
     for kb_path in &config.kb_paths {
         let at = kb_path.range.unwrap_or_default();
         let files = if kb_path.is_glob() {
-            let mut files = expand_glob(&config.root, &kb_path.pattern, config.max_files);
-            let unsaved = unsaved_matches(&config.root, &kb_path.pattern, sources.unsaved());
+            let mut files = expand_glob(&config.root, kb_path, config.max_files);
+            let unsaved = unsaved_matches(&config.root, kb_path, sources.unsaved());
             if !unsaved.is_empty() {
                 files.extend(unsaved);
                 files.sort();
@@ -297,23 +297,19 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
     })
 }
 
-/// The files under `root` whose relative path matches `pattern`, sorted. Only the
-/// folder named by the pattern's literal prefix is walked, linked folders are not
-/// entered, and the walk stops after `limit` matches.
-/// The unsaved files under `root` that `pattern` matches, as [`expand_glob`] matches
+/// The unsaved files under `root` that `kb_path` matches, as [`expand_glob`] matches
 /// files on disk.
-fn unsaved_matches(root: &Path, pattern: &str, unsaved: Vec<&Path>) -> Vec<PathBuf> {
+fn unsaved_matches(
+    root: &Path,
+    kb_path: &crate::kb::config::KbPath,
+    unsaved: Vec<&Path>,
+) -> Vec<PathBuf> {
     if unsaved.is_empty() {
         return Vec::new();
     }
-    let Ok(glob) = globset::GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .backslash_escape(true)
-        .build()
-    else {
+    let Some(matcher) = kb_path.matcher() else {
         return Vec::new();
     };
-    let matcher = glob.compile_matcher();
     unsaved
         .into_iter()
         .filter(|path| {
@@ -324,15 +320,14 @@ fn unsaved_matches(root: &Path, pattern: &str, unsaved: Vec<&Path>) -> Vec<PathB
         .collect()
 }
 
-fn expand_glob(root: &Path, pattern: &str, limit: usize) -> Vec<PathBuf> {
-    let Ok(glob) = globset::GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .backslash_escape(true)
-        .build()
-    else {
+/// The files under `root` whose relative path matches `kb_path`, sorted. Only the
+/// folder named by the pattern's literal prefix is walked, linked folders are not
+/// entered, and the walk stops after `limit` matches.
+fn expand_glob(root: &Path, kb_path: &crate::kb::config::KbPath, limit: usize) -> Vec<PathBuf> {
+    let Some(matcher) = kb_path.matcher() else {
         return Vec::new();
     };
-    let matcher = glob.compile_matcher();
+    let pattern = kb_path.pattern.as_str();
     let literal_prefix: Vec<&str> = pattern
         .split('/')
         .take_while(|part| !part.contains(['*', '?', '[', '{']))

@@ -510,9 +510,9 @@ fn entry_destination(
             return false;
         };
         config.kb_paths.iter().any(|kb_path| {
-            globset::Glob::new(&kb_path.pattern)
-                .map(|glob| glob.compile_matcher().is_match(relative))
-                .unwrap_or(false)
+            kb_path
+                .matcher()
+                .is_some_and(|matcher| matcher.is_match(relative))
                 || Path::new(&kb_path.pattern) == relative
         })
     };

@@ -66,6 +66,17 @@ impl KbPath {
     pub fn is_glob(&self) -> bool {
         self.pattern.contains(['*', '?', '[', '{'])
     }
+
+    /// What the pattern matches, relative to the root: `*` stays within a folder, and
+    /// `\` escapes. `None` for a pattern that is no valid glob.
+    pub fn matcher(&self) -> Option<globset::GlobMatcher> {
+        globset::GlobBuilder::new(&self.pattern)
+            .literal_separator(true)
+            .backslash_escape(true)
+            .build()
+            .ok()
+            .map(|glob| glob.compile_matcher())
+    }
 }
 
 /// The workspace configuration, with every setting resolved to a value.

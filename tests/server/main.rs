@@ -36,6 +36,21 @@ fn codes(items: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Pulls a document's diagnostics until there are none, failing with `why` after the
+/// answer timeout: for what other files' unsaved text changes in it, which arrives
+/// after reloads this test cannot wait for one by one.
+async fn wait_for_no_diagnostics(server: &mut TestServer, path: &str, why: &str) {
+    let deadline = std::time::Instant::now() + support::TIMEOUT;
+    loop {
+        let codes = codes(&server.pull_diagnostics(path).await);
+        if codes.is_empty() {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{why}: {codes:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 fn hover_text(hover: &Value) -> String {
     hover["contents"]["value"].as_str().unwrap_or("").to_owned()
 }
@@ -490,18 +505,12 @@ async fn adding_to_the_knowledge_base_without_a_configuration_creates_one_that_l
     // Unsaved, the entry applies once the reloads the editor's texts started end (a
     // debug build takes longer to build the analyzer than a request waits for it, and
     // each of the four changes starts one).
-    let deadline = std::time::Instant::now() + support::TIMEOUT;
-    loop {
-        let codes = codes(&server.pull_diagnostics("news/pact.article").await);
-        if codes.is_empty() {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "unsaved, the entry never applied: {codes:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    wait_for_no_diagnostics(
+        &mut server,
+        "news/pact.article",
+        "unsaved, the entry never applied",
+    )
+    .await;
     // Saved, the checker loads it too.
     for (path, text) in &created {
         std::fs::write(server.path(path), text).expect("save");
@@ -577,16 +586,10 @@ async fn unsaved_knowledge_base_files_the_disk_lacks_still_load() {
         )
         .await;
     assert!(!server.path("kb").exists() && !server.path("accord.toml").exists());
-    let deadline = std::time::Instant::now() + support::TIMEOUT;
-    loop {
-        let codes = codes(&server.pull_diagnostics("news/pact.article").await);
-        if codes.is_empty() {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the unsaved entry never applied: {codes:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    wait_for_no_diagnostics(
+        &mut server,
+        "news/pact.article",
+        "the unsaved entry never applied",
+    )
+    .await;
 }
