@@ -179,8 +179,14 @@ fn assert_same_file(
         prop_assert_eq!(&x.recognized, &y.recognized, "recognition in {}", name);
     }
     prop_assert_eq!(
-        &incremental.mentions,
-        &fresh.mentions,
+        incremental
+            .mentions()
+            .map(|m| m.to_owned_mention())
+            .collect::<Vec<_>>(),
+        fresh
+            .mentions()
+            .map(|m| m.to_owned_mention())
+            .collect::<Vec<_>>(),
         "entities of {}",
         name
     );
@@ -266,6 +272,9 @@ fn run_script(
     // What the server's deferred refresh does once typing stops.
     state.refresh_lexicon_now();
     let mut fresh = Workspace::new(analyzer.clone());
+    for path in [&other_path, &path] {
+        fresh.open_file(path);
+    }
     fresh.set_file_text(&other_path, Arc::from(OTHER));
     fresh.set_file_text(&path, Arc::from(text.as_str()));
     let fresh_snap = fresh.snapshot();

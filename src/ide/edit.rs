@@ -172,13 +172,7 @@ fn attr_kind_name(kind: &AttrKind) -> &'static str {
 
 /// The date of the article around `offset`.
 fn article_date_at(file: &FileSnapshot, offset: usize) -> Option<jiff::civil::Date> {
-    file.analysis
-        .as_deref()?
-        .syntax
-        .articles
-        .iter()
-        .find(|a| a.range.touches(offset))?
-        .date()
+    file.article_at(offset)?.1.date
 }
 
 /// Entity keys of a type: entries whose name or alias is the span come first; then every
@@ -224,13 +218,13 @@ fn entity_keys(
             continue;
         }
         let mentions = snap.mentions_of(key);
-        if mentions.first().is_none_or(|(_, m)| &*m.ty != ty) {
+        if mentions.first().is_none_or(|(_, m)| m.ty() != ty) {
             continue;
         }
         let score = closeness(
             &mut mentions
                 .iter()
-                .map(|(_, m)| m.text.trim().to_owned())
+                .map(|(_, m)| m.text().trim().to_owned())
                 .chain(std::iter::once(key.replace('-', " "))),
         );
         ranked.push((1, score, key.to_owned(), None));
@@ -334,32 +328,25 @@ fn assists_at(
     }
     // A selection over several articles (a whole file) gets the diagnostics' fixes
     // only: an assist for every mention in it would bury them under hundreds.
-    let spans_articles = file.analysis.as_deref().is_some_and(|analysis| {
-        analysis
-            .syntax
-            .articles
-            .iter()
-            .filter(|article| article.range.intersects(range.range))
-            .nth(1)
-            .is_some()
-    });
+    let spans_articles = file
+        .articles
+        .iter()
+        .filter(|article| article.range.intersects(range.range))
+        .nth(1)
+        .is_some();
     if spans_articles {
         return assists;
     }
     // Recognised mentions no tag covers: tag this one, or every one like it.
     for mention in file
-        .mentions
-        .iter()
+        .mentions()
         .filter(|m| m.source == MentionSource::Recognized && touches(m.range))
     {
-        let tag = tag_for(
-            &mention.ty,
-            mention.key.as_deref(),
-            mention.value.as_deref(),
-        );
-        let text = mention.text.trim();
+        let tag = tag_for(mention.ty(), mention.key(), mention.value());
+        let text = mention.text();
+        let text = text.trim();
         assists.push(Assist {
-            title: format!("Tag `{text}` as {}", mention.ty),
+            title: format!("Tag `{text}` as {}", mention.ty()),
             kind: AssistKind::Refactor,
             change: SourceChange {
                 edits: vec![(file.id, wrap_edits(mention.range, &tag))],
@@ -368,13 +355,12 @@ fn assists_at(
             preferred: false,
             fixes: None,
         });
-        let Some(key) = &mention.key else { continue };
-        let same = |m: &&crate::workspace::WorkspaceMention| {
-            m.source == MentionSource::Recognized && m.key.as_deref() == Some(key)
+        let Some(key) = mention.key() else { continue };
+        let same = |m: &crate::workspace::FileMention<'_>| {
+            m.source == MentionSource::Recognized && m.key() == Some(key)
         };
         let in_file: Vec<TextEdit> = file
-            .mentions
-            .iter()
+            .mentions()
             .filter(same)
             .flat_map(|m| wrap_edits(m.range, &tag))
             .collect();
@@ -397,8 +383,7 @@ fn assists_at(
         let mut count = 0;
         for other in snap.files_mentioning(key) {
             let file_edits: Vec<TextEdit> = other
-                .mentions
-                .iter()
+                .mentions()
                 .filter(same)
                 .flat_map(|m| wrap_edits(m.range, &tag))
                 .collect();
@@ -420,7 +405,7 @@ fn assists_at(
             });
         }
     }
-    if let Some(tag) = tag_at(file, range.range.start)
+    if let Some(tag) = tag_at(snap, file, range.range.start)
         && let Some(key) = tag.value_of("ref")
         && snap.entry(key).is_none()
     {
@@ -433,7 +418,7 @@ fn assists_at(
             tag.span,
         ));
     }
-    if let Some(analysis) = file.analysis.as_deref() {
+    if let Some(analysis) = snap.analysis(file) {
         for marker in analysis.syntax.articles.iter().flat_map(|a| &a.dates) {
             if marker.canonical || !touches(marker.range) {
                 continue;
@@ -625,7 +610,8 @@ fn add_entry(
 pub fn prepare_rename(snap: &WorkspaceSnapshot, pos: FilePosition) -> Option<TextRange> {
     match target_at(snap, pos)? {
         Target::Mention { tag, .. } => {
-            let attr = tag?.attribute("ref")?;
+            let tag = tag?;
+            let attr = tag.attribute("ref")?;
             let range = attr.value_range?;
             range.touches(pos.offset).then_some(range)
         }
@@ -663,9 +649,16 @@ pub fn rename(
         ));
     }
     let mut edits: BTreeMap<FileId, Vec<TextEdit>> = BTreeMap::new();
+    // A file whose tags give the key mentions it, so only those are read; a closed
+    // one is analysed for its tags.
     for file in snap.files() {
-        let tags = file
-            .analysis
+        let analysis = match file.kind {
+            crate::workspace::FileKind::Article if file.key_mentions(&old_key).is_some() => {
+                snap.analysis(file)
+            }
+            _ => None,
+        };
+        let tags = analysis
             .as_deref()
             .map_or(&[][..], |analysis| &analysis.syntax.tags[..]);
         for tag in tags {

@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 use crate::kb::Entry;
 use crate::syntax::TagSyntax;
 use crate::text::TextRange;
-use crate::workspace::{FileId, FileSnapshot, MentionSource, WorkspaceMention, WorkspaceSnapshot};
+use crate::workspace::{
+    AcronymSummary, FileId, FileMention, FileSnapshot, MentionSource, WorkspaceSnapshot,
+};
 
 use super::{FilePosition, FileRange, Hover, NavTarget};
 
@@ -16,8 +18,8 @@ pub(crate) enum Target<'a> {
     /// on a tag (its span or its braces).
     Mention {
         file: &'a FileSnapshot,
-        mention: &'a WorkspaceMention,
-        tag: Option<&'a TagSyntax>,
+        mention: FileMention<'a>,
+        tag: Option<Box<TagSyntax>>,
     },
     /// The key of a knowledge-base entry in a workspace file.
     Entry { entry: &'a Entry },
@@ -26,21 +28,26 @@ pub(crate) enum Target<'a> {
 impl Target<'_> {
     pub(crate) fn key(&self) -> Option<&str> {
         match self {
-            Target::Mention { mention, .. } => mention.key.as_deref(),
+            Target::Mention { mention, .. } => mention.key(),
             Target::Entry { entry, .. } => Some(&entry.key),
         }
     }
 }
 
 /// The innermost tag whose text (from `[` to `}`) touches `offset`.
-pub(crate) fn tag_at(file: &FileSnapshot, offset: usize) -> Option<&TagSyntax> {
-    let analysis = file.analysis.as_deref()?;
+pub(crate) fn tag_at(
+    snap: &WorkspaceSnapshot,
+    file: &FileSnapshot,
+    offset: usize,
+) -> Option<TagSyntax> {
+    let analysis = snap.analysis(file)?;
     analysis
         .syntax
         .tags
         .iter()
         .filter(|tag| tag.range.touches(offset) && tag.type_range.is_some())
         .min_by_key(|tag| tag.range.len())
+        .cloned()
 }
 
 /// What is at a position: a tag's mention, a recognised mention, or an entry key.
@@ -55,15 +62,14 @@ pub(crate) fn target_at(snap: &WorkspaceSnapshot, pos: FilePosition) -> Option<T
             return Some(Target::Entry { entry });
         }
     }
-    if let Some(tag) = tag_at(file, pos.offset) {
+    if let Some(tag) = tag_at(snap, file, pos.offset) {
         let mention = file
-            .mentions
-            .iter()
+            .mentions()
             .find(|m| m.source == crate::workspace::MentionSource::Tag && m.range == tag.span)?;
         return Some(Target::Mention {
             file,
             mention,
-            tag: Some(tag),
+            tag: Some(Box::new(tag)),
         });
     }
     let mention = file.mentions_at(pos.offset).next()?;
@@ -78,17 +84,19 @@ pub(crate) fn target_at(snap: &WorkspaceSnapshot, pos: FilePosition) -> Option<T
 pub(crate) type ArticleId = (FileId, usize);
 
 /// The recognised date details of a mention (granularity, underspecified value).
-fn date_info<'a>(
-    file: &'a FileSnapshot,
-    mention: &WorkspaceMention,
-) -> Option<&'a crate::recognize::DateInfo> {
-    let article = file.analysis.as_deref()?.articles.get(mention.article)?;
+fn date_info(
+    snap: &WorkspaceSnapshot,
+    file: &FileSnapshot,
+    mention: FileMention<'_>,
+) -> Option<crate::recognize::DateInfo> {
+    let analysis = snap.analysis(file)?;
+    let article = analysis.articles.get(mention.article)?;
     article
         .recognized
         .mentions
         .iter()
         .find(|m| article.plain.to_annotated(m.range) == mention.range)
-        .and_then(|m| m.date.as_deref())
+        .and_then(|m| m.date.as_deref().cloned())
 }
 
 /// The long form of an acronym, from the first article in the workspace that defines
@@ -96,29 +104,21 @@ fn date_info<'a>(
 pub(crate) fn acronym_definition<'a>(
     snap: &'a WorkspaceSnapshot,
     file: &'a FileSnapshot,
-    mention: &WorkspaceMention,
-) -> Option<(&'a FileSnapshot, usize, &'a crate::recognize::AcronymDef)> {
-    let short = mention.text.trim();
-    let find_in = |f: &'a FileSnapshot, article: usize| {
-        let analysis = f.analysis.as_deref()?;
-        let defs = &analysis.articles.get(article)?.recognized.acronyms;
-        defs.iter().find(|def| def.short == short)
-    };
-    if let Some(def) = find_in(file, mention.article) {
-        return Some((file, mention.article, def));
+    mention: FileMention<'_>,
+) -> Option<(&'a FileSnapshot, &'a AcronymSummary)> {
+    let text = mention.text();
+    let short = text.trim();
+    if let Some(def) = file
+        .acronyms
+        .iter()
+        .find(|def| def.article == mention.article && def.short == short)
+    {
+        return Some((file, def));
     }
     for other in snap.files() {
         crate::cancel::check();
-        if let Some((article, place)) = other.acronym_definition(short) {
-            let def = other
-                .analysis
-                .as_deref()?
-                .articles
-                .get(article)?
-                .recognized
-                .acronyms
-                .get(place)?;
-            return Some((other, article, def));
+        if let Some(def) = other.acronym_definition(short) {
+            return Some((other, def));
         }
     }
     None
@@ -184,11 +184,11 @@ pub fn hover(snap: &WorkspaceSnapshot, pos: FilePosition) -> Option<Hover> {
     let target = target_at(snap, pos)?;
     let (range, ty, text, key, value, file, mention) = match &target {
         Target::Mention { file, mention, tag } => (
-            tag.map_or(mention.range, |t| t.range),
-            &*mention.ty,
-            Some(&*mention.text),
-            mention.key.as_deref(),
-            mention.value.as_deref(),
+            tag.as_ref().map_or(mention.range, |t| t.range),
+            mention.ty(),
+            Some(mention.text()),
+            mention.key(),
+            mention.value(),
             Some(*file),
             Some(*mention),
         ),
@@ -228,11 +228,11 @@ pub fn hover(snap: &WorkspaceSnapshot, pos: FilePosition) -> Option<Hover> {
         (None, None) => {}
     }
     if let (Some(file), Some(mention)) = (file, mention) {
-        if let Some((_, _, def)) = acronym_definition(snap, file, mention) {
+        if let Some((_, def)) = acronym_definition(snap, file, mention) {
             let _ = write!(md, "\nAcronym of: {}\n", def.long);
         }
-        if &*mention.ty == "date" {
-            match (value, date_info(file, mention)) {
+        if mention.ty() == "date" {
+            match (value, date_info(snap, file, mention)) {
                 (Some(value), Some(info)) => {
                     let _ = write!(md, "\nDate: `{value}` ({})\n", info.granularity.as_str());
                 }
@@ -260,9 +260,9 @@ pub fn hover(snap: &WorkspaceSnapshot, pos: FilePosition) -> Option<Hover> {
     })
 }
 
-fn tag_of<'a>(target: &Target<'a>) -> Option<&'a TagSyntax> {
+fn tag_of<'t>(target: &'t Target<'_>) -> Option<&'t TagSyntax> {
     match target {
-        Target::Mention { tag, .. } => *tag,
+        Target::Mention { tag, .. } => tag.as_deref(),
         Target::Entry { .. } => None,
     }
 }
@@ -273,13 +273,13 @@ fn tag_of<'a>(target: &Target<'a>) -> Option<&'a TagSyntax> {
 fn key_origin(
     snap: &WorkspaceSnapshot,
     file: &FileSnapshot,
-    mention: &WorkspaceMention,
+    mention: FileMention<'_>,
     tag: Option<&TagSyntax>,
 ) -> Option<String> {
-    let key = mention.key.as_deref()?;
+    let key = mention.key()?;
     if mention.source == MentionSource::Tag {
         let tagged = tag.is_some_and(|t| t.value_of("ref").is_some())
-            || file.analysis.as_deref().is_some_and(|a| {
+            || snap.analysis(file).is_some_and(|a| {
                 a.syntax
                     .tags
                     .iter()
@@ -297,26 +297,21 @@ fn key_origin(
             None => "the built-in knowledge base".to_owned(),
         });
     }
+    let text = mention.text();
     let defined_here = file
-        .analysis
-        .as_deref()
-        .and_then(|a| a.articles.get(mention.article))
-        .is_some_and(|a| {
-            a.recognized
-                .acronyms
-                .iter()
-                .any(|d| d.short == mention.text.trim())
-        });
+        .acronyms
+        .iter()
+        .any(|d| d.article == mention.article && d.short == text.trim());
     if defined_here {
         return Some("this article's definition of the acronym".to_owned());
     }
-    if let Some(form) = snap.lexicon.teacher(&mention.text, key) {
+    if let Some(form) = snap.lexicon.teacher(&text, key) {
         return Some(match form.origin.as_deref() {
             Some(origin) => format!("what `{}` teaches", file_name(std::path::Path::new(origin))),
             None => "what another file teaches".to_owned(),
         });
     }
-    if crate::recognize::normalize::slug(&mention.text) == key {
+    if crate::recognize::normalize::slug(&text) == key {
         Some("the name itself".to_owned())
     } else {
         Some("the fuller name this article gives it".to_owned())
@@ -361,17 +356,13 @@ pub fn goto_definition(snap: &WorkspaceSnapshot, pos: FilePosition) -> Vec<NavTa
     let mut targets: Vec<NavTarget> = entry_target(snap, key).into_iter().collect();
     let here: Option<ArticleId> = match &target {
         Target::Mention { file, mention, .. } => {
-            targets.extend(in_current_article(snap, file, mention, key));
+            targets.extend(in_current_article(snap, file, *mention, key));
             Some((file.id, mention.article))
         }
         Target::Entry { .. } => None,
     };
-    let date_of = |file: &FileSnapshot, article: usize| {
-        file.analysis
-            .as_deref()
-            .and_then(|analysis| analysis.syntax.articles.get(article))
-            .and_then(|article| article.date())
-    };
+    let date_of =
+        |file: &FileSnapshot, article: usize| file.articles.get(article).and_then(|a| a.date);
     let here_date = here.and_then(|(id, article)| date_of(snap.file(id)?, article));
     // The first mention of each other article, with how far its date lies from here.
     let mut firsts: Vec<(Option<i64>, NavTarget)> = Vec::new();
@@ -415,22 +406,20 @@ pub fn goto_definition(snap: &WorkspaceSnapshot, pos: FilePosition) -> Vec<NavTa
 fn in_current_article(
     snap: &WorkspaceSnapshot,
     file: &FileSnapshot,
-    mention: &WorkspaceMention,
+    mention: FileMention<'_>,
     key: &str,
 ) -> Option<NavTarget> {
-    if let Some((def_file, article, def)) = acronym_definition(snap, file, mention)
+    if let Some((def_file, def)) = acronym_definition(snap, file, mention)
         && def_file.id == file.id
-        && article == mention.article
+        && def.article == mention.article
     {
-        let plain = &file.analysis.as_deref()?.articles.get(article)?.plain;
-        let long = plain.to_annotated(def.long_range);
-        let short = plain.to_annotated(def.short_range);
+        let (long, short) = (def.long_range, def.short_range);
         if long.start <= mention.range.start && mention.range.end <= long.end.max(short.end) {
             return None;
         }
         return Some(NavTarget {
             file: file.id,
-            full_range: TextRange::new(long.start.min(short.start), long.end.max(short.end)),
+            full_range: def.full_range(),
             focus_range: long,
         });
     }
@@ -448,23 +437,13 @@ pub fn goto_declaration(snap: &WorkspaceSnapshot, pos: FilePosition) -> Vec<NavT
     let Some(Target::Mention { file, mention, .. }) = target_at(snap, pos) else {
         return Vec::new();
     };
-    let Some((def_file, article, def)) = acronym_definition(snap, file, mention) else {
+    let Some((def_file, def)) = acronym_definition(snap, file, mention) else {
         return Vec::new();
     };
-    let Some(plain) = def_file
-        .analysis
-        .as_deref()
-        .and_then(|a| a.articles.get(article))
-        .map(|a| &a.plain)
-    else {
-        return Vec::new();
-    };
-    let long = plain.to_annotated(def.long_range);
-    let short = plain.to_annotated(def.short_range);
     vec![NavTarget {
         file: def_file.id,
-        full_range: TextRange::new(long.start.min(short.start), long.end.max(short.end)),
-        focus_range: short,
+        full_range: def.full_range(),
+        focus_range: def.short_range,
     }]
 }
 
@@ -508,9 +487,8 @@ pub fn document_highlight(snap: &WorkspaceSnapshot, pos: FilePosition) -> Vec<Te
         return Vec::new();
     };
     let mut ranges: Vec<TextRange> = file
-        .mentions
-        .iter()
-        .filter(|m| m.key.as_deref() == Some(key))
+        .mentions()
+        .filter(|m| m.key() == Some(key))
         .map(|m| m.range)
         .collect();
     for entry in file.entries.iter().filter(|e| e.key == key) {

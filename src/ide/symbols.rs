@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::recognize::EntityType;
 use crate::text::TextRange;
-use crate::workspace::{FileId, FileSnapshot, MentionSource, WorkspaceMention, WorkspaceSnapshot};
+use crate::workspace::{FileId, FileMention, FileSnapshot, MentionSource, WorkspaceSnapshot};
 
 use super::navigation::{acronym_definition, mention_stats, stats_line, target_at};
 use super::{
@@ -67,24 +67,18 @@ pub fn document_symbols(snap: &WorkspaceSnapshot, file: FileId) -> Vec<DocumentS
     let Some(file) = snap.file(file) else {
         return Vec::new();
     };
-    let Some(analysis) = file.analysis.as_deref() else {
-        return Vec::new();
-    };
-    let mut by_article: Vec<Vec<&WorkspaceMention>> =
-        vec![Vec::new(); analysis.syntax.articles.len()];
-    for mention in &file.mentions {
+    let mut by_article: Vec<Vec<FileMention<'_>>> = vec![Vec::new(); file.articles.len()];
+    for mention in file.mentions() {
         if let Some(list) = by_article.get_mut(mention.article) {
             list.push(mention);
         }
     }
-    analysis
-        .syntax
-        .articles
+    file.articles
         .iter()
         .enumerate()
         .map(|(index, article)| DocumentSymbol {
             name: article_name(file, index, article.title),
-            detail: article.date().map(|d| d.to_string()),
+            detail: article.date.map(|d| d.to_string()),
             kind: SymbolKind::Article,
             range: article.range,
             selection_range: article.title.unwrap_or(article.range),
@@ -94,24 +88,21 @@ pub fn document_symbols(snap: &WorkspaceSnapshot, file: FileId) -> Vec<DocumentS
 }
 
 /// The entities of one article, once each, in the order of their first mentions.
-fn article_entities(
-    snap: &WorkspaceSnapshot,
-    mentions: &[&WorkspaceMention],
-) -> Vec<DocumentSymbol> {
+fn article_entities(snap: &WorkspaceSnapshot, mentions: &[FileMention<'_>]) -> Vec<DocumentSymbol> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    for key in mentions.iter().filter_map(|m| m.key.as_deref()) {
+    for key in mentions.iter().filter_map(|m| m.key()) {
         *counts.entry(key).or_default() += 1;
     }
     let mut seen: HashSet<&str> = HashSet::new();
     let mut children = Vec::new();
     for mention in mentions {
-        let (name, detail) = match mention.key.as_deref() {
+        let (name, detail) = match mention.key() {
             Some(key) => {
                 if !seen.insert(key) {
                     continue;
                 }
                 let name = snap.entry(key).map_or_else(
-                    || mention.text.trim().to_owned(),
+                    || mention.text().trim().to_owned(),
                     |(entry, _)| entry.name.clone(),
                 );
                 let count = counts.get(key).copied().unwrap_or(1);
@@ -120,13 +111,13 @@ fn article_entities(
                 } else {
                     format!(", {count} mentions")
                 };
-                (name, format!("{} {key}{times}", mention.ty))
+                (name, format!("{} {key}{times}", mention.ty()))
             }
             None if mention.source == MentionSource::Tag => (
-                mention.text.trim().to_owned(),
-                match &mention.value {
-                    Some(value) => format!("{} {value}", mention.ty),
-                    None => mention.ty.to_string(),
+                mention.text().trim().to_owned(),
+                match mention.value() {
+                    Some(value) => format!("{} {value}", mention.ty()),
+                    None => mention.ty().to_string(),
                 },
             ),
             None => continue,
@@ -134,7 +125,7 @@ fn article_entities(
         children.push(DocumentSymbol {
             name,
             detail: Some(detail),
-            kind: symbol_kind(&mention.ty),
+            kind: symbol_kind(mention.ty()),
             range: mention.range,
             selection_range: mention.range,
             children: Vec::new(),
@@ -147,12 +138,7 @@ pub fn folding_ranges(snap: &WorkspaceSnapshot, file: FileId) -> Vec<TextRange> 
     let Some(file) = snap.file(file) else {
         return Vec::new();
     };
-    let Some(analysis) = file.analysis.as_deref() else {
-        return Vec::new();
-    };
-    analysis
-        .syntax
-        .articles
+    file.articles
         .iter()
         .map(|article| {
             // An article's range may end with its line break; folding ends on the last
@@ -181,19 +167,19 @@ pub fn inlay_hints(
     // An acronym is expanded once per article, at its first mention: an article that
     // defines it needs no hint, and one on every mention drowns the text. The whole file
     // is walked so that a range request agrees with a request for the whole file.
-    let mut explained: std::collections::HashSet<(usize, &str)> = Default::default();
-    for mention in &file.mentions {
+    let mut explained: std::collections::HashSet<(usize, String)> = Default::default();
+    for mention in file.mentions() {
         let in_range = mention.range.intersects(range);
         // A tag already shows its value; hints explain what is not written.
         let is_tag = mention.source == crate::workspace::MentionSource::Tag;
         if !in_range && !config.acronym_expansions {
             continue;
         }
-        if config.date_values && &*mention.ty == "date" && !is_tag {
+        if config.date_values && mention.ty() == "date" && !is_tag {
             if !in_range {
                 continue;
             }
-            if let Some(value) = &mention.value {
+            if let Some(value) = mention.value() {
                 hints.push(InlayHint {
                     offset: mention.range.end,
                     label: format!(": {value}"),
@@ -201,17 +187,13 @@ pub fn inlay_hints(
                 });
             }
         } else if config.acronym_expansions
-            && let Some((def_file, article, def)) = acronym_definition(snap, file, mention)
+            && let Some((def_file, def)) = acronym_definition(snap, file, mention)
         {
             // The definition itself needs no hint.
             let at_definition = def_file.id == file.id
-                && article == mention.article
-                && def_file
-                    .analysis
-                    .as_deref()
-                    .and_then(|a| a.articles.get(article))
-                    .is_some_and(|a| a.plain.to_annotated(def.short_range) == mention.range);
-            let first_in_article = explained.insert((mention.article, &mention.text));
+                && def.article == mention.article
+                && def.short_range == mention.range;
+            let first_in_article = explained.insert((mention.article, mention.text().into_owned()));
             if first_in_article && !at_definition && in_range {
                 hints.push(InlayHint {
                     offset: mention.range.end,
@@ -233,18 +215,17 @@ pub fn code_lenses(snap: &WorkspaceSnapshot, file: FileId) -> Vec<CodeLens> {
         return Vec::new();
     };
     let mut lenses = Vec::new();
-    if let Some(analysis) = file.analysis.as_deref() {
-        let mut by_article: Vec<Vec<&WorkspaceMention>> =
-            vec![Vec::new(); analysis.syntax.articles.len()];
-        for mention in file.mentions.iter().filter(|m| m.key.is_some()) {
+    if file.kind == crate::workspace::FileKind::Article {
+        let mut by_article: Vec<Vec<FileMention<'_>>> = vec![Vec::new(); file.articles.len()];
+        for mention in file.mentions().filter(|m| m.key().is_some()) {
             if let Some(list) = by_article.get_mut(mention.article) {
                 list.push(mention);
             }
         }
-        for (article, mentions) in analysis.syntax.articles.iter().zip(&by_article) {
+        for (article, mentions) in file.articles.iter().zip(&by_article) {
             let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
             for (order, mention) in mentions.iter().enumerate() {
-                let key = mention.key.as_deref().unwrap_or_default();
+                let key = mention.key().unwrap_or_default();
                 counts.entry(key).or_insert((0, order)).0 += 1;
             }
             // The most mentioned; among equals, the first mentioned.
@@ -259,7 +240,7 @@ pub fn code_lenses(snap: &WorkspaceSnapshot, file: FileId) -> Vec<CodeLens> {
             lenses.push(CodeLens {
                 range: TextRange::empty(at.start),
                 key: key.to_owned(),
-                name: first.text.trim().to_owned(),
+                name: first.text().trim().to_owned(),
                 target: first.range,
             });
         }
@@ -294,9 +275,6 @@ pub fn entity_timeline(snap: &WorkspaceSnapshot, pos: FilePosition) -> Vec<Timel
     };
     let mut entries: Vec<(&std::path::Path, usize, TimelineEntry)> = Vec::new();
     for file in snap.files_mentioning(&key) {
-        let Some(analysis) = file.analysis.as_deref() else {
-            continue;
-        };
         for mention in file.mentions_of(&key) {
             match entries.last_mut() {
                 Some((_, article, entry))
@@ -305,7 +283,7 @@ pub fn entity_timeline(snap: &WorkspaceSnapshot, pos: FilePosition) -> Vec<Timel
                     entry.mentions += 1;
                 }
                 _ => {
-                    let syntax = analysis.syntax.articles.get(mention.article);
+                    let summary = file.articles.get(mention.article);
                     entries.push((
                         &file.path,
                         mention.article,
@@ -317,9 +295,9 @@ pub fn entity_timeline(snap: &WorkspaceSnapshot, pos: FilePosition) -> Vec<Timel
                             title: article_name(
                                 file,
                                 mention.article,
-                                syntax.and_then(|a| a.title),
+                                summary.and_then(|a| a.title),
                             ),
-                            date: syntax.and_then(|a| a.date()),
+                            date: summary.and_then(|a| a.date),
                             mentions: 1,
                         },
                     ));
@@ -374,10 +352,10 @@ pub fn workspace_symbols(snap: &WorkspaceSnapshot, query: &str) -> Vec<SymbolInf
             continue;
         };
         let entry = snap.entry(key).map(|(entry, _)| entry);
-        let name = entry.map_or_else(|| first.text.trim().to_owned(), |e| e.name.clone());
+        let name = entry.map_or_else(|| first.text().trim().to_owned(), |e| e.name.clone());
         let mut names = vec![name.clone(), key.to_owned()];
         names.extend(entry.iter().flat_map(|e| e.aliases.iter().cloned()));
-        names.extend(mentions.iter().map(|(_, m)| m.text.trim().to_owned()));
+        names.extend(mentions.iter().map(|(_, m)| m.text().trim().to_owned()));
         let Some(score) = names
             .iter()
             .filter_map(|n| word_start_score(n, query))
@@ -389,7 +367,7 @@ pub fn workspace_symbols(snap: &WorkspaceSnapshot, query: &str) -> Vec<SymbolInf
             score,
             SymbolInfo {
                 name,
-                kind: symbol_kind(&first.ty),
+                kind: symbol_kind(first.ty()),
                 location: FileRange {
                     file: file.id,
                     range: first.range,
@@ -412,14 +390,14 @@ pub fn entity_index(snap: &WorkspaceSnapshot) -> Vec<EntitySummary> {
             // The most frequent type among mentions names the entity when no entry does.
             let mut types: BTreeMap<&str, usize> = BTreeMap::new();
             for (_, m) in &mentions {
-                *types.entry(&*m.ty).or_default() += 1;
+                *types.entry(m.ty()).or_default() += 1;
             }
             let ty = entry.map_or_else(
                 || {
                     types
                         .iter()
                         .max_by_key(|(_, n)| **n)
-                        .map_or(first.ty.to_string(), |(t, _)| (*t).to_owned())
+                        .map_or(first.ty().to_string(), |(t, _)| (*t).to_owned())
                 },
                 |e| e.ty.clone(),
             );
@@ -427,7 +405,7 @@ pub fn entity_index(snap: &WorkspaceSnapshot) -> Vec<EntitySummary> {
             Some(EntitySummary {
                 key: key.to_owned(),
                 ty,
-                name: entry.map_or_else(|| first.text.trim().to_owned(), |e| e.name.clone()),
+                name: entry.map_or_else(|| first.text().trim().to_owned(), |e| e.name.clone()),
                 mentions: stats.mentions,
                 articles: stats.articles,
             })

@@ -89,6 +89,10 @@ pub fn semantic_tokens(
         return Vec::new();
     };
     let schema = &snap.analyzer.config.schema;
+    let Some(analysis) = snap.analysis(file) else {
+        return Vec::new();
+    };
+    let file = (&**file, &*analysis);
     let mut canvas = Canvas::default();
     match range {
         None => paint_items(file, schema, &|_| true, &mut |item, ty, modifiers| {
@@ -115,7 +119,7 @@ pub fn semantic_tokens(
             );
         }
     }
-    let text = &*file.text;
+    let text = &*file.0.text;
     let mut tokens = Vec::new();
     for token in canvas.painted.into_values() {
         crate::cancel::check();
@@ -153,14 +157,11 @@ pub fn semantic_tokens(
 /// titles) in the order of their priority, leaving out those whose range `keep`
 /// refuses; the order of the others does not depend on which are left out.
 fn paint_items(
-    file: &FileSnapshot,
+    (file, analysis): (&FileSnapshot, &crate::analysis::FileAnalysis),
     schema: &crate::kb::schema::Schema,
     keep: &dyn Fn(TextRange) -> bool,
     paint: &mut dyn FnMut(TextRange, TokenType, u32),
 ) {
-    let Some(analysis) = file.analysis.as_deref() else {
-        return;
-    };
     let text = &*file.text;
     let syntax = &analysis.syntax;
     // Tag syntax first: it cuts the spans of the tags around it.
@@ -208,17 +209,17 @@ fn paint_items(
     }
     // Innermost mentions first, so a nested tag keeps its own type. The sort is
     // stable, so leaving mentions out keeps the order of the others.
-    let mut mentions: Vec<_> = file.mentions.iter().filter(|m| keep(m.range)).collect();
+    let mut mentions: Vec<_> = file.mentions().filter(|m| keep(m.range)).collect();
     mentions.sort_by_key(|m| m.range.len());
     for mention in mentions {
-        let Some(ty) = entity_token(&mention.ty, schema) else {
+        let Some(ty) = entity_token(mention.ty(), schema) else {
             continue;
         };
         let mut modifiers = match mention.source {
             MentionSource::Tag => TokenModifier::Tagged.bit(),
             MentionSource::Recognized => TokenModifier::Recognized.bit(),
         };
-        if ty == TokenType::Date && mention.value.is_none() {
+        if ty == TokenType::Date && mention.value().is_none() {
             modifiers |= TokenModifier::Unresolved.bit();
         }
         paint(mention.range, ty, modifiers);

@@ -26,6 +26,24 @@ pub mod transport;
 use tower_lsp_server::jsonrpc;
 use tower_lsp_server::{ClientSocket, LspService, Server};
 
+/// What returns freed memory to the system after bulk work (indexing, a reload, a
+/// lexicon refresh): the binary's allocator knows how, the library does not choose one.
+static RELEASE_MEMORY: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Sets how freed memory goes back to the system, once, before serving.
+pub fn set_memory_release(release: fn()) {
+    let _ = RELEASE_MEMORY.set(release);
+}
+
+/// Returns freed memory to the system, if the binary said how. Indexing frees the full
+/// analyses of closed files on other threads than made them; without this, an
+/// allocator keeps those pages as the process's resident memory.
+pub(crate) fn release_memory() {
+    if let Some(release) = RELEASE_MEMORY.get() {
+        release();
+    }
+}
+
 /// Requests and notifications handled at the same time.
 const MAX_REQUESTS_IN_FLIGHT: usize = 32;
 

@@ -150,6 +150,7 @@ fn reload_files(state: &State, generation: u64, report: &dyn Fn(usize, usize)) -
         if state.is_superseded(generation) {
             return Reloaded::Superseded;
         }
+        core.workspace.begin_bulk_load();
         let files = core.workspace.replace_analyzer(analyzer);
         let (open, closed): (Vec<_>, Vec<_>) = files
             .into_iter()
@@ -183,8 +184,10 @@ fn reload_files(state: &State, generation: u64, report: &dyn Fn(usize, usize)) -
         report(done, total);
     }
     let started = std::time::Instant::now();
-    state.core().workspace.refresh();
+    let replaced = state.core().workspace.refresh();
     tracing::debug!("reload: refreshed the lexicon in {:?}", started.elapsed());
+    drop(replaced);
+    crate::lsp::release_memory();
     Reloaded::Done
 }
 
@@ -237,7 +240,11 @@ fn index_files(state: &State, report: &dyn Fn(usize, usize)) -> Indexed {
     state.open_documents_reloaded(generation);
     let analyzer =
         load_analyzer(state, true).unwrap_or_else(|| state.core().workspace.analyzer().clone());
-    let already = state.core().workspace.replace_analyzer(analyzer.clone());
+    let already = {
+        let mut core = state.core();
+        core.workspace.begin_bulk_load();
+        core.workspace.replace_analyzer(analyzer.clone())
+    };
     let cache = AnalyzerCache::default();
     let accepts = |path: &Path| {
         // A configuration or knowledge base of a folder the workspace excludes is not
@@ -330,7 +337,9 @@ fn index_files(state: &State, report: &dyn Fn(usize, usize)) -> Indexed {
         let replaced = state.core().workspace.install_current(prepared);
         drop(replaced);
     }
-    state.core().workspace.refresh();
+    let replaced = state.core().workspace.refresh();
+    drop(replaced);
+    crate::lsp::release_memory();
     Indexed {
         files: total,
         problems,
@@ -433,6 +442,7 @@ pub fn spawn_lexicon_refresh(client: &Client, state: &Arc<State>) {
             (changed, core.workspace.lexicon_pending(), replaced)
         };
         drop(replaced);
+        crate::lsp::release_memory();
         tracing::debug!(
             "lexicon refreshed: {} files recognised again",
             changed.len()

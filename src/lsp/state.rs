@@ -297,7 +297,9 @@ impl State {
     /// Brings the lexicon up to date with what the files teach, at once and under the
     /// lock, as a refresh the server defers would.
     pub fn refresh_lexicon_now(&self) {
-        self.core().workspace.refresh();
+        let replaced = self.core().workspace.refresh();
+        drop(replaced);
+        crate::lsp::release_memory();
     }
 
     pub fn next_result_id(&self) -> String {
@@ -320,6 +322,8 @@ impl State {
     /// Opens a document with the editor's text, which wins over the disk from now on.
     pub fn open(&self, uri: Uri, path: PathBuf, version: i32, text: String) {
         let mut core = self.core();
+        // Marked open first, so that the analysis it gets is kept whole.
+        core.workspace.open_file(&path);
         let file = core.workspace.set_file_text(&path, Arc::from(text));
         let open = Arc::make_mut(&mut core.open);
         open.files.insert(uri.clone(), file);
@@ -412,6 +416,8 @@ impl State {
             .is_indexed(&document.path)
             .then(|| read_text(&document.path, core.workspace.analyzer()))
             .flatten();
+        // The disk's text is analysed while the file is still open, so that what its
+        // articles share with the editor's text is reused; then it keeps its summary.
         match on_disk {
             Some(text) => {
                 core.workspace
@@ -419,6 +425,9 @@ impl State {
             }
             None => core.workspace.remove_file(&document.path),
         }
+        let replaced = core.workspace.set_open(document.file, false);
+        drop(core);
+        drop(replaced);
         self.token_results.remove(uri);
         Some(document.path)
     }

@@ -20,7 +20,7 @@ use crate::recognize::{EntityType, LearnedForm, Lexicon, teaching};
 use crate::syntax::{ArticleSyntax, FileSyntax, PlainText};
 use crate::text::{LineIndex, TextRange};
 
-use super::{WorkspaceMention, file_mentions, learned_forms};
+use super::{FileMention, MentionTable, learned_forms};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
@@ -57,16 +57,85 @@ pub struct FileSnapshot {
     pub kind: FileKind,
     pub text: Arc<str>,
     pub line_index: Arc<LineIndex>,
-    /// Articles only.
+    /// The full analysis of an article file while it is open in an editor (and while
+    /// indexing or a lexicon refresh needs it); `None` for a closed file, which keeps
+    /// only its summary (`articles`, `acronyms`, `mentions`, `diagnostics`). Features
+    /// that need more of a closed file ask [`WorkspaceSnapshot::analysis`].
     pub analysis: Option<Arc<FileAnalysis>>,
     /// For every kind: configuration and knowledge-base problems too.
     pub diagnostics: Vec<Diagnostic>,
+    /// Where each article is, its title and its date (articles only).
+    pub articles: Arc<[ArticleSummary]>,
+    /// The acronyms the articles define, in file order.
+    pub acronyms: Arc<[AcronymSummary]>,
     /// Every mention of the file, tags and recognised (articles only).
-    pub mentions: Vec<WorkspaceMention>,
+    mentions: Arc<MentionTable>,
     /// The entries a knowledge-base file defines, as its current text says.
     pub entries: Vec<Entry>,
     /// Indexes of the snapshot built at their first use.
     lookups: Lookups,
+}
+
+/// What a file keeps of an article, open or closed: where it is, its title and date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArticleSummary {
+    pub range: TextRange,
+    /// The title line's content.
+    pub title: Option<TextRange>,
+    pub date: Option<jiff::civil::Date>,
+}
+
+/// An acronym an article defines, in file offsets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AcronymSummary {
+    pub article: usize,
+    pub short: String,
+    pub long: String,
+    pub short_range: TextRange,
+    pub long_range: TextRange,
+}
+
+impl AcronymSummary {
+    /// The definition from the long form to the short one, whichever comes first.
+    pub fn full_range(&self) -> TextRange {
+        TextRange::new(
+            self.long_range.start.min(self.short_range.start),
+            self.long_range.end.max(self.short_range.end),
+        )
+    }
+}
+
+/// The summaries of a file's articles and acronym definitions.
+fn summarize(analysis: &FileAnalysis) -> (Arc<[ArticleSummary]>, Arc<[AcronymSummary]>) {
+    let articles = analysis
+        .syntax
+        .articles
+        .iter()
+        .map(|article| ArticleSummary {
+            range: article.range,
+            title: article.title,
+            date: article.date(),
+        })
+        .collect();
+    let acronyms = analysis
+        .articles
+        .iter()
+        .enumerate()
+        .flat_map(|(index, article)| {
+            article
+                .recognized
+                .acronyms
+                .iter()
+                .map(move |def| AcronymSummary {
+                    article: index,
+                    short: def.short.clone(),
+                    long: def.long.clone(),
+                    short_range: article.plain.to_annotated(def.short_range),
+                    long_range: article.plain.to_annotated(def.long_range),
+                })
+        })
+        .collect();
+    (articles, acronyms)
 }
 
 /// What a file snapshot indexes at the first lookup: most snapshots of an edited file
@@ -75,9 +144,8 @@ pub struct FileSnapshot {
 struct Lookups {
     /// Where each key's mentions are in `mentions`.
     mentions_by_key: OnceLock<HashMap<Arc<str>, KeyMentions>>,
-    /// The first article of the file that defines each acronym, and the definition's
-    /// place in its list.
-    acronyms_by_short: OnceLock<HashMap<String, (usize, usize)>>,
+    /// The first definition of each acronym in the file, as a place in `acronyms`.
+    acronyms_by_short: OnceLock<HashMap<String, usize>>,
 }
 
 /// A file's mentions of one key, and what a hover says of them.
@@ -99,12 +167,19 @@ impl KeyMentions {
 }
 
 impl FileSnapshot {
+    /// Every mention of the file, in file order.
+    pub fn mentions(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = FileMention<'_>> + ExactSizeIterator + Clone {
+        self.mentions.iter(&self.text)
+    }
+
     /// The file's mentions of entity `key`, in order.
-    pub fn mentions_of(&self, key: &str) -> impl Iterator<Item = &WorkspaceMention> {
+    pub fn mentions_of(&self, key: &str) -> impl Iterator<Item = FileMention<'_>> {
         self.key_mentions(key)
             .into_iter()
             .flat_map(|found| &found.indices)
-            .filter_map(|&index| self.mentions.get(index as usize))
+            .filter_map(|&index| self.mentions.get(&self.text, index as usize))
     }
 
     /// How the file mentions entity `key`, if it does.
@@ -112,26 +187,21 @@ impl FileSnapshot {
         self.lookups
             .mentions_by_key
             .get_or_init(|| {
-                let dates: Vec<Option<jiff::civil::Date>> = self
-                    .analysis
-                    .as_deref()
-                    .map(|analysis| analysis.syntax.articles.iter().map(|a| a.date()).collect())
-                    .unwrap_or_default();
                 let mut by_key: HashMap<Arc<str>, KeyMentions> = HashMap::new();
-                for (index, mention) in self.mentions.iter().enumerate() {
-                    let Some(key) = &mention.key else { continue };
+                let mut last_article: HashMap<*const str, usize> = HashMap::new();
+                for (index, mention) in self.mentions().enumerate() {
+                    let Some(key) = mention.key_arc() else {
+                        continue;
+                    };
                     let found = by_key.entry(key.clone()).or_default();
                     // Mentions are in article order, so an article is new when it
                     // differs from that of the key's last mention.
-                    let last_article = found
-                        .indices
-                        .last()
-                        .and_then(|&last| self.mentions.get(last as usize))
-                        .map(|last| last.article);
+                    let last = last_article.insert(Arc::as_ptr(key), mention.article);
                     found.indices.push(index as u32);
-                    if last_article != Some(mention.article) {
+                    if last != Some(mention.article) {
                         found.articles += 1;
-                        if let Some(date) = dates.get(mention.article).copied().flatten() {
+                        if let Some(date) = self.articles.get(mention.article).and_then(|a| a.date)
+                        {
                             found.first = Some(found.first.map_or(date, |d| d.min(date)));
                             found.latest = Some(found.latest.map_or(date, |d| d.max(date)));
                         }
@@ -142,38 +212,67 @@ impl FileSnapshot {
             .get(key)
     }
 
-    /// The first definition of acronym `short` in the file: its article and its place
-    /// in that article's list.
-    pub fn acronym_definition(&self, short: &str) -> Option<(usize, usize)> {
-        self.lookups
+    /// The first definition of acronym `short` in the file.
+    pub fn acronym_definition(&self, short: &str) -> Option<&AcronymSummary> {
+        let place = self
+            .lookups
             .acronyms_by_short
             .get_or_init(|| {
                 let mut by_short = HashMap::new();
-                let Some(analysis) = self.analysis.as_deref() else {
-                    return by_short;
-                };
-                for (article, analysed) in analysis.articles.iter().enumerate() {
-                    for (place, def) in analysed.recognized.acronyms.iter().enumerate() {
-                        by_short
-                            .entry(def.short.clone())
-                            .or_insert((article, place));
-                    }
+                for (place, def) in self.acronyms.iter().enumerate() {
+                    by_short.entry(def.short.clone()).or_insert(place);
                 }
                 by_short
             })
-            .get(short)
-            .copied()
+            .get(short)?;
+        self.acronyms.get(*place)
     }
 
     /// The mentions whose range touches `offset`, innermost first.
-    pub fn mentions_at(&self, offset: usize) -> impl Iterator<Item = &WorkspaceMention> {
-        let mut found: Vec<&WorkspaceMention> = self
-            .mentions
-            .iter()
+    pub fn mentions_at(&self, offset: usize) -> impl Iterator<Item = FileMention<'_>> {
+        let mut found: Vec<FileMention<'_>> = self
+            .mentions()
             .filter(|m| m.range.touches(offset))
             .collect();
         found.sort_by_key(|m| m.range.len());
         found.into_iter()
+    }
+
+    /// The article whose range touches `offset`.
+    pub fn article_at(&self, offset: usize) -> Option<(usize, &ArticleSummary)> {
+        self.articles
+            .iter()
+            .enumerate()
+            .find(|(_, article)| article.range.touches(offset))
+    }
+
+    /// Bytes the snapshot holds besides its text, for memory accounting.
+    pub fn summary_bytes(&self) -> usize {
+        self.mentions.heap_bytes()
+            + self.articles.len() * std::mem::size_of::<ArticleSummary>()
+            + self
+                .acronyms
+                .iter()
+                .map(|a| std::mem::size_of::<AcronymSummary>() + a.short.len() + a.long.len())
+                .sum::<usize>()
+    }
+
+    /// The same file without its full analysis.
+    fn compacted(&self) -> FileSnapshot {
+        FileSnapshot {
+            id: self.id,
+            path: self.path.clone(),
+            kind: self.kind,
+            text: self.text.clone(),
+            line_index: self.line_index.clone(),
+            analysis: None,
+            diagnostics: self.diagnostics.clone(),
+            articles: self.articles.clone(),
+            acronyms: self.acronyms.clone(),
+            mentions: self.mentions.clone(),
+            entries: self.entries.clone(),
+            lookups: Lookups::default(),
+        }
     }
 }
 
@@ -193,16 +292,19 @@ struct FileState {
     keys: KeyCounts,
 }
 
+impl FileState {
+    /// Drops the full analysis, keeping the summary; returns the analysis for the
+    /// caller to free where no lock is held.
+    fn compact(&mut self) -> Option<Arc<FileAnalysis>> {
+        self.snapshot.analysis.as_ref()?;
+        let compacted = Arc::new(self.snapshot.compacted());
+        let old = std::mem::replace(&mut self.snapshot, compacted);
+        old.analysis.clone()
+    }
+}
+
 /// Mentions per entity key in one file.
 type KeyCounts = HashMap<Arc<str>, u32>;
-
-fn key_counts(mentions: &[WorkspaceMention]) -> KeyCounts {
-    let mut counts = KeyCounts::new();
-    for key in mentions.iter().filter_map(|m| m.key.as_ref()) {
-        *counts.entry(key.clone()).or_default() += 1;
-    }
-    counts
-}
 
 /// The mutable state of a workspace.
 pub struct Workspace {
@@ -225,7 +327,44 @@ pub struct Workspace {
     defer_edit_refresh: bool,
     /// Whether the lexicon may be behind what the files teach.
     lexicon_pending: bool,
+    /// Whether many files are being installed, to end with [`Workspace::refresh`]: no
+    /// other refresh begins meanwhile.
+    bulk_loading: bool,
+    /// Files open in an editor: they keep their full analysis, the others only their
+    /// summaries once the lexicon is settled.
+    open: HashSet<FileId>,
+    /// Full analyses of closed files built on demand, shared with snapshots.
+    on_demand: Arc<OnDemand>,
 }
+
+/// A few full analyses of closed files, built when a feature asks (a rename reading
+/// their tags), most recent last.
+#[derive(Default)]
+struct OnDemand {
+    built: parking_lot::Mutex<Vec<OnDemandEntry>>,
+}
+
+/// An on-demand analysis and what it was built from, kept alive so that it matches
+/// only those.
+struct OnDemandEntry {
+    file: FileId,
+    text: Arc<str>,
+    analyzer: Arc<Analyzer>,
+    lexicon: Arc<Lexicon>,
+    analysis: Arc<FileAnalysis>,
+}
+
+impl OnDemandEntry {
+    fn matches(&self, snap: &WorkspaceSnapshot, file: &FileSnapshot) -> bool {
+        self.file == file.id
+            && Arc::ptr_eq(&self.text, &file.text)
+            && Arc::ptr_eq(&self.analyzer, &snap.analyzer)
+            && Arc::ptr_eq(&self.lexicon, &snap.lexicon)
+    }
+}
+
+/// How many on-demand analyses are kept.
+const ON_DEMAND_FILES: usize = 8;
 
 /// A lexicon refresh taken out of the workspace: the forms the files teach and the
 /// files to recognise again, each as it was when the refresh began. [`run`] does the
@@ -272,11 +411,24 @@ impl LexiconRefresh {
         let files = files
             .into_par_iter()
             .filter_map(|file| {
-                let analysis = file.snapshot.analysis.as_deref()?;
                 let current = file
                     .lexicon
                     .as_ref()
                     .is_some_and(|l| Arc::ptr_eq(l, &previous));
+                let Some(analysis) = file.snapshot.analysis.as_deref() else {
+                    // A closed file keeps no plain text to test article by article:
+                    // its whole text is tested, and it is analysed again whole.
+                    if current && !affected.may_match(&super::plain_of_markup(&file.snapshot.text))
+                    {
+                        return Some((file.id, file.snapshot, None));
+                    }
+                    let snapshot = &file.snapshot;
+                    let mut state =
+                        context.build_state(file.id, &snapshot.path, snapshot.text.clone(), None);
+                    state.analyzer = file.analyzer.clone();
+                    state.compact();
+                    return Some((file.id, file.snapshot, Some(state)));
+                };
                 let mut changed = false;
                 // Articles where no changed form can match keep their recognition.
                 let articles: Vec<ArticleAnalysis> = analysis
@@ -340,9 +492,52 @@ pub struct WorkspaceSnapshot {
     key_files: Arc<KeyFiles>,
     ids: Arc<HashMap<PathBuf, FileId>>,
     pub lexicon: Arc<Lexicon>,
+    recognitions: Arc<AtomicUsize>,
+    on_demand: Arc<OnDemand>,
 }
 
 impl WorkspaceSnapshot {
+    /// The full analysis of an article file: the one it keeps while open, else one
+    /// built now from its text (and kept among a few), as analysing it with this
+    /// snapshot's analyzer and lexicon gives.
+    pub fn analysis(&self, file: &FileSnapshot) -> Option<Arc<FileAnalysis>> {
+        if let Some(analysis) = &file.analysis {
+            return Some(analysis.clone());
+        }
+        if file.kind != FileKind::Article {
+            return None;
+        }
+        {
+            let mut built = self.on_demand.built.lock();
+            if let Some(place) = built.iter().position(|entry| entry.matches(self, file)) {
+                let entry = built.remove(place);
+                let analysis = entry.analysis.clone();
+                built.push(entry);
+                return Some(analysis);
+            }
+        }
+        let context = AnalysisContext {
+            analyzer: self.analyzer.clone(),
+            lexicon: self.lexicon.clone(),
+            recognitions: self.recognitions.clone(),
+        };
+        let state = context.build_state(file.id, &file.path, file.text.clone(), None);
+        let analysis = state.snapshot.analysis.clone()?;
+        let mut built = self.on_demand.built.lock();
+        built.retain(|entry| entry.file != file.id);
+        if built.len() >= ON_DEMAND_FILES {
+            built.remove(0);
+        }
+        built.push(OnDemandEntry {
+            file: file.id,
+            text: file.text.clone(),
+            analyzer: self.analyzer.clone(),
+            lexicon: self.lexicon.clone(),
+            analysis: analysis.clone(),
+        });
+        Some(analysis)
+    }
+
     pub fn file(&self, id: FileId) -> Option<&Arc<FileSnapshot>> {
         self.files.get(&id)
     }
@@ -371,7 +566,7 @@ impl WorkspaceSnapshot {
     }
 
     /// Every mention of entity `key` in the workspace, by file then position.
-    pub fn mentions_of(&self, key: &str) -> Vec<(&Arc<FileSnapshot>, &WorkspaceMention)> {
+    pub fn mentions_of(&self, key: &str) -> Vec<(&Arc<FileSnapshot>, FileMention<'_>)> {
         self.files_mentioning(key)
             .flat_map(|file| file.mentions_of(key).map(move |m| (file, m)))
             .collect()
@@ -418,7 +613,16 @@ pub struct AnalysisContext {
 /// What an install replaced or left out, for a caller that holds the workspace behind a
 /// lock to drop after releasing it: freeing a large file's analysis takes a while.
 #[must_use = "dropped where the lock is not held"]
-pub struct Replaced(#[allow(dead_code)] Vec<FileState>);
+pub struct Replaced(
+    #[allow(dead_code)] Vec<FileState>,
+    #[allow(dead_code)] Vec<Arc<FileAnalysis>>,
+);
+
+impl Replaced {
+    fn new(states: Vec<FileState>) -> Replaced {
+        Replaced(states, Vec::new())
+    }
+}
 
 /// A file analysed apart from the workspace, to be installed by
 /// [`Workspace::install_files`].
@@ -501,7 +705,9 @@ impl AnalysisContext {
                         line_index,
                         analysis: None,
                         diagnostics,
-                        mentions: Vec::new(),
+                        articles: Arc::from([]),
+                        acronyms: Arc::from([]),
+                        mentions: Arc::default(),
                         entries: Vec::new(),
                         lookups: Lookups::default(),
                     }),
@@ -527,7 +733,9 @@ impl AnalysisContext {
                         line_index,
                         analysis: None,
                         diagnostics,
-                        mentions: Vec::new(),
+                        articles: Arc::from([]),
+                        acronyms: Arc::from([]),
+                        mentions: Arc::default(),
                         entries,
                         lookups: Lookups::default(),
                     }),
@@ -619,10 +827,10 @@ impl AnalysisContext {
 /// A file analysed again in the window of articles an edit touched.
 struct EditedFile {
     state: FileState,
-    /// The mentions of the articles the edit replaced.
-    removed_mentions: Vec<WorkspaceMention>,
-    /// Where the window's new mentions lie in the new snapshot's mentions.
-    added_mentions: std::ops::Range<usize>,
+    /// The keys of the mentions the edit replaced, one per mention.
+    removed_keys: Vec<Arc<str>>,
+    /// The keys of the window's new mentions, one per mention.
+    added_keys: Vec<Arc<str>>,
     /// Whether what the file teaches the recognisers changed.
     learned_changed: bool,
 }
@@ -682,27 +890,10 @@ impl AnalysisContext {
         let new_analysis = self.analyzer.assemble_checked(syntax, articles, checks);
 
         // Mentions come article by article.
-        let old_mentions = &snapshot.mentions;
-        let before = old_mentions.partition_point(|m| m.article < old_range.start);
-        let inside = old_mentions[before..].partition_point(|m| m.article < old_range.end);
-        let article_delta = new_range.len() as isize - old_range.len() as isize;
-        let mut mentions = Vec::with_capacity(old_mentions.len());
-        mentions.extend_from_slice(&old_mentions[..before]);
-        let added_start = mentions.len();
-        for index in new_range.clone() {
-            super::article_mentions(&new_analysis, index, &mut mentions);
-        }
-        let added_mentions = added_start..mentions.len();
-        mentions.extend(old_mentions[before + inside..].iter().map(|m| {
-            let mut m = m.clone();
-            m.range = TextRange::new(
-                m.range.start.saturating_add_signed(delta),
-                m.range.end.saturating_add_signed(delta),
-            );
-            m.article = m.article.saturating_add_signed(article_delta);
-            m
-        }));
-        let removed_mentions = old_mentions[before..before + inside].to_vec();
+        let (mentions, removed_keys, added_mentions) =
+            snapshot
+                .mentions
+                .edited(&new_analysis, old_range.clone(), new_range.clone(), delta);
 
         let old_forms = old_range
             .clone()
@@ -722,8 +913,14 @@ impl AnalysisContext {
             inserted,
             &text,
         ));
+        let added_keys: Vec<Arc<str>> = mentions
+            .iter(&text)
+            .skip(added_mentions.start)
+            .take(added_mentions.len())
+            .filter_map(|m| m.key_arc().cloned())
+            .collect();
         let mut keys = old.keys.clone();
-        for key in removed_mentions.iter().filter_map(|m| m.key.as_ref()) {
+        for key in &removed_keys {
             if let Some(count) = keys.get_mut(key) {
                 *count -= 1;
                 if *count == 0 {
@@ -731,13 +928,11 @@ impl AnalysisContext {
                 }
             }
         }
-        for key in mentions[added_mentions.clone()]
-            .iter()
-            .filter_map(|m| m.key.as_ref())
-        {
+        for key in &added_keys {
             *keys.entry(key.clone()).or_default() += 1;
         }
         let diagnostics = new_analysis.diagnostics.clone();
+        let (articles, acronyms) = summarize(&new_analysis);
         Some(EditedFile {
             state: FileState {
                 snapshot: Arc::new(FileSnapshot {
@@ -748,7 +943,9 @@ impl AnalysisContext {
                     line_index,
                     analysis: Some(Arc::new(new_analysis)),
                     diagnostics,
-                    mentions,
+                    articles,
+                    acronyms,
+                    mentions: Arc::new(mentions),
                     entries: Vec::new(),
                     lookups: Lookups::default(),
                 }),
@@ -757,8 +954,8 @@ impl AnalysisContext {
                 analyzer: self.analyzer.clone(),
                 keys,
             },
-            removed_mentions,
-            added_mentions,
+            removed_keys,
+            added_keys,
             learned_changed,
         })
     }
@@ -777,6 +974,9 @@ impl Workspace {
             recognitions: Arc::new(AtomicUsize::new(0)),
             defer_edit_refresh: false,
             lexicon_pending: false,
+            bulk_loading: false,
+            open: HashSet::new(),
+            on_demand: Arc::default(),
         }
     }
 
@@ -819,8 +1019,21 @@ impl Workspace {
         let id = self.intern(path);
         let previous = self.states.get(&id);
         let state = self.context().build_state(id, path, text, previous);
+        // The same text opened in an editor, or saved unchanged, teaches what it
+        // taught: the lexicon stands.
+        let teaches_the_same = self.states.get(&id).is_some_and(|old| {
+            old.learned == state.learned
+                && match (&old.lexicon, &state.lexicon) {
+                    (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                    (a, b) => a.is_none() && b.is_none(),
+                }
+        });
         self.install(id, state);
-        self.refresh_lexicon();
+        if teaches_the_same {
+            drop(self.compact_closed());
+        } else {
+            self.edit_refresh();
+        }
         id
     }
 
@@ -848,13 +1061,37 @@ impl Workspace {
         }
         if refresh {
             self.refresh_lexicon();
+        } else {
+            // What they teach is not in the lexicon yet, and closed files keep their
+            // full analyses until the refresh that follows.
+            self.lexicon_pending = true;
         }
-        Replaced(replaced)
+        Replaced::new(replaced)
     }
 
-    /// Rebuilds the lexicon after [`Workspace::install_files`] without refresh.
-    pub fn refresh(&mut self) {
-        self.refresh_lexicon();
+    /// Says that many files are about to be installed and [`Workspace::refresh`] will
+    /// follow: until then no lexicon refresh begins, since files installed meanwhile
+    /// would drop its work, and closed files keep their full analyses for that refresh.
+    pub fn begin_bulk_load(&mut self) {
+        self.bulk_loading = true;
+        self.lexicon_pending = true;
+    }
+
+    /// Rebuilds the lexicon after [`Workspace::install_files`] without refresh, and
+    /// ends a bulk load. Returns the full analyses of closed files, to free where no
+    /// lock is held.
+    pub fn refresh(&mut self) -> Replaced {
+        self.bulk_loading = false;
+        let mut replaced = Vec::new();
+        let mut dropped = Vec::new();
+        if let Some(refresh) = self.begin_lexicon_refresh() {
+            let (_, Replaced(states, analyses)) = self.finish_lexicon_refresh(refresh.run());
+            replaced.extend(states);
+            dropped.extend(analyses);
+        }
+        let Replaced(_, analyses) = self.compact_closed();
+        dropped.extend(analyses);
+        Replaced(replaced, dropped)
     }
 
     /// Like `set_file_text`, told which byte range of the current text `new_text`
@@ -893,11 +1130,8 @@ impl Workspace {
     /// Installs an edited file: only the keys of the mentions the edit replaced are
     /// counted again, and the lexicon is rebuilt only if what the file teaches changed.
     fn install_edited(&mut self, id: FileId, edited: EditedFile) {
-        self.uncount_keys(id, &edited.removed_mentions);
-        self.count_keys(
-            id,
-            &edited.state.snapshot.mentions[edited.added_mentions.clone()],
-        );
+        self.uncount_keys(id, &edited.removed_keys);
+        self.count_keys(id, &edited.added_keys);
         Arc::make_mut(&mut self.files).insert(id, edited.state.snapshot.clone());
         self.states.insert(id, edited.state);
         if edited.learned_changed {
@@ -957,7 +1191,9 @@ impl Workspace {
                 replaced.push(file.state);
             }
         }
-        Replaced(replaced)
+        // Closed files keep their full analyses until the refresh that follows.
+        self.lexicon_pending = true;
+        Replaced::new(replaced)
     }
 
     pub fn snapshot(&self) -> WorkspaceSnapshot {
@@ -967,6 +1203,8 @@ impl Workspace {
             key_files: self.key_files.clone(),
             ids: self.ids.clone(),
             lexicon: self.lexicon.clone(),
+            recognitions: self.recognitions.clone(),
+            on_demand: self.on_demand.clone(),
         }
     }
 
@@ -1007,12 +1245,12 @@ impl Workspace {
         }
     }
 
-    fn count_keys(&mut self, id: FileId, mentions: &[WorkspaceMention]) {
-        if mentions.iter().all(|m| m.key.is_none()) {
+    fn count_keys(&mut self, id: FileId, keys: &[Arc<str>]) {
+        if keys.is_empty() {
             return;
         }
         let key_files = Arc::make_mut(&mut self.key_files);
-        for key in mentions.iter().filter_map(|m| m.key.as_ref()) {
+        for key in keys {
             *key_files
                 .entry(key.clone())
                 .or_default()
@@ -1021,12 +1259,12 @@ impl Workspace {
         }
     }
 
-    fn uncount_keys(&mut self, id: FileId, mentions: &[WorkspaceMention]) {
-        if mentions.iter().all(|m| m.key.is_none()) {
+    fn uncount_keys(&mut self, id: FileId, keys: &[Arc<str>]) {
+        if keys.is_empty() {
             return;
         }
         let key_files = Arc::make_mut(&mut self.key_files);
-        for key in mentions.iter().filter_map(|m| m.key.as_ref()) {
+        for key in keys {
             let Some(files) = key_files.get_mut(key) else {
                 continue;
             };
@@ -1051,6 +1289,63 @@ impl Workspace {
             let replaced = self.finish_lexicon_refresh(refresh.run());
             drop(replaced);
         }
+        drop(self.compact_closed());
+    }
+
+    /// Marks a file open in an editor before its text is set (see [`Workspace::set_open`]).
+    pub fn open_file(&mut self, path: &Path) -> FileId {
+        let id = self.intern(path);
+        self.open.insert(id);
+        id
+    }
+
+    /// Marks a file open in an editor (it keeps its full analysis, built now if it had
+    /// only its summary) or closed (it keeps its summary once the lexicon is settled).
+    pub fn set_open(&mut self, id: FileId, open: bool) -> Replaced {
+        if !open {
+            self.open.remove(&id);
+            return self.compact_closed();
+        }
+        self.open.insert(id);
+        let Some(old) = self.states.get(&id) else {
+            return Replaced::new(Vec::new());
+        };
+        if old.snapshot.analysis.is_some() || old.snapshot.kind != FileKind::Article {
+            return Replaced::new(Vec::new());
+        }
+        let snapshot = old.snapshot.clone();
+        let mut state = self
+            .context()
+            .build_state(id, &snapshot.path, snapshot.text.clone(), None);
+        // Recognised with the workspace's lexicon, so it counts as such.
+        state.lexicon = old.lexicon.clone();
+        state.analyzer = old.analyzer.clone();
+        Replaced::new(self.install(id, state).into_iter().collect())
+    }
+
+    /// Drops the full analyses of closed files, which keep their summaries. Done once
+    /// the lexicon is settled: a refresh reuses the recognition of the articles a
+    /// change cannot reach, and a closed file is analysed again whole.
+    fn compact_closed(&mut self) -> Replaced {
+        let mut dropped = Vec::new();
+        if self.lexicon_pending {
+            return Replaced(Vec::new(), dropped);
+        }
+        let mut compacted = Vec::new();
+        for (&id, state) in self.states.iter_mut() {
+            if self.open.contains(&id) || state.snapshot.analysis.is_none() {
+                continue;
+            }
+            dropped.extend(state.compact());
+            compacted.push((id, state.snapshot.clone()));
+        }
+        if !compacted.is_empty() {
+            let files = Arc::make_mut(&mut self.files);
+            for (id, snapshot) in compacted {
+                files.insert(id, snapshot);
+            }
+        }
+        Replaced(Vec::new(), dropped)
     }
 
     /// Makes edits leave the lexicon to [`Workspace::begin_lexicon_refresh`], so that an
@@ -1068,6 +1363,9 @@ impl Workspace {
     /// Takes out the work of a lexicon refresh, or `None` when the lexicon is what the
     /// files teach and every article was recognised with it.
     pub fn begin_lexicon_refresh(&mut self) -> Option<LexiconRefresh> {
+        if self.bulk_loading {
+            return None;
+        }
         self.lexicon_pending = false;
         let forms: Vec<LearnedForm> = self
             .states
@@ -1122,7 +1420,7 @@ impl Workspace {
                     .into_iter()
                     .filter_map(|(_, _, state)| state),
             );
-            return (changed, Replaced(replaced));
+            return (changed, Replaced::new(replaced));
         }
         self.lexicon = refreshed.lexicon;
         for (id, snapshot, state) in refreshed.files {
@@ -1149,7 +1447,8 @@ impl Workspace {
             }
         }
         // Forms learned by the files just recognised again wait for the next change.
-        (changed, Replaced(replaced))
+        let Replaced(_, dropped) = self.compact_closed();
+        (changed, Replaced(replaced, dropped))
     }
 }
 
@@ -1240,10 +1539,11 @@ fn article_state(
     analysis: FileAnalysis,
     analyzer: &Arc<Analyzer>,
 ) -> FileState {
-    let mentions = file_mentions(&analysis);
-    let keys = key_counts(&mentions);
+    let mentions = MentionTable::of_analysis(&analysis);
+    let keys = mentions.key_counts();
     let learned = learned_forms(&analysis, Some(&origin_of(path)));
     let diagnostics = analysis.diagnostics.clone();
+    let (articles, acronyms) = summarize(&analysis);
     FileState {
         snapshot: Arc::new(FileSnapshot {
             id,
@@ -1253,7 +1553,9 @@ fn article_state(
             line_index,
             analysis: Some(Arc::new(analysis)),
             diagnostics,
-            mentions,
+            articles,
+            acronyms,
+            mentions: Arc::new(mentions),
             entries: Vec::new(),
             lookups: Lookups::default(),
         }),

@@ -3,7 +3,7 @@
 
 pub mod index;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::analysis::FileAnalysis;
@@ -11,8 +11,8 @@ use crate::recognize::{EntityType, LearnedForm, teaching};
 use crate::text::TextRange;
 
 pub use index::{
-    AnalysisContext, FileId, FileKind, FileSnapshot, PreparedFile, Replaced, Workspace,
-    WorkspaceSnapshot,
+    AcronymSummary, AnalysisContext, ArticleSummary, FileId, FileKind, FileSnapshot, PreparedFile,
+    Replaced, Workspace, WorkspaceSnapshot,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -41,22 +41,46 @@ pub struct WorkspaceMention {
 pub fn file_mentions(analysis: &FileAnalysis) -> Vec<WorkspaceMention> {
     let mut mentions = Vec::new();
     for index in 0..analysis.articles.len() {
-        article_mentions(analysis, index, &mut mentions);
+        let first = mentions.len();
+        visit_article_mentions(analysis, index, &mut |found: FoundMention<'_>| {
+            mentions.push(WorkspaceMention {
+                article: index,
+                ty: Arc::from(found.ty),
+                text: Arc::from(found.text),
+                range: found.range,
+                key: found.key.map(Arc::from),
+                value: found.value.map(Arc::from),
+                source: found.source,
+            })
+        });
+        mentions[first..].sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end)));
     }
     mentions
 }
 
-/// The mentions of one article of a file, in file order, appended to `out`. Articles
-/// do not overlap, so a file's mentions are its articles' one after another.
-pub fn article_mentions(analysis: &FileAnalysis, index: usize, out: &mut Vec<WorkspaceMention>) {
+/// A mention as [`visit_article_mentions`] finds it.
+struct FoundMention<'a> {
+    ty: &'a str,
+    text: &'a str,
+    range: TextRange,
+    key: Option<&'a str>,
+    value: Option<&'a str>,
+    source: MentionSource,
+}
+
+/// Gives `visit` the mentions of one article of a file: its tags, then the recognised
+/// mentions no tag covers. Callers sort them into file order.
+fn visit_article_mentions(
+    analysis: &FileAnalysis,
+    index: usize,
+    visit: &mut dyn FnMut(FoundMention<'_>),
+) {
     let (Some(article_syntax), Some(article)) = (
         analysis.syntax.articles.get(index),
         analysis.articles.get(index),
     ) else {
         return;
     };
-    let first = out.len();
-    let mentions = out;
     let tags = &analysis.syntax.tags[article_syntax.tags.clone()];
     for tag in tags {
         if tag.type_range.is_none() {
@@ -72,15 +96,14 @@ pub fn article_mentions(analysis: &FileAnalysis, index: usize, out: &mut Vec<Wor
                 .mentions
                 .iter()
                 .find(|m| m.range == plain_span)
-                .and_then(|m| m.key.as_deref().map(Arc::from))
+                .and_then(|m| m.key.as_deref())
         };
-        mentions.push(WorkspaceMention {
-            article: index,
-            ty: Arc::from(tag.type_name.as_str()),
-            text: Arc::from(&article.plain.text[plain_span.start..plain_span.end]),
+        visit(FoundMention {
+            ty: &tag.type_name,
+            text: &article.plain.text[plain_span.start..plain_span.end],
             range: tag.span,
-            key: tag.value_of("ref").map(Arc::from).or_else(recognized_key),
-            value: tag.value_of("value").map(Arc::from),
+            key: tag.value_of("ref").or_else(recognized_key),
+            value: tag.value_of("value"),
             source: MentionSource::Tag,
         });
     }
@@ -89,17 +112,309 @@ pub fn article_mentions(analysis: &FileAnalysis, index: usize, out: &mut Vec<Wor
         if tags.iter().any(|tag| tag.range.intersects(range)) {
             continue;
         }
-        mentions.push(WorkspaceMention {
-            article: index,
-            ty: Arc::from(mention.ty.as_str()),
-            text: Arc::from(&article.plain.text[mention.range.start..mention.range.end]),
+        visit(FoundMention {
+            ty: mention.ty.as_str(),
+            text: &article.plain.text[mention.range.start..mention.range.end],
             range,
-            key: mention.key.as_deref().map(Arc::from),
-            value: mention.value.as_deref().map(Arc::from),
+            key: mention.key.as_deref(),
+            value: mention.value.as_deref(),
             source: MentionSource::Recognized,
         });
     }
-    mentions[first..].sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end)));
+}
+
+/// No name: the index a [`StoredMention`] gives for a mention without key or value.
+const NO_NAME: u32 = u32::MAX;
+
+/// A mention as a file keeps it: offsets and indices into the file's names, a few
+/// bytes each, so that a large archive's mentions stay small and moving them after an
+/// edit copies no text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct StoredMention {
+    start: u32,
+    end: u32,
+    article: u32,
+    ty: u32,
+    key: u32,
+    value: u32,
+    source: MentionSource,
+}
+
+/// Every mention of a file, in file order, with the names (types, keys, values) they
+/// share.
+#[derive(Clone, Debug, Default)]
+pub struct MentionTable {
+    items: Vec<StoredMention>,
+    names: Vec<Arc<str>>,
+}
+
+/// Builds a [`MentionTable`], giving each distinct name one index.
+struct MentionTableBuilder {
+    items: Vec<StoredMention>,
+    names: Vec<Arc<str>>,
+    index: HashMap<Arc<str>, u32>,
+}
+
+impl MentionTableBuilder {
+    /// Starts from the names of `table`, so that the mentions it keeps stay valid.
+    fn with_names_of(table: &MentionTable, capacity: usize) -> MentionTableBuilder {
+        let index = table
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (name.clone(), i as u32))
+            .collect();
+        MentionTableBuilder {
+            items: Vec::with_capacity(capacity),
+            names: table.names.clone(),
+            index,
+        }
+    }
+
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        let name: Arc<str> = Arc::from(name);
+        self.names.push(name.clone());
+        self.index.insert(name, i);
+        i
+    }
+
+    /// Appends the mentions of one article, in file order.
+    fn push_article(&mut self, analysis: &FileAnalysis, index: usize) {
+        let first = self.items.len();
+        let mut found = Vec::new();
+        visit_article_mentions(analysis, index, &mut |m: FoundMention<'_>| {
+            found.push((
+                m.range,
+                m.ty.to_owned(),
+                m.key.map(str::to_owned),
+                m.value.map(str::to_owned),
+                m.source,
+            ))
+        });
+        for (range, ty, key, value, source) in found {
+            let stored = StoredMention {
+                start: offset_u32(range.start),
+                end: offset_u32(range.end),
+                article: index as u32,
+                ty: self.intern(&ty),
+                key: key.map_or(NO_NAME, |key| self.intern(&key)),
+                value: value.map_or(NO_NAME, |value| self.intern(&value)),
+                source,
+            };
+            self.items.push(stored);
+        }
+        self.items[first..].sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+    }
+
+    fn finish(self) -> MentionTable {
+        let mut items = self.items;
+        items.shrink_to_fit();
+        let mut names = self.names;
+        names.shrink_to_fit();
+        MentionTable { items, names }
+    }
+}
+
+/// Offsets are kept in 32 bits: a file over 4 GB is not an article file anyone edits.
+fn offset_u32(offset: usize) -> u32 {
+    u32::try_from(offset).unwrap_or(u32::MAX)
+}
+
+impl MentionTable {
+    /// The mentions of a file's analysis.
+    pub fn of_analysis(analysis: &FileAnalysis) -> MentionTable {
+        let mut builder = MentionTableBuilder::with_names_of(&MentionTable::default(), 0);
+        for index in 0..analysis.articles.len() {
+            builder.push_article(analysis, index);
+        }
+        builder.finish()
+    }
+
+    /// After an edit: the mentions before article `old.start`, those of `new`'s
+    /// articles in `analysis`, and those from article `old.end` on moved by `delta`
+    /// bytes and the change in the number of articles. Returns the table, the keys of
+    /// the mentions replaced, and where the new ones lie.
+    pub(crate) fn edited(
+        &self,
+        analysis: &FileAnalysis,
+        old: std::ops::Range<usize>,
+        new: std::ops::Range<usize>,
+        delta: isize,
+    ) -> (MentionTable, Vec<Arc<str>>, std::ops::Range<usize>) {
+        let items = &self.items;
+        let before = items.partition_point(|m| (m.article as usize) < old.start);
+        let inside = items[before..].partition_point(|m| (m.article as usize) < old.end);
+        let article_delta = new.len() as isize - old.len() as isize;
+        let mut builder = MentionTableBuilder::with_names_of(self, items.len());
+        builder.items.extend_from_slice(&items[..before]);
+        let added_start = builder.items.len();
+        for index in new {
+            builder.push_article(analysis, index);
+        }
+        let added = added_start..builder.items.len();
+        let shift = |offset: u32| offset_u32((offset as usize).saturating_add_signed(delta));
+        builder
+            .items
+            .extend(items[before + inside..].iter().map(|m| StoredMention {
+                start: shift(m.start),
+                end: shift(m.end),
+                article: offset_u32((m.article as usize).saturating_add_signed(article_delta)),
+                ..*m
+            }));
+        let removed = items[before..before + inside]
+            .iter()
+            .filter_map(|m| self.name(m.key).cloned())
+            .collect();
+        (builder.finish(), removed, added)
+    }
+
+    fn name(&self, index: u32) -> Option<&Arc<str>> {
+        self.names.get(index as usize)
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The `index`th mention, read against the file's text.
+    pub fn get<'a>(&'a self, text: &'a str, index: usize) -> Option<FileMention<'a>> {
+        let stored = self.items.get(index)?;
+        Some(self.view(text, stored))
+    }
+
+    fn view<'a>(&'a self, text: &'a str, stored: &StoredMention) -> FileMention<'a> {
+        FileMention {
+            article: stored.article as usize,
+            range: TextRange::new(stored.start as usize, stored.end as usize),
+            source: stored.source,
+            ty: self.name(stored.ty).map_or("", |name| &**name),
+            key: self.name(stored.key),
+            value: self.name(stored.value),
+            file_text: text,
+        }
+    }
+
+    /// Every mention in file order, read against the file's text.
+    pub fn iter<'a>(
+        &'a self,
+        text: &'a str,
+    ) -> impl DoubleEndedIterator<Item = FileMention<'a>> + ExactSizeIterator + Clone {
+        self.items.iter().map(move |stored| self.view(text, stored))
+    }
+
+    /// The mentions of the key of each index, counted.
+    pub(crate) fn key_counts(&self) -> HashMap<Arc<str>, u32> {
+        let mut by_index: HashMap<u32, u32> = HashMap::new();
+        for m in self.items.iter().filter(|m| m.key != NO_NAME) {
+            *by_index.entry(m.key).or_default() += 1;
+        }
+        by_index
+            .into_iter()
+            .filter_map(|(index, count)| Some((self.name(index)?.clone(), count)))
+            .collect()
+    }
+
+    /// Bytes the table holds, for memory accounting.
+    pub fn heap_bytes(&self) -> usize {
+        self.items.capacity() * std::mem::size_of::<StoredMention>()
+            + self
+                .names
+                .iter()
+                .map(|name| name.len() + 2 * std::mem::size_of::<usize>())
+                .sum::<usize>()
+    }
+}
+
+/// Annotated text read as plain text: tag syntax (`[`, `]{…}`) left out and escapes
+/// read. Exact for the well-formed tags a mention's span holds, which is what names
+/// shown to the analyst need; a stray bracket inside a name is left out too.
+pub fn plain_of_markup(annotated: &str) -> std::borrow::Cow<'_, str> {
+    if !annotated.contains(['[', ']', '\\']) {
+        return std::borrow::Cow::Borrowed(annotated);
+    }
+    let mut out = String::with_capacity(annotated.len());
+    let mut chars = annotated.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if matches!(chars.peek(), Some('[' | ']' | '{' | '}' | '\\')) => {
+                out.extend(chars.next());
+            }
+            '[' => {}
+            ']' if chars.peek() == Some(&'{') => {
+                for c in chars.by_ref() {
+                    if c == '}' {
+                        break;
+                    }
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A mention of a file as features read it: its place, and its type, key and value as
+/// the file's names hold them. Its text is read from the file's text.
+#[derive(Clone, Copy, Debug)]
+pub struct FileMention<'a> {
+    pub article: usize,
+    /// The annotated text of the mention: for a tag, its span between `[` and `]`.
+    pub range: TextRange,
+    pub source: MentionSource,
+    ty: &'a str,
+    key: Option<&'a Arc<str>>,
+    value: Option<&'a Arc<str>>,
+    file_text: &'a str,
+}
+
+impl<'a> FileMention<'a> {
+    pub fn ty(&self) -> &'a str {
+        self.ty
+    }
+
+    pub fn key(&self) -> Option<&'a str> {
+        self.key.map(|key| &**key)
+    }
+
+    /// The key as the workspace shares it.
+    pub fn key_arc(&self) -> Option<&'a Arc<str>> {
+        self.key
+    }
+
+    pub fn value(&self) -> Option<&'a str> {
+        self.value.map(|value| &**value)
+    }
+
+    /// The mention's plain text: its annotated text without the tag syntax nested in
+    /// it and with escapes read.
+    pub fn text(&self) -> std::borrow::Cow<'a, str> {
+        let annotated = self
+            .file_text
+            .get(self.range.start..self.range.end)
+            .unwrap_or("");
+        plain_of_markup(annotated)
+    }
+
+    /// The mention as [`file_mentions`] gives it.
+    pub fn to_owned_mention(&self) -> WorkspaceMention {
+        WorkspaceMention {
+            article: self.article,
+            ty: Arc::from(self.ty),
+            text: Arc::from(&*self.text()),
+            range: self.range,
+            key: self.key.cloned(),
+            value: self.value.cloned(),
+            source: self.source,
+        }
+    }
 }
 
 /// What a file teaches the recognisers elsewhere: its tagged spans of entity types,

@@ -120,14 +120,12 @@ fn definition_lists_the_current_article_and_the_hundred_nearest_in_date() {
         .find(|f| f.path.ends_with("archive.article"))
         .expect("the archive");
     let date_of = |t: &crate::ide::NavTarget| {
-        let analysis = archive.analysis.as_deref().expect("analysed");
-        let article = analysis
-            .syntax
+        let article = archive
             .articles
             .iter()
             .find(|a| a.range.contains_range(t.focus_range))
             .expect("an article");
-        article.date().expect("dated").to_string()
+        article.date.expect("dated").to_string()
     };
     let dates: Vec<String> = targets[2..6].iter().map(date_of).collect();
     assert_eq!(
@@ -317,9 +315,8 @@ The shipbuilding order book and the semiconductor industry grew. date2025-03-05
     );
     let mentions = |path: &str| -> Vec<String> {
         let file = fixture.snap.file(fixture.file_id(path)).expect("a file");
-        file.mentions
-            .iter()
-            .map(|m| format!("{} {} {}", m.ty, m.text, m.key.as_deref().unwrap_or("-")))
+        file.mentions()
+            .map(|m| format!("{} {} {}", m.ty(), m.text(), m.key().unwrap_or("-")))
             .collect()
     };
     expect![[r#"

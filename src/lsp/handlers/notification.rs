@@ -44,6 +44,7 @@ pub async fn did_open(client: &Client, state: &Arc<State>, params: lsp::DidOpenT
             .await;
     }
     schedule(client, state, document.uri.clone());
+    spawn_lexicon_refresh_if_pending(client, state);
     trace(client, state, format!("opened {}", document.uri.as_str())).await;
     if reloads {
         spawn_reload(client, state);
@@ -103,6 +104,7 @@ pub async fn did_close(
     let Some(path) = state.close(&uri) else {
         return;
     };
+    spawn_lexicon_refresh_if_pending(client, state);
     let disk_text = text_of(&path);
     let still_indexed = disk_text.is_some();
     // A closed document is no longer pulled: its file's diagnostics are pushed, as
@@ -115,6 +117,14 @@ pub async fn did_close(
     // Unsaved text of a configuration or knowledge base is dropped with it.
     if changes_analyzer(state, &path) && editor_text != disk_text {
         spawn_reload(client, state);
+    }
+}
+
+/// What a file's new text teaches reaches the other files in a refresh run off the
+/// lock a moment later (see [`crate::lsp::reload::spawn_lexicon_refresh`]).
+fn spawn_lexicon_refresh_if_pending(client: &Client, state: &Arc<State>) {
+    if state.core().workspace.lexicon_pending() {
+        crate::lsp::reload::spawn_lexicon_refresh(client, state);
     }
 }
 
@@ -174,6 +184,7 @@ pub async fn did_change_watched_files(
             }
         }
     }
+    spawn_lexicon_refresh_if_pending(client, state);
     if reloads {
         // Saved elsewhere, not typed here: requests need not wait for the reload.
         let generation = state.begin_reload();
