@@ -369,11 +369,28 @@ pub fn write_atomically(
     bytes: &[u8],
     expected: Option<&FileStamp>,
 ) -> Result<(), String> {
+    write_through_temporary(path, bytes, Some(expected))
+}
+
+/// Writes `bytes` to `path` as [`write_atomically`] does, over whatever is there: for
+/// files only accord writes, such as its index cache, where the last writer may win
+/// but no reader may see half a file.
+pub fn replace_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    write_through_temporary(path, bytes, None)
+}
+
+/// A temporary file, synced, renamed over `path`; with `expected`, only while the
+/// file's stamp is still that one.
+fn write_through_temporary(
+    path: &Path,
+    bytes: &[u8],
+    expected: Option<Option<&FileStamp>>,
+) -> Result<(), String> {
     use std::io::Write;
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
 
-    let changed = |now: Option<FileStamp>| match (expected, now) {
+    let changed = |now: Option<FileStamp>| match (expected?, now) {
         (None, Some(_)) => Some(format!(
             "{} appeared while it was being written",
             path.display()

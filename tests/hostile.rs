@@ -76,6 +76,8 @@ fn run_bounded(dir: &Path, args: &[&str], time_limit: Duration, memory_limit: u6
     let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
         .args(args)
         .current_dir(dir)
+        // A server started here keeps its index cache in the test's folder.
+        .env("ACCORD_CACHE_DIR", dir.join(".cache"))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

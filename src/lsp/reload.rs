@@ -19,6 +19,7 @@ use tower_lsp_server::ls_types as lsp;
 use crate::analysis::Analyzer;
 use crate::diagnostic::DiagnosticCode;
 use crate::project::{AnalyzerCache, Overlay};
+use crate::workspace::cache::IndexCache;
 use crate::workspace::{FileId, FileKind};
 
 use super::diagnostics::publish_all;
@@ -240,9 +241,14 @@ fn index_files(state: &State, report: &dyn Fn(usize, usize)) -> Indexed {
     state.open_documents_reloaded(generation);
     let analyzer =
         load_analyzer(state, true).unwrap_or_else(|| state.core().workspace.analyzer().clone());
+    let fingerprint = crate::workspace::cache::analyzer_fingerprint(&analyzer);
+    let index_cache = read_index_cache(state, fingerprint);
     let already = {
         let mut core = state.core();
         core.workspace.begin_bulk_load();
+        if let Some(index_cache) = &index_cache {
+            core.workspace.adopt_cached_lexicon(index_cache);
+        }
         core.workspace.replace_analyzer(analyzer.clone())
     };
     let cache = AnalyzerCache::default();
@@ -308,6 +314,7 @@ fn index_files(state: &State, report: &dyn Fn(usize, usize)) -> Indexed {
     // The lexicon is rebuilt once at the end, so each article is recognised again at
     // most once for what the others teach.
     let mut done = 0;
+    let mut restored = 0;
     for batch in listed.chunks(BATCH_FILES) {
         let ids = state
             .core()
@@ -321,7 +328,7 @@ fn index_files(state: &State, report: &dyn Fn(usize, usize)) -> Indexed {
                 Some((id, path.clone(), Arc::from(text)))
             })
             .collect();
-        install_read_files(state, files);
+        restored += install_read_files(state, files, index_cache.as_ref());
         done += batch.len();
         report(done, total);
     }
@@ -339,7 +346,17 @@ fn index_files(state: &State, report: &dyn Fn(usize, usize)) -> Indexed {
     }
     let replaced = state.core().workspace.refresh();
     drop(replaced);
+    drop(index_cache);
     crate::lsp::release_memory();
+    if restored > 0 {
+        tracing::info!("restored {restored} of {total} files from the index cache");
+    }
+    if restored < total {
+        save_index(state, fingerprint);
+    } else {
+        let revision = state.core().workspace.revision();
+        state.index_saved_at(revision);
+    }
     Indexed {
         files: total,
         problems,
@@ -348,10 +365,14 @@ fn index_files(state: &State, report: &dyn Fn(usize, usize)) -> Indexed {
 
 /// Installs files read from disk, except open documents, whose editor text wins. A
 /// batch analysed while a reload replaced the analyzer is analysed again.
-fn install_read_files(state: &State, files: Vec<(FileId, PathBuf, Arc<str>)>) {
+fn install_read_files(
+    state: &State,
+    files: Vec<(FileId, PathBuf, Arc<str>)>,
+    index_cache: Option<&IndexCache>,
+) -> usize {
     loop {
         let context = state.core().workspace.context();
-        let prepared = context.prepare(files.clone());
+        let (prepared, restored) = context.prepare_with_cache(files.clone(), index_cache);
         let mut core = state.core();
         if !Arc::ptr_eq(core.workspace.analyzer(), context.analyzer()) {
             continue;
@@ -367,8 +388,88 @@ fn install_read_files(state: &State, files: Vec<(FileId, PathBuf, Arc<str>)>) {
         drop(core);
         // Freed without the lock.
         drop(replaced);
+        return restored;
+    }
+}
+
+/// The index cache of the first workspace folder, if the settings keep one and it is
+/// there, whole, and made by this version with this configuration. Anything else is
+/// logged and the workspace is indexed from its texts (and the cache written anew).
+fn read_index_cache(state: &State, fingerprint: u64) -> Option<IndexCache> {
+    let path = index_cache_path(state)?;
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(error) => {
+            tracing::warn!(
+                "index cache {}: {error}; indexing from the files",
+                path.display()
+            );
+            return None;
+        }
+    };
+    match crate::workspace::cache::decode(&bytes, fingerprint) {
+        Ok(cache) => {
+            tracing::info!("index cache {}: {} files", path.display(), cache.len());
+            Some(cache)
+        }
+        Err(error) => {
+            tracing::warn!(
+                "index cache {} discarded: {error}; indexing from the files",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+fn index_cache_path(state: &State) -> Option<PathBuf> {
+    let root = state.roots().first()?.clone();
+    state.settings().cache.file_for(&root)
+}
+
+/// Saves the summaries of the workspace's files as its index cache, when the lexicon is
+/// settled: written to a temporary file and renamed, so a second server on the same
+/// folder, or one stopped halfway, never leaves half a file.
+pub fn save_index(state: &State, fingerprint: u64) {
+    let Some(path) = index_cache_path(state) else {
+        return;
+    };
+    let Some(source) = state.core().workspace.cache_source() else {
+        tracing::debug!("index cache not saved: the lexicon is being refreshed");
+        return;
+    };
+    let started = std::time::Instant::now();
+    let bytes = source.encode(fingerprint);
+    match crate::files::replace_atomically(&path, &bytes) {
+        Ok(()) => {
+            state.index_saved_at(source.revision());
+            tracing::info!(
+                "index cache {}: saved {} files ({} bytes) in {:?}",
+                path.display(),
+                source.len(),
+                bytes.len(),
+                started.elapsed()
+            )
+        }
+        Err(error) => tracing::warn!("index cache not saved: {error}"),
+    }
+}
+
+/// Saves the index cache as the server stops, if the workspace changed since it was
+/// last saved or restored.
+pub fn save_index_on_exit(state: &State) {
+    let (analyzer, revision) = {
+        let core = state.core();
+        (core.workspace.analyzer().clone(), core.workspace.revision())
+    };
+    if state.index_saved_revision() == Some(revision) {
         return;
     }
+    save_index(
+        state,
+        crate::workspace::cache::analyzer_fingerprint(&analyzer),
+    );
 }
 
 /// Tells the user what indexing left out: every problem goes to the log, and the ones

@@ -143,6 +143,12 @@ impl LanguageServer for Server {
 
     async fn shutdown(&self) -> Result<()> {
         tracing::info!("shutdown");
+        // The next start reads the summaries instead of analysing every file again.
+        let state = self.state.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            crate::lsp::reload::save_index_on_exit(&state);
+        })
+        .await;
         Ok(())
     }
 

@@ -21,6 +21,8 @@ pub struct ClientSettings {
     pub inlay: InlayConfig,
     /// Whether code lenses are shown (one per article); on unless turned off.
     pub code_lens: bool,
+    /// Where the index is saved between sessions.
+    pub cache: CacheLocation,
     /// Globs, relative to a workspace folder, of extra article files.
     pub include: Vec<String>,
     pub exclude: Vec<String>,
@@ -34,10 +36,51 @@ impl Default for ClientSettings {
             severities: HashMap::new(),
             inlay: InlayConfig::default(),
             code_lens: true,
+            cache: CacheLocation::Platform,
             include: Vec::new(),
             exclude: Vec::new(),
             include_set: GlobSet::empty(),
             exclude_set: GlobSet::empty(),
+        }
+    }
+}
+
+/// Where the server saves its index of a workspace folder (`cache.location`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CacheLocation {
+    /// The platform's cache folder (`$XDG_CACHE_HOME/accord`, `~/Library/Caches/accord`,
+    /// `%LOCALAPPDATA%\\accord`), one file per folder.
+    Platform,
+    /// `.accord/index.bin` inside the workspace folder.
+    Workspace,
+    /// Nowhere: every start indexes again.
+    Off,
+}
+
+impl CacheLocation {
+    fn named(name: &str) -> Option<CacheLocation> {
+        match name {
+            "platform" => Some(CacheLocation::Platform),
+            "workspace" => Some(CacheLocation::Workspace),
+            "off" => Some(CacheLocation::Off),
+            _ => None,
+        }
+    }
+
+    /// The cache file of a workspace folder. `ACCORD_CACHE_DIR`, when set, replaces the
+    /// platform's cache folder (for benchmarks and tests that must not share one).
+    pub fn file_for(self, root: &Path) -> Option<std::path::PathBuf> {
+        let per_root = || {
+            let name = xxhash_rust::xxh3::xxh3_64(root.to_string_lossy().as_bytes());
+            format!("index-{name:016x}.bin")
+        };
+        match self {
+            CacheLocation::Off => None,
+            CacheLocation::Workspace => Some(root.join(".accord").join("index.bin")),
+            CacheLocation::Platform => match std::env::var_os("ACCORD_CACHE_DIR") {
+                Some(dir) if !dir.is_empty() => Some(Path::new(&dir).join(per_root())),
+                _ => Some(dirs::cache_dir()?.join("accord").join(per_root())),
+            },
         }
     }
 }
@@ -96,6 +139,15 @@ impl ClientSettings {
                     &pointer[1..].replace('/', ".")
                 )),
             }
+        }
+        match value.pointer("/cache/location") {
+            None => {}
+            Some(Value::String(name)) if CacheLocation::named(name).is_some() => {
+                settings.cache = CacheLocation::named(name).unwrap_or(CacheLocation::Platform);
+            }
+            Some(other) => problems.push(format!(
+                "cache.location must be \"platform\", \"workspace\" or \"off\", not {other}"
+            )),
         }
         for (pointer, globs) in [
             ("/files/include", &mut settings.include),

@@ -127,6 +127,9 @@ pub struct State {
     open_documents_changed: tokio::sync::Notify,
     /// Whether a feature has panicked before; the first panic is logged in full.
     pub panicked: AtomicBool,
+    /// The workspace revision the index cache holds, plus one (0: none), so that an
+    /// unchanged workspace is not saved again on exit.
+    index_saved: AtomicU64,
     /// Whether the file watcher is registered with the client.
     pub watchers_registered: AtomicBool,
 }
@@ -178,8 +181,19 @@ impl State {
             open_documents_ready: AtomicU64::new(0),
             open_documents_changed: tokio::sync::Notify::new(),
             panicked: AtomicBool::new(false),
+            index_saved: AtomicU64::new(0),
             watchers_registered: AtomicBool::new(false),
         }
+    }
+
+    /// Records that the index cache holds the workspace at `revision`.
+    pub fn index_saved_at(&self, revision: u64) {
+        self.index_saved.store(revision + 1, Ordering::SeqCst);
+    }
+
+    /// The workspace revision the index cache holds, if it was saved or restored.
+    pub fn index_saved_revision(&self) -> Option<u64> {
+        self.index_saved.load(Ordering::SeqCst).checked_sub(1)
     }
 
     pub fn core(&self) -> MutexGuard<'_, Core> {

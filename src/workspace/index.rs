@@ -327,6 +327,9 @@ pub struct Workspace {
     defer_edit_refresh: bool,
     /// Whether the lexicon may be behind what the files teach.
     lexicon_pending: bool,
+    /// Counts the changes to files and to the lexicon, so that a saved index is known
+    /// to be current.
+    revision: u64,
     /// Whether many files are being installed, to end with [`Workspace::refresh`]: no
     /// other refresh begins meanwhile.
     bulk_loading: bool,
@@ -481,6 +484,50 @@ impl LexiconRefresh {
             previous,
             files,
         }
+    }
+}
+
+/// The files of a workspace to save as its index, taken out by
+/// [`Workspace::cache_source`] and encoded without the lock.
+pub struct CacheSource {
+    lexicon: Arc<Lexicon>,
+    files: Vec<(Arc<FileSnapshot>, Vec<LearnedForm>)>,
+    revision: u64,
+}
+
+impl CacheSource {
+    /// The workspace's revision it was taken at (see [`Workspace::revision`]).
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// How many files it saves.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The cache file's bytes, for an analyzer with `fingerprint`
+    /// ([`super::cache::analyzer_fingerprint`]).
+    pub fn encode(&self, fingerprint: u64) -> Vec<u8> {
+        super::cache::encode(
+            fingerprint,
+            &self.lexicon.forms,
+            self.files
+                .iter()
+                .map(|(file, learned)| super::cache::FileToSave {
+                    path: &file.path,
+                    text: &file.text,
+                    mentions: &file.mentions,
+                    articles: &file.articles,
+                    acronyms: &file.acronyms,
+                    diagnostics: &file.diagnostics,
+                    learned,
+                }),
+        )
     }
 }
 
@@ -651,13 +698,67 @@ impl AnalysisContext {
     /// Analyses files in parallel. Their trees are not kept: files read from disk are
     /// replaced whole, never edited in place.
     pub fn prepare(&self, files: Vec<(FileId, PathBuf, Arc<str>)>) -> Vec<PreparedFile> {
-        files
+        self.prepare_with_cache(files, None).0
+    }
+
+    /// Like [`AnalysisContext::prepare`], restoring from `cache` the summary of each
+    /// article file whose text is the one it was saved with; the context's lexicon must
+    /// be the cache's ([`Workspace::adopt_cached_lexicon`]). Returns how many were
+    /// restored.
+    pub fn prepare_with_cache(
+        &self,
+        files: Vec<(FileId, PathBuf, Arc<str>)>,
+        cache: Option<&super::cache::IndexCache>,
+    ) -> (Vec<PreparedFile>, usize) {
+        let restored = AtomicUsize::new(0);
+        let prepared = files
             .into_par_iter()
-            .map(|(id, path, text)| PreparedFile {
-                id,
-                state: self.build_state(id, &path, text, None),
+            .map(|(id, path, text)| {
+                let summary = cache
+                    .filter(|_| FileKind::of_path(&path) == FileKind::Article)
+                    .and_then(|cache| cache.restore(&path, &text));
+                let state = match summary {
+                    Some(summary) => {
+                        restored.fetch_add(1, Ordering::Relaxed);
+                        self.restored_state(id, &path, text, summary)
+                    }
+                    None => self.build_state(id, &path, text, None),
+                };
+                PreparedFile { id, state }
             })
-            .collect()
+            .collect();
+        (prepared, restored.into_inner())
+    }
+
+    /// A closed article file's state from its saved summary.
+    fn restored_state(
+        &self,
+        id: FileId,
+        path: &Path,
+        text: Arc<str>,
+        summary: super::cache::RestoredSummary,
+    ) -> FileState {
+        let keys = summary.mentions.key_counts();
+        FileState {
+            snapshot: Arc::new(FileSnapshot {
+                id,
+                path: path.to_path_buf(),
+                kind: FileKind::Article,
+                line_index: Arc::new(LineIndex::new(&text)),
+                text,
+                analysis: None,
+                diagnostics: summary.diagnostics,
+                articles: summary.articles,
+                acronyms: summary.acronyms,
+                mentions: Arc::new(summary.mentions),
+                entries: Vec::new(),
+                lookups: Lookups::default(),
+            }),
+            learned: summary.learned,
+            lexicon: Some(self.lexicon.clone()),
+            analyzer: self.analyzer.clone(),
+            keys,
+        }
     }
 }
 
@@ -974,6 +1075,7 @@ impl Workspace {
             recognitions: Arc::new(AtomicUsize::new(0)),
             defer_edit_refresh: false,
             lexicon_pending: false,
+            revision: 0,
             bulk_loading: false,
             open: HashSet::new(),
             on_demand: Arc::default(),
@@ -1069,6 +1171,46 @@ impl Workspace {
         Replaced::new(replaced)
     }
 
+    /// How many changes the workspace has seen; equal revisions hold the same files.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Makes the lexicon a cache's files were recognised with the workspace's, so that
+    /// their summaries can be restored ([`AnalysisContext::prepare_with_cache`]). Files
+    /// analysed with the previous one are recognised again by the next refresh.
+    pub fn adopt_cached_lexicon(&mut self, cache: &super::cache::IndexCache) {
+        self.lexicon = Arc::new(Lexicon::new(cache.lexicon.clone()));
+        self.lexicon_pending = true;
+    }
+
+    /// What saving the index needs, taken out under the lock: every article file
+    /// analysed with the current analyzer and lexicon, with what it teaches. `None`
+    /// while the lexicon is not settled (a refresh or a bulk load to come).
+    pub fn cache_source(&self) -> Option<CacheSource> {
+        if self.lexicon_pending || self.bulk_loading {
+            return None;
+        }
+        let files = self
+            .states
+            .values()
+            .filter(|state| {
+                state.snapshot.kind == FileKind::Article
+                    && Arc::ptr_eq(&state.analyzer, &self.analyzer)
+                    && state
+                        .lexicon
+                        .as_ref()
+                        .is_some_and(|l| Arc::ptr_eq(l, &self.lexicon))
+            })
+            .map(|state| (state.snapshot.clone(), state.learned.clone()))
+            .collect();
+        Some(CacheSource {
+            lexicon: self.lexicon.clone(),
+            files,
+            revision: self.revision,
+        })
+    }
+
     /// Says that many files are about to be installed and [`Workspace::refresh`] will
     /// follow: until then no lexicon refresh begins, since files installed meanwhile
     /// would drop its work, and closed files keep their full analyses for that refresh.
@@ -1130,6 +1272,7 @@ impl Workspace {
     /// Installs an edited file: only the keys of the mentions the edit replaced are
     /// counted again, and the lexicon is rebuilt only if what the file teaches changed.
     fn install_edited(&mut self, id: FileId, edited: EditedFile) {
+        self.revision += 1;
         self.uncount_keys(id, &edited.removed_keys);
         self.count_keys(id, &edited.added_keys);
         Arc::make_mut(&mut self.files).insert(id, edited.state.snapshot.clone());
@@ -1152,6 +1295,7 @@ impl Workspace {
     pub fn remove_file(&mut self, path: &Path) {
         let Some(id) = self.file_id(path) else { return };
         if let Some(state) = self.states.remove(&id) {
+            self.revision += 1;
             Arc::make_mut(&mut self.files).remove(&id);
             self.index_keys(id, Some(&state.keys), &KeyCounts::new());
             self.refresh_lexicon();
@@ -1216,6 +1360,7 @@ impl Workspace {
     /// Installs a file's new state; returns the old one, which a caller holding a lock
     /// drops after releasing it (a large file's analysis takes a while to free).
     fn install(&mut self, id: FileId, state: FileState) -> Option<FileState> {
+        self.revision += 1;
         let old = self.states.remove(&id);
         self.index_keys(id, old.as_ref().map(|old| &old.keys), &state.keys);
         Arc::make_mut(&mut self.files).insert(id, state.snapshot.clone());

@@ -1,6 +1,7 @@
 //! The workspace view of a file: mentions from tags and recognition merged into one
 //! list with keys, and the forms a file teaches the recognisers elsewhere.
 
+pub mod cache;
 pub mod index;
 
 use std::collections::{HashMap, HashSet};

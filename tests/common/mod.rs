@@ -26,12 +26,22 @@ pub struct Client {
     pub server_requests: Vec<String>,
     /// Responses that arrived while waiting for something else, by id.
     pub responses: Vec<Value>,
+    /// Where the server keeps its index cache: the test's own folder, removed with it.
+    pub cache_dir: tempfile::TempDir,
 }
 
 impl Client {
     pub fn start() -> Client {
+        let cache_dir = tempfile::tempdir().expect("a folder for the index cache");
+        Client::start_with_cache(cache_dir)
+    }
+
+    /// Starts a server whose index cache lives in `cache_dir`, as a second server on
+    /// the same folders finds the first one's.
+    pub fn start_with_cache(cache_dir: tempfile::TempDir) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
             .arg("lsp")
+            .env("ACCORD_CACHE_DIR", cache_dir.path())
             // Quiet unless asked: `ACCORD_LOG=accord=debug cargo test` shows the server's log.
             .env(
                 "ACCORD_LOG",
@@ -62,6 +72,7 @@ impl Client {
             notifications: Vec::new(),
             server_requests: Vec::new(),
             responses: Vec::new(),
+            cache_dir,
         }
     }
 

@@ -593,3 +593,79 @@ async fn unsaved_knowledge_base_files_the_disk_lacks_still_load() {
     )
     .await;
 }
+
+/// Two files: one tags a name, the other mentions it twice untagged.
+const CACHED_WORKSPACE: &str = r#"//- a.article
+Port Levy Talks Resume
+The [Harbour Board]{org ref=harbour-board} met the shipping lines. date2026-03-05
+//- b.article
+Dredging Plans
+The Harbour Board said the Harbour Board would dredge in May. date2026-03-07
+"#;
+
+/// The index cache: written after indexing, read by the next server on the folder, and
+/// never trusted when it is broken or its files changed.
+#[tokio::test]
+async fn the_index_cache_is_written_read_and_rebuilt_when_broken() {
+    let mut server = TestServer::start(CACHED_WORKSPACE, vscode_capabilities()).await;
+    let cache = server.path(".accord/index.bin");
+    let written = std::fs::read(&cache).expect("indexing writes the cache");
+    assert!(written.starts_with(b"ACCORDIX"), "a cache of accord's");
+    let stats = |hover: &Value| {
+        let text = hover.to_string();
+        text.split("\\n")
+            .find(|line| line.contains("mention"))
+            .map(str::to_owned)
+            .unwrap_or(text)
+    };
+    server.open("a.article").await;
+    let cold = stats(&server.hover("a.article", "Harbour$0 Board").await);
+    assert_eq!(
+        cold,
+        "3 mentions in 2 articles (first 2026-03-05, latest 2026-03-07)"
+    );
+
+    // A warm start answers as the cold one did: b.article's summary comes from the cache.
+    let root = server.into_root().await;
+    let mut server = TestServer::start_in(root, vscode_capabilities()).await;
+    server.open("a.article").await;
+    assert_eq!(
+        stats(&server.hover("a.article", "Harbour$0 Board").await),
+        cold
+    );
+
+    // A file changed on disk while no server ran is analysed again, not restored.
+    let b = server.path("b.article");
+    let root = server.into_root().await;
+    std::fs::write(
+        &b,
+        "Dredging Plans\nThe Harbour Board will dredge. date2026-03-09\n",
+    )
+    .expect("edit the article on disk");
+    let mut server = TestServer::start_in(root, vscode_capabilities()).await;
+    server.open("a.article").await;
+    let changed = "2 mentions in 2 articles (first 2026-03-05, latest 2026-03-09)";
+    assert_eq!(
+        stats(&server.hover("a.article", "Harbour$0 Board").await),
+        changed
+    );
+
+    // A truncated cache and one of garbage are discarded and written anew.
+    let mut root = server.into_root().await;
+    let whole = std::fs::read(&cache).expect("the cache");
+    for broken in [
+        whole[..whole.len() / 2].to_vec(),
+        b"ACCORDIX garbage".to_vec(),
+    ] {
+        std::fs::write(&cache, &broken).expect("break the cache");
+        let mut server = TestServer::start_in(root, vscode_capabilities()).await;
+        server.open("a.article").await;
+        assert_eq!(
+            stats(&server.hover("a.article", "Harbour$0 Board").await),
+            changed
+        );
+        let rebuilt = std::fs::read(&cache).expect("the cache is written again");
+        assert!(rebuilt.starts_with(b"ACCORDIX") && rebuilt != broken);
+        root = server.into_root().await;
+    }
+}

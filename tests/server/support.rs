@@ -93,6 +93,12 @@ impl TestServer {
             std::fs::create_dir_all(path.parent().expect("a folder")).expect("create folders");
             std::fs::write(&path, text).expect("write a fixture file");
         }
+        TestServer::start_in(root, capabilities).await
+    }
+
+    /// Initialises a server on a folder another server used before (its files and its
+    /// index cache as they are now), and waits until it is indexed.
+    pub async fn start_in(root: tempfile::TempDir, capabilities: Value) -> TestServer {
         let (service, socket) = accord::lsp::service();
         let inbox = Arc::new(Mutex::new(Inbox::default()));
         let recorder = inbox.clone();
@@ -125,12 +131,20 @@ impl TestServer {
                     "rootUri": root_uri,
                     "workspaceFolders": [{"uri": root_uri, "name": "workspace"}],
                     "capabilities": capabilities,
+                    // The index cache goes into the test's own folder.
+                    "initializationOptions": {"cache": {"location": "workspace"}},
                 }),
             )
             .await;
         server.notify("initialized", json!({})).await;
         server.wait_for_progress_end("Indexing articles").await;
         server
+    }
+
+    /// Stops serving and hands back the folder, for a next server to start in.
+    pub async fn into_root(mut self) -> tempfile::TempDir {
+        self.call("shutdown", Value::Null).await;
+        self.root
     }
 
     fn uri_of_path(&self, path: &Path) -> String {

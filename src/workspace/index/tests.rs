@@ -513,3 +513,148 @@ fn batch_installs_match_files_set_one_by_one() {
     );
     assert_eq!(expected.lexicon.forms, actual.lexicon.forms);
 }
+
+/// Indexes `files` in a new workspace as a server does: batches, then one refresh,
+/// restoring what `cache` holds. Returns the workspace and how many were restored.
+fn index_with_cache(
+    analyzer: &Arc<Analyzer>,
+    files: &[(&str, &str)],
+    cache: Option<&crate::workspace::cache::IndexCache>,
+) -> (Workspace, usize) {
+    let mut workspace = Workspace::new(analyzer.clone());
+    workspace.begin_bulk_load();
+    if let Some(cache) = cache {
+        workspace.adopt_cached_lexicon(cache);
+    }
+    let ids = workspace.intern_paths(files.iter().map(|(path, _)| Path::new(*path)));
+    let (prepared, restored) = workspace.context().prepare_with_cache(
+        files
+            .iter()
+            .zip(ids)
+            .map(|((path, text), id)| (id, Path::new(path).to_path_buf(), Arc::from(*text)))
+            .collect(),
+        cache,
+    );
+    drop(workspace.install_files(prepared, false));
+    drop(workspace.refresh());
+    (workspace, restored)
+}
+
+/// Everything a client sees of two workspaces' files is the same.
+fn assert_same_workspaces(got: &Workspace, want: &Workspace, context: &str) {
+    let (got, want) = (got.snapshot(), want.snapshot());
+    assert_eq!(got.keys(), want.keys(), "keys {context}");
+    assert_eq!(got.lexicon.forms, want.lexicon.forms, "lexicon {context}");
+    for want_file in want.files() {
+        let got_file = got.file_by_path(&want_file.path).expect("the same files");
+        let owned = |file: &crate::workspace::FileSnapshot| -> Vec<_> {
+            file.mentions().map(|m| m.to_owned_mention()).collect()
+        };
+        let path = want_file.path.display();
+        assert_eq!(
+            owned(got_file),
+            owned(want_file),
+            "{path} mentions {context}"
+        );
+        assert_eq!(got_file.articles, want_file.articles, "{path} {context}");
+        assert_eq!(got_file.acronyms, want_file.acronyms, "{path} {context}");
+        assert_eq!(
+            got_file.diagnostics, want_file.diagnostics,
+            "{path} {context}"
+        );
+        assert_eq!(
+            *got_file.line_index, *want_file.line_index,
+            "{path} {context}"
+        );
+    }
+    assert_same_snapshot(&got, context);
+}
+
+#[test]
+fn a_warm_start_from_the_cache_gives_what_indexing_gives() {
+    use crate::workspace::cache::{CacheError, analyzer_fingerprint, decode};
+    let third = "Port Talks\n[Busan Port Authority]{org ref=bpa} met USTR. date2025-06-01\n";
+    let fourth = "Port News\nThe Busan Port Authority said exports rose. date2025-06-02\n";
+    let files = [
+        ("/ws/first.article", FIRST),
+        ("/ws/second.article", SECOND),
+        ("/ws/third.article", third),
+        ("/ws/fourth.article", fourth),
+    ];
+    let analyzer = Arc::new(Analyzer::with_defaults());
+    let fingerprint = analyzer_fingerprint(&analyzer);
+    let (cold, restored) = index_with_cache(&analyzer, &files, None);
+    assert_eq!(restored, 0);
+    let bytes = cold
+        .cache_source()
+        .expect("the lexicon is settled")
+        .encode(fingerprint);
+
+    // Every file restored, nothing recognised, and the same answers.
+    let cache = decode(&bytes, fingerprint).expect("a cache this version wrote");
+    let (warm, restored) = index_with_cache(&analyzer, &files, Some(&cache));
+    assert_eq!(restored, files.len());
+    assert_eq!(
+        warm.recognition_count(),
+        0,
+        "a warm start recognises nothing"
+    );
+    assert_same_workspaces(&warm, &cold, "after a warm start");
+
+    // A file that changed on disk is analysed again, and what it no longer teaches
+    // leaves the others: the result is what indexing the new texts gives.
+    let untagged = "Port Talks\nThe Busan Port Authority met USTR. date2025-06-01\n";
+    let changed = [
+        files[0],
+        files[1],
+        ("/ws/third.article", untagged),
+        files[3],
+    ];
+    let (warm, restored) = index_with_cache(&analyzer, &changed, Some(&cache));
+    assert_eq!(
+        restored,
+        files.len() - 1,
+        "the changed file is not restored"
+    );
+    let (fresh, _) = index_with_cache(&analyzer, &changed, None);
+    assert_same_workspaces(&warm, &fresh, "after a file changed on disk");
+    assert!(
+        !warm
+            .snapshot()
+            .file_by_path(Path::new("/ws/fourth.article"))
+            .expect("indexed")
+            .mentions()
+            .any(|m| m.key() == Some("bpa")),
+        "the form the changed file taught is gone from the others"
+    );
+
+    // A cache is trusted only whole, and only from this version and configuration.
+    assert_eq!(
+        decode(&bytes[..bytes.len() - 1], fingerprint).err(),
+        Some(CacheError::Truncated)
+    );
+    let mut flipped = bytes.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 0x40;
+    assert_eq!(
+        decode(&flipped, fingerprint).err(),
+        Some(CacheError::Corrupt)
+    );
+    assert_eq!(
+        decode(b"not a cache at all", fingerprint).err(),
+        Some(CacheError::Foreign)
+    );
+    assert_eq!(
+        decode(&bytes, fingerprint ^ 1).err(),
+        Some(CacheError::OtherConfiguration)
+    );
+    let other_version = crate::workspace::cache::encode_as_version(
+        "0.0.1",
+        fingerprint,
+        &cold.snapshot().lexicon.forms,
+    );
+    assert_eq!(
+        decode(&other_version, fingerprint).err(),
+        Some(CacheError::OtherVersion("0.0.1".to_owned()))
+    );
+}

@@ -59,6 +59,11 @@ pub struct EditorReport {
     pub reload_s: Option<f64>,
     /// Hovers asked one after another while that reload runs.
     pub hover_during_reload: Series,
+    /// A second server on the same folder, reading the index cache the first saved:
+    /// `initialized` to the end of the indexing progress.
+    pub warm_index_s: Option<f64>,
+    pub warm_workspace_diagnostics_s: Option<f64>,
+    pub warm_rss_after_index_mb: Option<f64>,
     /// What went wrong outside a series: start-up, indexing, shutdown.
     pub problems: Vec<String>,
 }
@@ -80,6 +85,9 @@ pub struct Scenario<'a> {
     pub seed: u64,
     pub counts: Counts,
     pub stderr_log: PathBuf,
+    /// The servers' index cache (`ACCORD_CACHE_DIR`): emptied before the first, cold,
+    /// start and read by the second, warm, one.
+    pub cache_dir: PathBuf,
 }
 
 pub fn run(scenario: &Scenario) -> EditorReport {
@@ -101,12 +109,13 @@ pub fn run(scenario: &Scenario) -> EditorReport {
         }
     };
     report.file_mb = text.len() as f64 / 1e6;
-    let mut client = match LspClient::spawn(
-        scenario.accord,
-        &["lsp"],
-        &[("RAYON_NUM_THREADS", scenario.threads.to_string())],
-        &scenario.stderr_log,
-    ) {
+    let _ = std::fs::remove_dir_all(&scenario.cache_dir);
+    let envs = [
+        ("RAYON_NUM_THREADS", scenario.threads.to_string()),
+        ("ACCORD_CACHE_DIR", scenario.cache_dir.display().to_string()),
+    ];
+    let mut client = match LspClient::spawn(scenario.accord, &["lsp"], &envs, &scenario.stderr_log)
+    {
         Ok(client) => client,
         Err(error) => {
             report
@@ -174,6 +183,27 @@ pub fn run(scenario: &Scenario) -> EditorReport {
     }
     if let Err(failure) = client.shutdown(Duration::from_secs(10)) {
         report.problems.push(format!("shutdown: {failure:?}"));
+    }
+    // A second start on the same folder reads what the first one saved.
+    let warm_log = scenario.stderr_log.with_extension("warm.log");
+    match LspClient::spawn(scenario.accord, &["lsp"], &envs, &warm_log) {
+        Ok(mut client) => {
+            let mut warm = EditorReport::default();
+            match index(&mut client, scenario, &mut warm) {
+                Ok(()) => {
+                    report.warm_index_s = warm.index_s;
+                    report.warm_workspace_diagnostics_s = warm.workspace_diagnostics_s;
+                    report.warm_rss_after_index_mb = warm.rss_after_index_mb;
+                }
+                Err(problem) => report.problems.push(format!("warm start: {problem}")),
+            }
+            if let Err(failure) = client.shutdown(Duration::from_secs(10)) {
+                report.problems.push(format!("warm shutdown: {failure:?}"));
+            }
+        }
+        Err(error) => report
+            .problems
+            .push(format!("cannot start the server again: {error}")),
     }
     report
 }
@@ -310,11 +340,23 @@ fn reload(
             done
         });
     }
+    let restored = original.is_some();
     match original {
         Some(text) => std::fs::write(&config, text),
         None => std::fs::remove_file(&config),
     }
     .map_err(|e| format!("cannot restore accord.toml: {e}"))?;
+    // Told as a file watcher tells it, so the server's configuration is the one on
+    // disk again (and the index it saves on exit is the folder's).
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&config), "type": if restored { 2 } else { 3 }}]}),
+    );
+    client
+        .wait_for(Instant::now() + INDEX_TIMEOUT, |event| {
+            event.method == "$/progress" && event.params["value"]["kind"] == "end"
+        })
+        .map_err(|failure| format!("the restoring reload did not end ({failure:?})"))?;
     series.latency = Latency::of(&samples);
     let ended = ended.ok_or("the reload's progress did not end")?;
     Ok((ended.duration_since(started).as_secs_f64(), series))
