@@ -282,9 +282,12 @@ impl State {
     /// Waits, a bounded time, until the latest reload has analysed the open documents.
     pub async fn wait_for_open_documents(&self) {
         /// Reloading the open documents takes milliseconds for articles of a few
-        /// pages; a request waits no longer than this, then is answered from what there
-        /// is (a megabyte-long open file takes longer to analyse).
-        const PATIENCE: std::time::Duration = std::time::Duration::from_millis(50);
+        /// pages, but building the new analyzer first can take longer than 50 ms on a
+        /// busy machine, and an answer from the old configuration misleads; a request
+        /// waits no longer than this, then is answered from what there is (a
+        /// megabyte-long open file takes longer to analyse). Saved changes do not make
+        /// requests wait at all.
+        const PATIENCE: std::time::Duration = std::time::Duration::from_millis(1000);
         let deadline = tokio::time::Instant::now() + PATIENCE;
         loop {
             let changed = self.open_documents_changed.notified();
