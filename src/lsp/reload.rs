@@ -543,7 +543,8 @@ pub fn spawn_lexicon_refresh(client: &Client, state: &Arc<State>) {
             (changed, core.workspace.lexicon_pending(), replaced)
         };
         drop(replaced);
-        crate::lsp::release_memory();
+        // It waits for the pool's threads, so never on the protocol's.
+        tokio::task::spawn_blocking(crate::lsp::release_memory);
         tracing::debug!(
             "lexicon refreshed: {} files recognised again",
             changed.len()
