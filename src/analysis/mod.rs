@@ -119,8 +119,7 @@ impl Analyzer {
 
     /// Parses and analyses a file, recognising what the workspace taught in `lexicon`.
     pub fn analyze_with(&self, text: &str, lexicon: &Lexicon, depth: Depth) -> FileAnalysis {
-        let tree = syntax::parse(text);
-        let file_syntax = syntax::lower(text, &tree);
+        let file_syntax = syntax::parse_and_lower(text);
         self.analyze_syntax(text, file_syntax, lexicon, depth)
     }
 

@@ -4,11 +4,13 @@
 //! Parsing never fails: malformed input yields ERROR or MISSING nodes inside the bad
 //! line, which lowering turns into diagnostics.
 
+mod direct;
 mod lower;
 mod reparse;
 mod strip;
 mod views;
 
+pub use direct::lower_direct;
 pub use lower::{
     ArticleSyntax, AttributeSyntax, DateMarker, FileSyntax, TagSyntax, lower, parse_date_marker,
 };
@@ -76,6 +78,12 @@ fn new_parser() -> Parser {
         .set_language(&language())
         .expect("the article grammar matches the tree-sitter runtime");
     parser
+}
+
+/// The syntax of a whole file: built from the lines directly when the file is well
+/// formed (see [`lower_direct`]), else parsed and lowered.
+pub fn parse_and_lower(text: &str) -> FileSyntax {
+    lower_direct(text).unwrap_or_else(|| lower(text, &parse(text)))
 }
 
 /// Parses a whole file.
