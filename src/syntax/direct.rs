@@ -336,10 +336,13 @@ mod tests {
     }
 
     /// Whether direct lowering, where it does not give up, gives what the parser gives.
+    /// Also checks that lowering window by window gives the same.
     fn agrees(text: &str) -> bool {
+        let expected = parsed(text);
+        assert_eq!(super::super::parse_and_lower(text), expected, "{text:?}");
         match lower_direct(text) {
             Some(direct) => {
-                assert_eq!(direct, parsed(text), "{text:?}");
+                assert_eq!(direct, expected, "{text:?}");
                 true
             }
             None => false,

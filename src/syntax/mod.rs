@@ -9,6 +9,7 @@ mod lower;
 mod reparse;
 mod strip;
 mod views;
+mod windows;
 
 pub use direct::lower_direct;
 pub use lower::{
@@ -17,6 +18,7 @@ pub use lower::{
 pub use reparse::{Reparsed, Window, move_diagnostic, reparse, splice_diagnostics};
 pub use strip::{PlainText, strip_file, strip_range};
 pub use views::{Article, ArticleDate, Attribute, Body, SourceFile, Tag, Title};
+pub use windows::parse_and_lower;
 
 use tree_sitter::{Parser, Tree};
 
@@ -78,12 +80,6 @@ fn new_parser() -> Parser {
         .set_language(&language())
         .expect("the article grammar matches the tree-sitter runtime");
     parser
-}
-
-/// The syntax of a whole file: built from the lines directly when the file is well
-/// formed (see [`lower_direct`]), else parsed and lowered.
-pub fn parse_and_lower(text: &str) -> FileSyntax {
-    lower_direct(text).unwrap_or_else(|| lower(text, &parse(text)))
 }
 
 /// Parses a whole file.
