@@ -49,6 +49,10 @@ pub enum Depth {
     Dates,
     /// Every recogniser: what listing entities and editors need.
     Full,
+    /// Only what the diagnostics read, which is what `accord check` needs: the dates of
+    /// the articles whose tags carry a date value to compare with them. Other articles
+    /// are left with nothing recognised.
+    Diagnostics,
 }
 
 /// Everything needed to analyse files of one project: configuration, knowledge base and
@@ -296,7 +300,10 @@ impl Analyzer {
             date: article.date(),
         };
         let recognized = match depth {
-            Depth::Dates => crate::recognize::Recognized {
+            Depth::Diagnostics if !self.validation_reads_dates(file_syntax, article) => {
+                crate::recognize::Recognized::default()
+            }
+            Depth::Dates | Depth::Diagnostics => crate::recognize::Recognized {
                 mentions: crate::recognize::temporal::find_dates(&plain.text, article.date()),
                 acronyms: Vec::new(),
             },
@@ -308,9 +315,27 @@ impl Analyzer {
         }
     }
 
+    /// Whether validating the article's tags reads what was recognised in it: only a
+    /// date value (an attribute of kind timex) is compared with the resolved dates.
+    fn validation_reads_dates(&self, file_syntax: &FileSyntax, article: &ArticleSyntax) -> bool {
+        let tags = file_syntax
+            .tags
+            .get(article.tags.clone())
+            .unwrap_or_default();
+        tags.iter().any(|tag| {
+            let Some(def) = self.config.schema.get(&tag.type_name) else {
+                return false;
+            };
+            tag.attributes.iter().any(|attr| {
+                def.attribute(&attr.name)
+                    .is_some_and(|a| matches!(a.kind, crate::kb::AttrKind::Timex))
+            })
+        })
+    }
+
     /// The diagnostics of a file, as `accord check` reports them.
     pub fn check_file(&self, text: &str) -> Vec<Diagnostic> {
-        self.analyze_with(text, &Lexicon::default(), Depth::Dates)
+        self.analyze_with(text, &Lexicon::default(), Depth::Diagnostics)
             .diagnostics
     }
 }
