@@ -60,32 +60,40 @@ impl LineIndex {
         let mut utf32_saved = 0u32;
         let mut utf16_saved = 0u32;
         let mut i = 0usize;
-        while i < bytes.len() {
-            let b = bytes[i];
-            // LSP ends lines at LF, CRLF and a lone CR; the CR of a CRLF is left to
-            // the LF that follows it.
-            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                wide_ranges.push(line_wide_start..wide_chars.len() as u32);
-                line_wide_start = wide_chars.len() as u32;
-                utf32_saved = 0;
-                utf16_saved = 0;
-                i += 1;
-                line_start = i;
-                line_starts.push(i as u32);
-            } else if b < 0x80 {
-                // Skip ASCII runs quickly; they need no table entry.
-                i += 1;
-            } else {
-                let len = utf8_len(b);
+        loop {
+            // Lines are found with memchr and checked for non-ASCII characters a word at
+            // a time: most lines of a press release are ASCII and need no table entry.
+            let end = memchr::memchr2(b'\n', b'\r', &bytes[i..]).map_or(bytes.len(), |k| i + k);
+            let ascii = bytes[i..end].is_ascii();
+            while let Some(k) = (!ascii)
+                .then(|| bytes[i..end].iter().position(|&b| b >= 0x80))
+                .flatten()
+            {
+                let at = i + k;
+                let len = utf8_len(bytes[at]);
                 wide_chars.push(WideChar {
-                    offset: (i - line_start) as u32,
+                    offset: (at - line_start) as u32,
                     len_utf8: len as u8,
                     utf32_saved_before: utf32_saved,
                     utf16_saved_before: utf16_saved,
                 });
                 utf32_saved += len as u32 - 1;
                 utf16_saved += len as u32 - if len == 4 { 2 } else { 1 };
-                i += len;
+                i = at + len;
+            }
+            if end == bytes.len() {
+                break;
+            }
+            i = end + 1;
+            // LSP ends lines at LF, CRLF and a lone CR; the CR of a CRLF is left to
+            // the LF that follows it.
+            if bytes[end] == b'\n' || bytes.get(end + 1) != Some(&b'\n') {
+                wide_ranges.push(line_wide_start..wide_chars.len() as u32);
+                line_wide_start = wide_chars.len() as u32;
+                utf32_saved = 0;
+                utf16_saved = 0;
+                line_start = i;
+                line_starts.push(i as u32);
             }
         }
         wide_ranges.push(line_wide_start..wide_chars.len() as u32);
