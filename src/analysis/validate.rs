@@ -348,12 +348,80 @@ pub(crate) fn did_you_mean<'c>(
 ) -> Option<&'c str> {
     let length = word.chars().count();
     let limit = (length / 3).max(1);
-    // The distance is at least the difference in length, so most candidates are ruled
-    // out without computing it; with hundreds of keys that is most of the time spent.
+    let letters = CharCounts::of(word);
+    // The distance is at least the difference in length, and at least half the
+    // difference in how often each character occurs (an insertion or deletion changes
+    // one count, a substitution two, a transposition none), so most candidates are
+    // ruled out without computing it; with hundreds of keys that is most of the time
+    // spent.
     candidates
         .filter(|candidate| candidate.chars().count().abs_diff(length) <= limit)
+        .filter(|candidate| letters.difference(&CharCounts::of(candidate)).div_ceil(2) <= limit)
         .map(|candidate| (strsim::osa_distance(word, candidate), candidate))
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
+}
+
+/// How often the characters of a word occur, by the character's value modulo the
+/// number of counters: merging characters only lowers the difference of two words'
+/// counts, so it stays a lower bound on their distance.
+struct CharCounts([u8; 32]);
+
+impl CharCounts {
+    fn of(word: &str) -> CharCounts {
+        let mut counts = [0u8; 32];
+        for c in word.chars() {
+            let slot = &mut counts[c as usize % 32];
+            *slot = slot.saturating_add(1);
+        }
+        CharCounts(counts)
+    }
+
+    /// The sum over characters of the difference in counts.
+    fn difference(&self, other: &CharCounts) -> usize {
+        self.0
+            .iter()
+            .zip(&other.0)
+            .map(|(a, b)| usize::from(a.abs_diff(*b)))
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The character counts only rule out candidates the distance would rule out.
+    #[test]
+    fn did_you_mean_is_the_closest_candidate_within_the_limit() {
+        let kb = crate::kb::builtin::builtin();
+        let keys: Vec<&str> = kb.entries().map(|e| e.key.as_str()).collect();
+        let plain = |word: &str| {
+            let length = word.chars().count();
+            let limit = (length / 3).max(1);
+            keys.iter()
+                .map(|&candidate| (strsim::osa_distance(word, candidate), candidate))
+                .filter(|(distance, _)| *distance <= limit)
+                .min_by_key(|(distance, _)| *distance)
+                .map(|(_, candidate)| candidate)
+        };
+        let mut words: Vec<String> = Vec::new();
+        for key in keys.iter().step_by(7) {
+            let chars: Vec<char> = key.chars().collect();
+            words.push(chars.iter().rev().collect());
+            words.push(chars.iter().skip(1).collect());
+            let mut swapped = chars.clone();
+            swapped.swap(0, chars.len() / 2);
+            words.push(swapped.into_iter().collect());
+            words.push(format!("{key}s"));
+        }
+        for word in &words {
+            assert_eq!(
+                did_you_mean(word, keys.iter().copied()),
+                plain(word),
+                "{word}"
+            );
+        }
+    }
 }
