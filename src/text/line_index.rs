@@ -64,12 +64,7 @@ impl LineIndex {
             // Lines are found with memchr and checked for non-ASCII characters a word at
             // a time: most lines of a press release are ASCII and need no table entry.
             let end = memchr::memchr2(b'\n', b'\r', &bytes[i..]).map_or(bytes.len(), |k| i + k);
-            let ascii = bytes[i..end].is_ascii();
-            while let Some(k) = (!ascii)
-                .then(|| bytes[i..end].iter().position(|&b| b >= 0x80))
-                .flatten()
-            {
-                let at = i + k;
+            while let Some(at) = first_non_ascii(bytes, i, end) {
                 let len = utf8_len(bytes[at]);
                 wide_chars.push(WideChar {
                     offset: (at - line_start) as u32,
@@ -297,6 +292,22 @@ fn saved(encoding: WideEncoding, c: &WideChar) -> u32 {
         WideEncoding::Utf32 => c.utf32_saved_before,
         WideEncoding::Utf16 => c.utf16_saved_before,
     }
+}
+
+/// The first byte of `bytes[from..to]` that is not ASCII, eight bytes at a time.
+fn first_non_ascii(bytes: &[u8], mut from: usize, to: usize) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes[from..to].first_chunk::<8>() {
+        let high = u64::from_le_bytes(*chunk) & HIGH;
+        if high != 0 {
+            return Some(from + (high.trailing_zeros() / 8) as usize);
+        }
+        from += 8;
+    }
+    bytes[from..to]
+        .iter()
+        .position(|&b| b >= 0x80)
+        .map(|k| from + k)
 }
 
 fn utf8_len(first_byte: u8) -> usize {

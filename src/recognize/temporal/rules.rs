@@ -194,7 +194,7 @@ fn trigger_words_by_search(text: &str) -> Vec<(usize, usize, Trigger)> {
     automaton
         .find_iter(text)
         .map(|m| {
-            let trigger = trigger_word(text.as_bytes(), m.start(), m.end())
+            let trigger = trigger_word(&TRIGGERS, text.as_bytes(), m.start(), m.end())
                 .expect("every pattern is a trigger word");
             (m.start(), m.end(), trigger)
         })
@@ -202,8 +202,8 @@ fn trigger_words_by_search(text: &str) -> Vec<(usize, usize, Trigger)> {
 }
 
 /// The trigger a word of `bytes` is, in any case.
-fn trigger_word(bytes: &[u8], start: usize, end: usize) -> Option<Trigger> {
-    let triggers = &*TRIGGERS;
+#[inline]
+fn trigger_word(triggers: &Triggers, bytes: &[u8], start: usize, end: usize) -> Option<Trigger> {
     let slot = Triggers::slot(bytes[start], end - start)?;
     let (from, to) = triggers.slot_words[slot];
     let word = &bytes[start..end];
@@ -219,9 +219,10 @@ fn trigger_word(bytes: &[u8], start: usize, end: usize) -> Option<Trigger> {
 /// expressions; a look-up per word is cheaper than the automaton over every byte.
 fn trigger_words_of_tokens(text: &str, tokens: &[Token]) -> Vec<(usize, usize, Trigger)> {
     let bytes = text.as_bytes();
+    let triggers = &*TRIGGERS;
     let mut found = Vec::new();
     let mut look_up = |start: usize, end: usize| {
-        if let Some(trigger) = trigger_word(bytes, start, end) {
+        if let Some(trigger) = trigger_word(triggers, bytes, start, end) {
             found.push((start, end, trigger));
         }
     };
@@ -245,6 +246,7 @@ fn trigger_words_of_tokens(text: &str, tokens: &[Token]) -> Vec<(usize, usize, T
 /// it; one walk over the bytes is cheaper than the automaton.
 fn trigger_words_of_runs(text: &str) -> Vec<(usize, usize, Trigger)> {
     let bytes = text.as_bytes();
+    let triggers = &*TRIGGERS;
     // The length of the letter or digit at `at`, or `None` for anything else.
     let alphanumeric_at = |at: usize| -> Option<usize> {
         let b = bytes[at];
@@ -278,7 +280,7 @@ fn trigger_words_of_runs(text: &str) -> Vec<(usize, usize, Trigger)> {
         if at - start > LONGEST_TRIGGER {
             continue;
         }
-        if let Some(trigger) = trigger_word(bytes, start, at) {
+        if let Some(trigger) = trigger_word(triggers, bytes, start, at) {
             found.push((start, at, trigger));
         }
     }
