@@ -65,6 +65,8 @@ pub struct Analyzer {
     /// Did-you-mean answers for unknown refs, which repeat across a corpus and cost an
     /// edit-distance scan of the knowledge base each.
     ref_suggestions: Mutex<HashMap<String, Option<String>>>,
+    /// The knowledge base's keys as did-you-mean candidates, indexed on first use.
+    ref_candidates: std::sync::OnceLock<validate::Suggestions>,
 }
 
 impl Analyzer {
@@ -74,6 +76,7 @@ impl Analyzer {
             kb: Arc::new(kb),
             recognizer: std::sync::OnceLock::new(),
             ref_suggestions: Mutex::new(HashMap::new()),
+            ref_candidates: std::sync::OnceLock::new(),
         }
     }
 
@@ -91,13 +94,10 @@ impl Analyzer {
         }
         // Typos rarely hit the first letter; comparing only keys that share it keeps a
         // corpus of many unknown keys from scanning the whole knowledge base for each.
-        let first = key.as_bytes().first().copied();
-        let keys = self
-            .kb
-            .entries()
-            .map(|e| e.key.as_str())
-            .filter(|k| k.as_bytes().first().copied() == first);
-        let answer = validate::did_you_mean(key, keys).map(str::to_owned);
+        let candidates = self
+            .ref_candidates
+            .get_or_init(|| validate::Suggestions::new(self.kb.entries().map(|e| e.key.as_str())));
+        let answer = candidates.closest(key).map(str::to_owned);
         cache.insert(key.to_owned(), answer.clone());
         answer
     }

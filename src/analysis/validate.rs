@@ -363,6 +363,54 @@ pub(crate) fn did_you_mean<'c>(
         .map(|(_, candidate)| candidate)
 }
 
+/// Words to suggest, such as the keys of a knowledge base, grouped by first byte with
+/// their lengths and character counts, so that [`Suggestions::closest`] rules out most
+/// of them without reading them again.
+pub(crate) struct Suggestions {
+    by_first: std::collections::HashMap<Option<u8>, Vec<Known>>,
+}
+
+struct Known {
+    word: String,
+    chars: usize,
+    counts: CharCounts,
+}
+
+impl Suggestions {
+    pub(crate) fn new<'w>(words: impl Iterator<Item = &'w str>) -> Suggestions {
+        let mut by_first: std::collections::HashMap<Option<u8>, Vec<Known>> =
+            std::collections::HashMap::new();
+        for word in words {
+            by_first
+                .entry(word.as_bytes().first().copied())
+                .or_default()
+                .push(Known {
+                    word: word.to_owned(),
+                    chars: word.chars().count(),
+                    counts: CharCounts::of(word),
+                });
+        }
+        Suggestions { by_first }
+    }
+
+    /// What [`did_you_mean`] answers among the words that share `word`'s first byte
+    /// (typos rarely hit the first letter), in the order they were given.
+    pub(crate) fn closest(&self, word: &str) -> Option<&str> {
+        let candidates = self.by_first.get(&word.as_bytes().first().copied())?;
+        let length = word.chars().count();
+        let limit = (length / 3).max(1);
+        let letters = CharCounts::of(word);
+        candidates
+            .iter()
+            .filter(|known| known.chars.abs_diff(length) <= limit)
+            .filter(|known| letters.difference(&known.counts).div_ceil(2) <= limit)
+            .map(|known| (strsim::osa_distance(word, &known.word), known.word.as_str()))
+            .filter(|(distance, _)| *distance <= limit)
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, candidate)| candidate)
+    }
+}
+
 /// How often the characters of a word occur, by the character's value modulo the
 /// number of counters: merging characters only lowers the difference of two words'
 /// counts, so it stays a lower bound on their distance.
@@ -416,10 +464,21 @@ mod tests {
             words.push(swapped.into_iter().collect());
             words.push(format!("{key}s"));
         }
+        let suggestions = Suggestions::new(keys.iter().copied());
         for word in &words {
             assert_eq!(
                 did_you_mean(word, keys.iter().copied()),
                 plain(word),
+                "{word}"
+            );
+            let first = word.as_bytes().first().copied();
+            let same_first = keys
+                .iter()
+                .copied()
+                .filter(|key| key.as_bytes().first().copied() == first);
+            assert_eq!(
+                suggestions.closest(word),
+                did_you_mean(word, same_first),
                 "{word}"
             );
         }
