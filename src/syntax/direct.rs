@@ -155,10 +155,24 @@ impl Lines {
         if self.closed.is_empty() {
             return Some(());
         }
-        // Tags are numbered in the order they open; each is checked when it closes,
-        // inner tags first, as the walk over the tree does.
         let base = lowering.file.tags.len();
         let article = lowering.current_article.unwrap_or(0);
+        // A nested tag closes before the tag around it, so tags that closed in the
+        // order they opened nest in no other tag: the common case, taken as it is.
+        if self
+            .closed
+            .windows(2)
+            .all(|pair| pair[0].range.start < pair[1].range.start)
+        {
+            for mut tag in self.closed.drain(..) {
+                tag.article = article;
+                lowering.file.tags.push(tag);
+                lowering.check_tag(lowering.file.tags.len() - 1);
+            }
+            return Some(());
+        }
+        // Tags are numbered in the order they open; each is checked when it closes,
+        // inner tags first, as the walk over the tree does.
         let mut closed: Vec<Option<TagSyntax>> = self.closed.drain(..).map(Some).collect();
         let mut order: Vec<usize> = (0..closed.len()).collect();
         order.sort_by_key(|&k| closed[k].as_ref().map_or(0, |t| t.range.start));
