@@ -48,8 +48,8 @@ pub fn reparse(
     );
     debug_assert_eq!(new_window.end, old_window.end - edit.len() + inserted);
     let fragment_text = &new_text[new_window.start..new_window.end];
-    let tree = super::parse(fragment_text);
-    let mut fragment = super::lower(fragment_text, &tree);
+    // Lowered without a tree where the window is well formed, as a whole file is.
+    let mut fragment = super::parse_and_lower(fragment_text);
     let at = new_window.start as isize;
 
     // Everything the old syntax holds falls before, inside or after the old window.
