@@ -49,6 +49,10 @@ pub enum Depth {
     Dates,
     /// Every recogniser: what listing entities and editors need.
     Full,
+    /// Only what the diagnostics read, which is what `accord check` needs: the dates of
+    /// the articles whose tags carry a date value to compare with them. Other articles
+    /// are left with nothing recognised.
+    Diagnostics,
 }
 
 /// Everything needed to analyse files of one project: configuration, knowledge base and
@@ -61,6 +65,8 @@ pub struct Analyzer {
     /// Did-you-mean answers for unknown refs, which repeat across a corpus and cost an
     /// edit-distance scan of the knowledge base each.
     ref_suggestions: Mutex<HashMap<String, Option<String>>>,
+    /// The knowledge base's keys as did-you-mean candidates, indexed on first use.
+    ref_candidates: std::sync::OnceLock<validate::Suggestions>,
 }
 
 impl Analyzer {
@@ -70,6 +76,7 @@ impl Analyzer {
             kb: Arc::new(kb),
             recognizer: std::sync::OnceLock::new(),
             ref_suggestions: Mutex::new(HashMap::new()),
+            ref_candidates: std::sync::OnceLock::new(),
         }
     }
 
@@ -87,13 +94,10 @@ impl Analyzer {
         }
         // Typos rarely hit the first letter; comparing only keys that share it keeps a
         // corpus of many unknown keys from scanning the whole knowledge base for each.
-        let first = key.as_bytes().first().copied();
-        let keys = self
-            .kb
-            .entries()
-            .map(|e| e.key.as_str())
-            .filter(|k| k.as_bytes().first().copied() == first);
-        let answer = validate::did_you_mean(key, keys).map(str::to_owned);
+        let candidates = self
+            .ref_candidates
+            .get_or_init(|| validate::Suggestions::new(self.kb.entries().map(|e| e.key.as_str())));
+        let answer = candidates.closest(key).map(str::to_owned);
         cache.insert(key.to_owned(), answer.clone());
         answer
     }
@@ -119,8 +123,7 @@ impl Analyzer {
 
     /// Parses and analyses a file, recognising what the workspace taught in `lexicon`.
     pub fn analyze_with(&self, text: &str, lexicon: &Lexicon, depth: Depth) -> FileAnalysis {
-        let tree = syntax::parse(text);
-        let file_syntax = syntax::lower(text, &tree);
+        let file_syntax = syntax::parse_and_lower(text);
         self.analyze_syntax(text, file_syntax, lexicon, depth)
     }
 
@@ -297,7 +300,10 @@ impl Analyzer {
             date: article.date(),
         };
         let recognized = match depth {
-            Depth::Dates => crate::recognize::Recognized {
+            Depth::Diagnostics if !self.validation_reads_dates(file_syntax, article) => {
+                crate::recognize::Recognized::default()
+            }
+            Depth::Dates | Depth::Diagnostics => crate::recognize::Recognized {
                 mentions: crate::recognize::temporal::find_dates(&plain.text, article.date()),
                 acronyms: Vec::new(),
             },
@@ -309,9 +315,27 @@ impl Analyzer {
         }
     }
 
+    /// Whether validating the article's tags reads what was recognised in it: only a
+    /// date value (an attribute of kind timex) is compared with the resolved dates.
+    fn validation_reads_dates(&self, file_syntax: &FileSyntax, article: &ArticleSyntax) -> bool {
+        let tags = file_syntax
+            .tags
+            .get(article.tags.clone())
+            .unwrap_or_default();
+        tags.iter().any(|tag| {
+            let Some(def) = self.config.schema.get(&tag.type_name) else {
+                return false;
+            };
+            tag.attributes.iter().any(|attr| {
+                def.attribute(&attr.name)
+                    .is_some_and(|a| matches!(a.kind, crate::kb::AttrKind::Timex))
+            })
+        })
+    }
+
     /// The diagnostics of a file, as `accord check` reports them.
     pub fn check_file(&self, text: &str) -> Vec<Diagnostic> {
-        self.analyze_with(text, &Lexicon::default(), Depth::Dates)
+        self.analyze_with(text, &Lexicon::default(), Depth::Diagnostics)
             .diagnostics
     }
 }

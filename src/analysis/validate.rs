@@ -348,12 +348,139 @@ pub(crate) fn did_you_mean<'c>(
 ) -> Option<&'c str> {
     let length = word.chars().count();
     let limit = (length / 3).max(1);
-    // The distance is at least the difference in length, so most candidates are ruled
-    // out without computing it; with hundreds of keys that is most of the time spent.
+    let letters = CharCounts::of(word);
+    // The distance is at least the difference in length, and at least half the
+    // difference in how often each character occurs (an insertion or deletion changes
+    // one count, a substitution two, a transposition none), so most candidates are
+    // ruled out without computing it; with hundreds of keys that is most of the time
+    // spent.
     candidates
         .filter(|candidate| candidate.chars().count().abs_diff(length) <= limit)
+        .filter(|candidate| letters.difference(&CharCounts::of(candidate)).div_ceil(2) <= limit)
         .map(|candidate| (strsim::osa_distance(word, candidate), candidate))
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
+}
+
+/// Words to suggest, such as the keys of a knowledge base, grouped by first byte with
+/// their lengths and character counts, so that [`Suggestions::closest`] rules out most
+/// of them without reading them again.
+pub(crate) struct Suggestions {
+    by_first: std::collections::HashMap<Option<u8>, Vec<Known>>,
+}
+
+struct Known {
+    word: String,
+    chars: usize,
+    counts: CharCounts,
+}
+
+impl Suggestions {
+    pub(crate) fn new<'w>(words: impl Iterator<Item = &'w str>) -> Suggestions {
+        let mut by_first: std::collections::HashMap<Option<u8>, Vec<Known>> =
+            std::collections::HashMap::new();
+        for word in words {
+            by_first
+                .entry(word.as_bytes().first().copied())
+                .or_default()
+                .push(Known {
+                    word: word.to_owned(),
+                    chars: word.chars().count(),
+                    counts: CharCounts::of(word),
+                });
+        }
+        Suggestions { by_first }
+    }
+
+    /// What [`did_you_mean`] answers among the words that share `word`'s first byte
+    /// (typos rarely hit the first letter), in the order they were given.
+    pub(crate) fn closest(&self, word: &str) -> Option<&str> {
+        let candidates = self.by_first.get(&word.as_bytes().first().copied())?;
+        let length = word.chars().count();
+        let limit = (length / 3).max(1);
+        let letters = CharCounts::of(word);
+        candidates
+            .iter()
+            .filter(|known| known.chars.abs_diff(length) <= limit)
+            .filter(|known| letters.difference(&known.counts).div_ceil(2) <= limit)
+            .map(|known| (strsim::osa_distance(word, &known.word), known.word.as_str()))
+            .filter(|(distance, _)| *distance <= limit)
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, candidate)| candidate)
+    }
+}
+
+/// How often the characters of a word occur, by the character's value modulo the
+/// number of counters: merging characters only lowers the difference of two words'
+/// counts, so it stays a lower bound on their distance.
+struct CharCounts([u8; 32]);
+
+impl CharCounts {
+    fn of(word: &str) -> CharCounts {
+        let mut counts = [0u8; 32];
+        for c in word.chars() {
+            let slot = &mut counts[c as usize % 32];
+            *slot = slot.saturating_add(1);
+        }
+        CharCounts(counts)
+    }
+
+    /// The sum over characters of the difference in counts.
+    fn difference(&self, other: &CharCounts) -> usize {
+        self.0
+            .iter()
+            .zip(&other.0)
+            .map(|(a, b)| usize::from(a.abs_diff(*b)))
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The character counts only rule out candidates the distance would rule out.
+    #[test]
+    fn did_you_mean_is_the_closest_candidate_within_the_limit() {
+        let kb = crate::kb::builtin::builtin();
+        let keys: Vec<&str> = kb.entries().map(|e| e.key.as_str()).collect();
+        let plain = |word: &str| {
+            let length = word.chars().count();
+            let limit = (length / 3).max(1);
+            keys.iter()
+                .map(|&candidate| (strsim::osa_distance(word, candidate), candidate))
+                .filter(|(distance, _)| *distance <= limit)
+                .min_by_key(|(distance, _)| *distance)
+                .map(|(_, candidate)| candidate)
+        };
+        let mut words: Vec<String> = Vec::new();
+        for key in keys.iter().step_by(7) {
+            let chars: Vec<char> = key.chars().collect();
+            words.push(chars.iter().rev().collect());
+            words.push(chars.iter().skip(1).collect());
+            let mut swapped = chars.clone();
+            swapped.swap(0, chars.len() / 2);
+            words.push(swapped.into_iter().collect());
+            words.push(format!("{key}s"));
+        }
+        let suggestions = Suggestions::new(keys.iter().copied());
+        for word in &words {
+            assert_eq!(
+                did_you_mean(word, keys.iter().copied()),
+                plain(word),
+                "{word}"
+            );
+            let first = word.as_bytes().first().copied();
+            let same_first = keys
+                .iter()
+                .copied()
+                .filter(|key| key.as_bytes().first().copied() == first);
+            assert_eq!(
+                suggestions.closest(word),
+                did_you_mean(word, same_first),
+                "{word}"
+            );
+        }
+    }
 }

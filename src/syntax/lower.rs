@@ -141,12 +141,12 @@ fn trailing_date_marker(text: &str, range: TextRange) -> Option<TextRange> {
         .map(|at| TextRange::new(range.start + at, range.start + content.len()))
 }
 
-struct Lowering<'a> {
+pub(super) struct Lowering<'a> {
     text: &'a str,
-    file: FileSyntax,
+    pub(super) file: FileSyntax,
     /// Tags whose subtree the walk is in, innermost last.
     open_tags: Vec<usize>,
-    current_article: Option<usize>,
+    pub(super) current_article: Option<usize>,
     /// Byte offset of the start of the line of the last malformed-tag report, so that
     /// one bad line yields one diagnostic.
     last_malformed_line: Option<usize>,
@@ -173,17 +173,7 @@ pub(super) fn empty_article(
 
 /// Builds the owned model of a parsed file and its syntax diagnostics.
 pub fn lower(text: &str, tree: &Tree) -> FileSyntax {
-    let mut lowering = Lowering {
-        text,
-        file: FileSyntax {
-            bom: text.starts_with('\u{feff}'),
-            ..FileSyntax::default()
-        },
-        open_tags: Vec::new(),
-        current_article: None,
-        last_malformed_line: None,
-        malformed_tags: std::collections::HashSet::new(),
-    };
+    let mut lowering = Lowering::new(text);
     let mut cursor = tree.walk();
     // Depth-first walk with explicit enter and leave events.
     'walk: loop {
@@ -203,17 +193,35 @@ pub fn lower(text: &str, tree: &Tree) -> FileSyntax {
             }
         }
     }
-    lowering.drop_malformed_tags();
-    lowering.assign_tags();
-    lowering.finish_articles();
-    lowering
-        .file
-        .diagnostics
-        .sort_by_key(|d| (d.range.start, d.range.end));
-    lowering.file
+    lowering.finish()
 }
 
 impl<'a> Lowering<'a> {
+    pub(super) fn new(text: &'a str) -> Lowering<'a> {
+        Lowering {
+            text,
+            file: FileSyntax {
+                bom: text.starts_with('\u{feff}'),
+                ..FileSyntax::default()
+            },
+            open_tags: Vec::new(),
+            current_article: None,
+            last_malformed_line: None,
+            malformed_tags: std::collections::HashSet::new(),
+        }
+    }
+
+    /// The checks that need the whole file, then the file's syntax.
+    pub(super) fn finish(mut self) -> FileSyntax {
+        self.drop_malformed_tags();
+        self.assign_tags();
+        self.finish_articles();
+        self.file
+            .diagnostics
+            .sort_by_key(|d| (d.range.start, d.range.end));
+        self.file
+    }
+
     fn enter(&mut self, node: Node<'_>, field: Option<&str>) {
         if node.is_error() || node.is_missing() {
             self.malformed(node);
@@ -415,7 +423,7 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    fn check_tag(&mut self, index: usize) {
+    pub(super) fn check_tag(&mut self, index: usize) {
         let tag = &self.file.tags[index];
         let span_text = &self.text[tag.span.start..tag.span.end];
         if span_text.trim().is_empty() {
@@ -458,7 +466,7 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    fn date_marker(&mut self, range: TextRange) {
+    pub(super) fn date_marker(&mut self, range: TextRange) {
         let marker_text = &self.text[range.start..range.end];
         let Some((value, canonical)) = parse_date_marker(marker_text) else {
             return;
@@ -630,7 +638,7 @@ impl<'a> Lowering<'a> {
 
 /// Removes the quotes of a quoted value and resolves `\"` and `\\`; bare values are
 /// returned as they are.
-fn unquote(raw: &str) -> String {
+pub(super) fn unquote(raw: &str) -> String {
     let Some(inner) = raw.strip_prefix('"') else {
         return raw.to_owned();
     };

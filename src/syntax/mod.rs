@@ -4,17 +4,21 @@
 //! Parsing never fails: malformed input yields ERROR or MISSING nodes inside the bad
 //! line, which lowering turns into diagnostics.
 
+mod direct;
 mod lower;
 mod reparse;
 mod strip;
 mod views;
+mod windows;
 
+pub use direct::lower_direct;
 pub use lower::{
     ArticleSyntax, AttributeSyntax, DateMarker, FileSyntax, TagSyntax, lower, parse_date_marker,
 };
 pub use reparse::{Reparsed, Window, move_diagnostic, reparse, splice_diagnostics};
 pub use strip::{PlainText, strip_file, strip_range};
 pub use views::{Article, ArticleDate, Attribute, Body, SourceFile, Tag, Title};
+pub use windows::parse_and_lower;
 
 use tree_sitter::{Parser, Tree};
 

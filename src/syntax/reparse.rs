@@ -48,8 +48,8 @@ pub fn reparse(
     );
     debug_assert_eq!(new_window.end, old_window.end - edit.len() + inserted);
     let fragment_text = &new_text[new_window.start..new_window.end];
-    let tree = super::parse(fragment_text);
-    let mut fragment = super::lower(fragment_text, &tree);
+    // Lowered without a tree where the window is well formed, as a whole file is.
+    let mut fragment = super::parse_and_lower(fragment_text);
     let at = new_window.start as isize;
 
     // Everything the old syntax holds falls before, inside or after the old window.
@@ -182,7 +182,7 @@ fn move_range(range: &mut TextRange, delta: isize) {
     range.end = moved(range.end, delta);
 }
 
-fn move_article(article: &mut ArticleSyntax, delta: isize, tag_delta: isize) {
+pub(super) fn move_article(article: &mut ArticleSyntax, delta: isize, tag_delta: isize) {
     move_range(&mut article.range, delta);
     if let Some(title) = &mut article.title {
         move_range(title, delta);
@@ -197,7 +197,7 @@ fn move_article(article: &mut ArticleSyntax, delta: isize, tag_delta: isize) {
     article.tags = moved(article.tags.start, tag_delta)..moved(article.tags.end, tag_delta);
 }
 
-fn move_tag(tag: &mut TagSyntax, delta: isize, tag_delta: isize, article_delta: isize) {
+pub(super) fn move_tag(tag: &mut TagSyntax, delta: isize, tag_delta: isize, article_delta: isize) {
     move_range(&mut tag.range, delta);
     move_range(&mut tag.span, delta);
     if let Some(range) = &mut tag.type_range {

@@ -60,32 +60,35 @@ impl LineIndex {
         let mut utf32_saved = 0u32;
         let mut utf16_saved = 0u32;
         let mut i = 0usize;
-        while i < bytes.len() {
-            let b = bytes[i];
-            // LSP ends lines at LF, CRLF and a lone CR; the CR of a CRLF is left to
-            // the LF that follows it.
-            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                wide_ranges.push(line_wide_start..wide_chars.len() as u32);
-                line_wide_start = wide_chars.len() as u32;
-                utf32_saved = 0;
-                utf16_saved = 0;
-                i += 1;
-                line_start = i;
-                line_starts.push(i as u32);
-            } else if b < 0x80 {
-                // Skip ASCII runs quickly; they need no table entry.
-                i += 1;
-            } else {
-                let len = utf8_len(b);
+        loop {
+            // Lines are found with memchr and checked for non-ASCII characters a word at
+            // a time: most lines of a press release are ASCII and need no table entry.
+            let end = memchr::memchr2(b'\n', b'\r', &bytes[i..]).map_or(bytes.len(), |k| i + k);
+            while let Some(at) = first_non_ascii(bytes, i, end) {
+                let len = utf8_len(bytes[at]);
                 wide_chars.push(WideChar {
-                    offset: (i - line_start) as u32,
+                    offset: (at - line_start) as u32,
                     len_utf8: len as u8,
                     utf32_saved_before: utf32_saved,
                     utf16_saved_before: utf16_saved,
                 });
                 utf32_saved += len as u32 - 1;
                 utf16_saved += len as u32 - if len == 4 { 2 } else { 1 };
-                i += len;
+                i = at + len;
+            }
+            if end == bytes.len() {
+                break;
+            }
+            i = end + 1;
+            // LSP ends lines at LF, CRLF and a lone CR; the CR of a CRLF is left to
+            // the LF that follows it.
+            if bytes[end] == b'\n' || bytes.get(end + 1) != Some(&b'\n') {
+                wide_ranges.push(line_wide_start..wide_chars.len() as u32);
+                line_wide_start = wide_chars.len() as u32;
+                utf32_saved = 0;
+                utf16_saved = 0;
+                line_start = i;
+                line_starts.push(i as u32);
             }
         }
         wide_ranges.push(line_wide_start..wide_chars.len() as u32);
@@ -289,6 +292,22 @@ fn saved(encoding: WideEncoding, c: &WideChar) -> u32 {
         WideEncoding::Utf32 => c.utf32_saved_before,
         WideEncoding::Utf16 => c.utf16_saved_before,
     }
+}
+
+/// The first byte of `bytes[from..to]` that is not ASCII, eight bytes at a time.
+fn first_non_ascii(bytes: &[u8], mut from: usize, to: usize) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes[from..to].first_chunk::<8>() {
+        let high = u64::from_le_bytes(*chunk) & HIGH;
+        if high != 0 {
+            return Some(from + (high.trailing_zeros() / 8) as usize);
+        }
+        from += 8;
+    }
+    bytes[from..to]
+        .iter()
+        .position(|&b| b >= 0x80)
+        .map(|k| from + k)
 }
 
 fn utf8_len(first_byte: u8) -> usize {

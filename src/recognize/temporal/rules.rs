@@ -1,9 +1,7 @@
-//! The rules: an Aho-Corasick scan finds trigger words and digits, and each trigger is
+//! The rules: a scan finds trigger words and digits, and each trigger is
 //! matched locally, token by token, into an underspecified [`Expr`].
 
 use std::sync::LazyLock;
-
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::expr::{Expr, Hint, PartOfDay, Point, Season, YearRef};
 use super::timex::days_in_month;
@@ -11,7 +9,7 @@ use super::tokens::{
     FoldedWords, Kind, Tok, adjacent_next, adjacent_prev, char_at, char_before, find_digit,
     next_tok, prev_tok,
 };
-use crate::recognize::tokens::Token;
+use crate::recognize::tokens::{AsciiRun, Token, ascii_run_end};
 use crate::text::TextRange;
 
 /// A recognised expression before resolution.
@@ -114,8 +112,6 @@ const OTHER_TRIGGERS: &[(&str, Trigger)] = &[
 ];
 
 struct Triggers {
-    automaton: AhoCorasick,
-    kinds: Vec<Trigger>,
     /// The same words ordered by first letter and length (see [`Triggers::slot`]), and
     /// where each slot's words are in that list: one or two words for the few slots
     /// a word may fall in, none for the rest. Flat, because every word of the text is
@@ -159,11 +155,6 @@ static TRIGGERS: LazyLock<Triggers> = LazyLock::new(|| {
         words.push(word);
         kinds.push(*trigger);
     }
-    let automaton = AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(&words)
-        .expect("the trigger patterns are fixed and valid");
     let slot_of = |word: &str| {
         Triggers::slot(word.as_bytes()[0], word.len())
             .expect("trigger words are short and start with a letter")
@@ -181,22 +172,45 @@ static TRIGGERS: LazyLock<Triggers> = LazyLock::new(|| {
         *to = index + 1;
     }
     Triggers {
-        automaton,
-        kinds,
         by_first_and_length,
         slot_words,
     }
 });
 
-/// The trigger words of a text in order, from the automaton: `(start, end, trigger)`.
-/// Some are glued to letters or digits (`Mayor`), which [`scan`] rejects.
+/// The trigger words of a text in order, from an automaton over every byte: `(start,
+/// end, trigger)`. Some are glued to letters or digits (`Mayor`), which [`scan`]
+/// rejects. The tests check the look-ups below against it.
+#[cfg(test)]
 fn trigger_words_by_search(text: &str) -> Vec<(usize, usize, Trigger)> {
-    let triggers = &*TRIGGERS;
-    triggers
-        .automaton
+    let mut words: Vec<&'static str> = MONTHS.to_vec();
+    words.extend(MONTH_ABBREVIATIONS.iter().map(|(word, _)| *word));
+    words.extend(WEEKDAYS);
+    words.extend(OTHER_TRIGGERS.iter().map(|(word, _)| *word));
+    let automaton = aho_corasick::AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(&words)
+        .expect("the trigger patterns are fixed and valid");
+    automaton
         .find_iter(text)
-        .map(|m| (m.start(), m.end(), triggers.kinds[m.pattern().as_usize()]))
+        .map(|m| {
+            let trigger = trigger_word(&TRIGGERS, text.as_bytes(), m.start(), m.end())
+                .expect("every pattern is a trigger word");
+            (m.start(), m.end(), trigger)
+        })
         .collect()
+}
+
+/// The trigger a word of `bytes` is, in any case.
+#[inline]
+fn trigger_word(triggers: &Triggers, bytes: &[u8], start: usize, end: usize) -> Option<Trigger> {
+    let slot = Triggers::slot(bytes[start], end - start)?;
+    let (from, to) = triggers.slot_words[slot];
+    let word = &bytes[start..end];
+    triggers.by_first_and_length[usize::from(from)..usize::from(to)]
+        .iter()
+        .find(|(trigger_word, _)| trigger_word.as_bytes().eq_ignore_ascii_case(word))
+        .map(|&(_, trigger)| trigger)
 }
 
 /// The trigger words of a text in order, from its tokens: the words (maximal runs of
@@ -204,23 +218,11 @@ fn trigger_words_by_search(text: &str) -> Vec<(usize, usize, Trigger)> {
 /// those of [`trigger_words_by_search`] that are whole words, so both give the same
 /// expressions; a look-up per word is cheaper than the automaton over every byte.
 fn trigger_words_of_tokens(text: &str, tokens: &[Token]) -> Vec<(usize, usize, Trigger)> {
-    let triggers = &*TRIGGERS;
     let bytes = text.as_bytes();
+    let triggers = &*TRIGGERS;
     let mut found = Vec::new();
     let mut look_up = |start: usize, end: usize| {
-        let Some(slot) = Triggers::slot(bytes[start], end - start) else {
-            return;
-        };
-        let (from, to) = triggers.slot_words[slot];
-        if from == to {
-            return;
-        }
-        let word = &bytes[start..end];
-        if let Some(&(_, trigger)) = triggers.by_first_and_length
-            [usize::from(from)..usize::from(to)]
-            .iter()
-            .find(|(trigger_word, _)| trigger_word.as_bytes().eq_ignore_ascii_case(word))
-        {
+        if let Some(trigger) = trigger_word(triggers, bytes, start, end) {
             found.push((start, end, trigger));
         }
     };
@@ -237,15 +239,69 @@ fn trigger_words_of_tokens(text: &str, tokens: &[Token]) -> Vec<(usize, usize, T
     found
 }
 
+/// The trigger words of a text without tokens: its maximal runs of letters and digits
+/// (`char::is_alphanumeric`) that are a trigger word in any case. Every trigger word is
+/// ASCII letters and digits, so a match of the search that [`scan`] accepts (not glued
+/// to a letter or digit on either side) is such a run, and no earlier match can overlap
+/// it; one walk over the bytes is cheaper than the automaton.
+fn trigger_words_of_runs(text: &str) -> Vec<(usize, usize, Trigger)> {
+    let bytes = text.as_bytes();
+    let triggers = &*TRIGGERS;
+    // The length of the letter or digit at `at`, or `None` for anything else.
+    let alphanumeric_at = |at: usize| -> Option<usize> {
+        let b = bytes[at];
+        if b < 0x80 {
+            return b.is_ascii_alphanumeric().then_some(1);
+        }
+        let c = text[at..].chars().next()?;
+        c.is_alphanumeric().then(|| c.len_utf8())
+    };
+    let mut found = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let Some(len) = alphanumeric_at(at) else {
+            // Past the rest of a character that is no letter or digit.
+            at += 1;
+            while at < bytes.len() && !text.is_char_boundary(at) {
+                at += 1;
+            }
+            continue;
+        };
+        let start = at;
+        at += len;
+        // ASCII letters and digits eight bytes at a time, then any other letter.
+        loop {
+            at = ascii_run_end(bytes, at, AsciiRun::LettersAndDigits);
+            match (at < bytes.len() && bytes[at] >= 0x80).then(|| alphanumeric_at(at)) {
+                Some(Some(len)) => at += len,
+                _ => break,
+            }
+        }
+        if at - start > LONGEST_TRIGGER {
+            continue;
+        }
+        if let Some(trigger) = trigger_word(triggers, bytes, start, at) {
+            found.push((start, at, trigger));
+        }
+    }
+    found
+}
+
 /// Scans `text` for temporal expressions: sorted, non-overlapping candidates.
 ///
-/// Trigger words come from the text's tokens when the caller has them, else from the
-/// automaton, and digit runs from a byte scan; the two streams are taken in text order.
+/// Trigger words come from the text's tokens when the caller has them, else from its
+/// runs of letters and digits, and digit runs from a byte scan; the two streams are
+/// taken in text order.
 pub(crate) fn scan(text: &str, tokens: Option<&[Token]>) -> Vec<Candidate> {
     let trigger_words = match tokens {
         Some(tokens) => trigger_words_of_tokens(text, tokens),
-        None => trigger_words_by_search(text),
+        None => trigger_words_of_runs(text),
     };
+    scan_triggers(text, trigger_words)
+}
+
+/// [`scan`] with the text's trigger words found.
+fn scan_triggers(text: &str, trigger_words: Vec<(usize, usize, Trigger)>) -> Vec<Candidate> {
     let bytes = text.as_bytes();
     let next_digit = |from: usize| find_digit(bytes, from);
     let mut words = trigger_words.into_iter().peekable();
@@ -1691,6 +1747,19 @@ mod tests {
         )
     }
 
+    /// What [`trigger_words_of_runs`] relies on.
+    #[test]
+    fn trigger_words_are_ascii_letters_and_digits() {
+        let words = MONTHS
+            .iter()
+            .chain(MONTH_ABBREVIATIONS.iter().map(|(word, _)| word))
+            .chain(WEEKDAYS.iter())
+            .chain(OTHER_TRIGGERS.iter().map(|(word, _)| word));
+        for word in words {
+            assert!(word.bytes().all(|b| b.is_ascii_alphanumeric()), "{word}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn trigger_words_of_tokens_are_the_whole_words_a_search_finds(text in texts()) {
@@ -1705,6 +1774,28 @@ mod tests {
             proptest::prop_assert_eq!(
                 trigger_words_of_tokens(&text, &tokenize(&text)),
                 searched,
+                "in {:?}", text
+            );
+        }
+
+        #[test]
+        fn trigger_words_of_runs_are_the_whole_words_a_search_finds(text in texts()) {
+            let glued = |start: usize, end: usize| {
+                char_before(&text, start).is_some_and(char::is_alphanumeric)
+                    || char_at(&text, end).is_some_and(char::is_alphanumeric)
+            };
+            let searched: Vec<_> = trigger_words_by_search(&text)
+                .into_iter()
+                .filter(|&(start, end, _)| !glued(start, end))
+                .collect();
+            proptest::prop_assert_eq!(trigger_words_of_runs(&text), searched, "in {:?}", text);
+        }
+
+        #[test]
+        fn scanning_by_runs_finds_what_scanning_by_search_finds(text in texts()) {
+            proptest::prop_assert_eq!(
+                scan(&text, None),
+                scan_triggers(&text, trigger_words_by_search(&text)),
                 "in {:?}", text
             );
         }
