@@ -784,8 +784,8 @@ impl AnalysisContext {
         let line_index = Arc::new(LineIndex::new(&text));
         match kind {
             FileKind::Article => {
-                let tree = crate::syntax::parse(&text);
-                let syntax = crate::syntax::lower(&text, &tree);
+                // Well-formed windows are lowered without tree-sitter, to the same syntax.
+                let syntax = crate::syntax::parse_and_lower(&text);
                 let reusable = previous
                     .filter(|p| self.is_current(p))
                     .and_then(|p| p.snapshot.analysis.as_deref());
