@@ -11,7 +11,12 @@ export interface ServerSettings {
   inlayHints?: { dates?: boolean; acronyms?: boolean };
   files?: { include?: string[]; exclude?: string[] };
   codeLens?: { enabled?: boolean };
+  cache?: { location?: CacheLocation };
 }
+
+/** Where the server saves its index of the workspace between sessions. */
+export const CACHE_LOCATIONS = ['platform', 'workspace', 'off'] as const;
+export type CacheLocation = (typeof CACHE_LOCATIONS)[number];
 
 /** Reads one setting by its key below `accord.`, as `WorkspaceConfiguration.get` does. */
 export type SettingReader = (key: string) => unknown;
@@ -24,6 +29,7 @@ export const SERVER_SETTING_KEYS = [
   'files.include',
   'files.exclude',
   'codeLens.enabled',
+  'cache.location',
 ] as const;
 
 /** The settings only the client reads. */
@@ -88,6 +94,11 @@ export function toServerSettings(read: SettingReader): ServerSettings {
   const lenses = read('codeLens.enabled');
   if (typeof lenses === 'boolean') {
     settings.codeLens = { enabled: lenses };
+  }
+
+  const location = read('cache.location');
+  if (typeof location === 'string' && (CACHE_LOCATIONS as readonly string[]).includes(location)) {
+    settings.cache = { location: location as CacheLocation };
   }
   return settings;
 }

@@ -40,6 +40,7 @@ test('each setting has the type the server reads', () => {
     'accord.files.exclude': 'array',
     'accord.codeLens.enabled': 'boolean',
     'accord.readingMode': 'boolean',
+    'accord.cache.location': 'string',
   };
   for (const [key, type] of Object.entries(types)) {
     assert.equal(properties()[key].type, type, key);
@@ -47,6 +48,7 @@ test('each setting has the type the server reads', () => {
   assert.equal(properties()['accord.files.include'].items.type, 'string');
   assert.equal(properties()['accord.files.exclude'].items.type, 'string');
   assert.deepEqual(properties()['accord.trace.server'].enum, ['off', 'messages', 'verbose']);
+  assert.deepEqual(properties()['accord.cache.location'].enum, ['platform', 'workspace', 'off']);
   // Lenses and reading mode are on unless turned off.
   assert.equal(properties()['accord.codeLens.enabled'].default, true);
   assert.equal(properties()['accord.readingMode'].default, true);
@@ -104,6 +106,8 @@ test('values of the wrong shape are dropped, the rest kept', () => {
     [{ 'files.exclude': ['tmp/**'] }, { files: { exclude: ['tmp/**'] } }],
     [{ 'codeLens.enabled': 'no' }, {}],
     [{ 'codeLens.enabled': true }, { codeLens: { enabled: true } }],
+    [{ 'cache.location': 'home' }, {}],
+    [{ 'cache.location': 'workspace' }, { cache: { location: 'workspace' } }],
   ];
   for (const [values, expected] of cases) {
     assert.deepEqual(toServerSettings(reader(values)), expected, JSON.stringify(values));
