@@ -273,6 +273,31 @@ fn exit_without_shutdown_ends_the_server_with_an_error_status() {
     assert!(!status.success(), "exit without shutdown: {status}");
 }
 
+#[test]
+fn exit_ends_the_server_while_a_request_to_the_client_is_unanswered() {
+    // An editor that never answers the file watcher's registration leaves that request
+    // pending in the server: indexing must not wait for it, and exit must not either.
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("one.article"), DOCUMENT).expect("write article");
+    let mut client = Client::start();
+    client.unanswered.push("client/registerCapability");
+    client.call(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": uri(dir.path()),
+            "capabilities": {
+                "window": {"workDoneProgress": true},
+                "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
+            },
+        }),
+    );
+    client.notify("initialized", json!({}));
+    client.wait_for_server_request("client/registerCapability");
+    assert_eq!(wait_for_indexing(&mut client), 1);
+    client.shutdown();
+}
+
 /// A document large enough that its semantic tokens take a while in the dev profile.
 fn large_document() -> String {
     let mut text = String::new();

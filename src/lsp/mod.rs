@@ -63,10 +63,17 @@ pub async fn run_stdio() -> bool {
     // Features run off the protocol's task, so requests in flight cost a waiting
     // future each; a higher limit than the library's 4 lets a change or a cancellation
     // behind slow requests be read and applied at once.
-    Server::new(input, tokio::io::stdout(), socket)
+    let serving = Server::new(input, tokio::io::stdout(), socket)
         .concurrency_level(MAX_REQUESTS_IN_FLIGHT)
-        .serve(service)
-        .await;
+        .serve(service);
+    // The library, after `exit`, still waits for every handler in flight: a reload of
+    // the whole workspace, or a request to a client that will never answer. The
+    // protocol asks the server to stop now, and nothing in flight needs finishing: the
+    // index cache was saved at `shutdown`, and it is only ever replaced whole.
+    tokio::select! {
+        () = serving => {}
+        () = session.exit_received() => tracing::info!("exit"),
+    }
     session.shutdown_requested()
 }
 

@@ -135,10 +135,12 @@ impl LanguageServer for Server {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
+        // Indexing starts first: it must not wait for the client to answer the
+        // registration.
+        notification::spawn_indexing(&self.client, &self.state);
         if self.state.support().watch_files {
             notification::register_watchers(&self.client, &self.state).await;
         }
-        notification::spawn_indexing(&self.client, &self.state);
     }
 
     async fn shutdown(&self) -> Result<()> {

@@ -6,7 +6,8 @@
 //! becomes a request the server answers with a parse error (id `null`, as JSON-RPC
 //! asks), and JSON that is no message becomes one answered with an invalid request;
 //! everything else passes unchanged. The guard also notes whether the client asked to
-//! shut down, which decides the exit status.
+//! shut down, which decides the exit status, and when `exit` arrives, which ends the
+//! server at once.
 
 use std::io::{BufRead, Read};
 use std::pin::Pin;
@@ -15,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, ReadBuf};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 use tower_lsp_server::jsonrpc::{Request, Response};
 
 /// Answered with a parse error: the frame was not JSON.
@@ -36,12 +37,18 @@ const FRAMES_AHEAD: usize = 64;
 #[derive(Clone, Default)]
 pub struct SessionEnd {
     shutdown_requested: Arc<AtomicBool>,
+    exit: Arc<Notify>,
 }
 
 impl SessionEnd {
     /// Whether a `shutdown` request arrived: the protocol's condition for exit status 0.
     pub fn shutdown_requested(&self) -> bool {
         self.shutdown_requested.load(Ordering::Relaxed)
+    }
+
+    /// Resolves once the client's `exit` notification has been read.
+    pub async fn exit_received(&self) {
+        self.exit.notified().await;
     }
 }
 
@@ -170,8 +177,11 @@ fn checked_body(frame: Frame, end: &SessionEnd) -> Vec<u8> {
     }
     match serde_json::from_value::<Request>(value) {
         Ok(request) => {
-            if request.method() == "shutdown" && request.id().is_some() {
-                end.shutdown_requested.store(true, Ordering::Relaxed);
+            match (request.method(), request.id()) {
+                ("shutdown", Some(_)) => end.shutdown_requested.store(true, Ordering::Relaxed),
+                // A stored permit: the server stops even if it is not yet waiting.
+                ("exit", None) => end.exit.notify_one(),
+                _ => {}
             }
             body
         }
@@ -234,5 +244,17 @@ mod tests {
         let shutdown = br#"{"jsonrpc":"2.0","id":9,"method":"shutdown"}"#.to_vec();
         checked_body(Some(shutdown), &end);
         assert!(end.shutdown_requested());
+    }
+
+    #[tokio::test]
+    async fn exit_is_noticed_even_before_anyone_waits_for_it() {
+        let end = SessionEnd::default();
+        let request = br#"{"jsonrpc":"2.0","id":3,"method":"exit"}"#.to_vec();
+        checked_body(Some(request), &end);
+        let exit = br#"{"jsonrpc":"2.0","method":"exit"}"#.to_vec();
+        checked_body(Some(exit), &end);
+        tokio::time::timeout(std::time::Duration::from_secs(60), end.exit_received())
+            .await
+            .expect("the exit notification was noticed");
     }
 }

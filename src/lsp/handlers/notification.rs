@@ -189,7 +189,8 @@ pub async fn did_change_watched_files(
         // Saved elsewhere, not typed here: requests need not wait for the reload.
         let generation = state.begin_reload();
         state.open_documents_reloaded(generation);
-        reload(client, state, generation).await;
+        let (client, state) = (client.clone(), state.clone());
+        tokio::spawn(async move { reload(&client, &state, generation).await });
     } else {
         publish_all(client, state).await;
     }
