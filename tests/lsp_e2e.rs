@@ -4,8 +4,10 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
 
-use common::{Client, position, range, uri, wait_for_indexing};
+use common::{Client, initialize_simple, position, range, uri, wait_for_indexing};
 use serde_json::{Value, json};
 
 /// A copy of the example workspace in a temporary folder.
@@ -701,6 +703,69 @@ fn a_broken_config_keeps_the_last_good_one() {
     assert_eq!(
         codes(&client.diagnostics(&doc_uri, 2)),
         Vec::<String>::new()
+    );
+    client.shutdown();
+}
+
+#[test]
+fn streamed_references_arrive_before_their_empty_answer() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("accord.toml"),
+        "[knowledge-base]\npaths = [\"kb.toml\"]\n",
+    )
+    .expect("write config");
+    std::fs::write(
+        dir.path().join("kb.toml"),
+        "[[entity]]\nkey = \"harbour-board\"\ntype = \"org\"\nname = \"Harbour Board\"\n",
+    )
+    .expect("write kb");
+    for file in 0..3 {
+        let mut text = format!("Harbour Board Minutes {file}\n");
+        for line in 0..3_000 {
+            text.push_str(&format!("Item {line}: the Harbour Board met in Tarsk.\n"));
+        }
+        text.push_str("date2026-03-05\n");
+        std::fs::write(dir.path().join(format!("{file}.article")), text).expect("write article");
+    }
+    let mut client = Client::start();
+    initialize_simple(&mut client, dir.path());
+    wait_for_indexing(&mut client);
+    let doc = uri(&dir.path().join("0.article"));
+    let at = json!({
+        "textDocument": {"uri": doc},
+        "position": position(1, 15),
+        "context": {"includeDeclaration": false},
+    });
+    let whole = client.call("textDocument/references", at.clone());
+    let whole = whole.as_array().cloned().unwrap_or_default();
+    assert_eq!(whole.len(), 3 * 3_001);
+    let mut streamed_params = at;
+    streamed_params["partialResultToken"] = json!(77);
+    // An editor busy elsewhere: the server's output backs up while it answers.
+    client.reading_paused.store(true, Ordering::Relaxed);
+    let id = client.send_request("textDocument/references", streamed_params);
+    std::thread::sleep(Duration::from_millis(500));
+    client.reading_paused.store(false, Ordering::Relaxed);
+    let answer = client.response(id, "streamed references");
+    assert!(answer.get("error").is_none(), "{answer}");
+    let answer = answer["result"].clone();
+    assert_eq!(answer, json!([]));
+    // Every batch was read before the answer: a client stops listening at the answer.
+    let streamed: Vec<Value> = client
+        .notifications
+        .iter()
+        .filter(|n| n["method"] == "$/progress" && n["params"]["token"] == 77)
+        .flat_map(|n| n["params"]["value"].as_array().cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        streamed.len(),
+        whole.len(),
+        "locations read before the answer"
+    );
+    assert!(
+        streamed == whole,
+        "the batches make the whole answer, in its order"
     );
     client.shutdown();
 }

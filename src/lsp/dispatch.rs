@@ -42,6 +42,9 @@ impl Drop for CancelOnDrop {
     }
 }
 
+/// How long a request may take before the log notes it.
+const SLOW_REQUEST: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// Runs a request's feature on a snapshot, on the blocking pool so that the server goes
 /// on reading messages meanwhile. A cancelled request drops this future, which sets the
 /// feature's cancel flag: the feature stops at its next check and the request answers
@@ -56,10 +59,17 @@ pub async fn run_request<T: Send + 'static>(
     let _cancel_when_dropped = CancelOnDrop(flag.clone());
     let state = state.clone();
     let task = tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
         let view = View::of(&snapshot);
-        catch_panic(&state, feature, || {
+        let outcome = catch_panic(&state, feature, || {
             crate::cancel::run(&flag, || work(&view))
-        })
+        });
+        // Slow answers are what an analyst notices; the log says which.
+        let elapsed = started.elapsed();
+        if elapsed >= SLOW_REQUEST {
+            tracing::info!("{feature} took {} ms", elapsed.as_millis());
+        }
+        outcome
     });
     let outcome = match task.await {
         Ok(outcome) => outcome,

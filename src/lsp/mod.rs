@@ -15,6 +15,7 @@ pub mod ext;
 pub mod from_proto;
 pub mod handlers;
 pub mod notify;
+pub mod partial;
 pub mod reload;
 pub mod semantic;
 pub mod server;
@@ -24,7 +25,7 @@ pub mod to_proto;
 pub mod transport;
 
 use tower_lsp_server::jsonrpc;
-use tower_lsp_server::{ClientSocket, LspService, Server};
+use tower_lsp_server::{LspService, Server};
 
 /// What returns freed memory to the system after bulk work (indexing, a reload, a
 /// lexicon refresh): the binary's allocator knows how, the library does not choose one.
@@ -79,16 +80,20 @@ pub async fn run_stdio() -> bool {
 
 /// The server as a service with its client socket: what `run_stdio` serves, and what
 /// tests and the fuzz harness drive in process.
-pub fn service() -> (LspService<server::Server>, ClientSocket) {
-    LspService::build(server::Server::new)
-        .custom_method("$/setTrace", server::Server::set_trace)
-        .custom_method(
-            <ext::EntityTimeline as tower_lsp_server::ls_types::request::Request>::METHOD,
-            server::Server::entity_timeline,
-        )
-        .custom_method(transport::NOT_JSON_METHOD, not_json)
-        .custom_method(transport::NOT_A_MESSAGE_METHOD, not_a_message)
-        .finish()
+pub fn service() -> (LspService<server::Server>, partial::OutputSocket) {
+    let ledger = std::sync::Arc::new(partial::Ledger::default());
+    let server_ledger = ledger.clone();
+    let (service, socket) =
+        LspService::build(move |client| server::Server::new(client, server_ledger))
+            .custom_method("$/setTrace", server::Server::set_trace)
+            .custom_method(
+                <ext::EntityTimeline as tower_lsp_server::ls_types::request::Request>::METHOD,
+                server::Server::entity_timeline,
+            )
+            .custom_method(transport::NOT_JSON_METHOD, not_json)
+            .custom_method(transport::NOT_A_MESSAGE_METHOD, not_a_message)
+            .finish();
+    (service, partial::OutputSocket::new(socket, ledger))
 }
 
 /// The answer to a frame that was not JSON (see `transport`).

@@ -15,19 +15,23 @@ use crate::workspace::FileSnapshot;
 use super::caps::{self, REINDEX, SHOW_ENTITY_INDEX};
 use super::dispatch::{invalid_params, run_request};
 use super::handlers::{notification, request};
+use super::partial::{self, Ledger};
 use super::state::{State, TokenResult};
 use super::to_proto::{self, View};
 
 pub struct Server {
     client: Client,
     state: Arc<State>,
+    /// Counts the batches of streamed results on their way out.
+    ledger: Arc<Ledger>,
 }
 
 impl Server {
-    pub fn new(client: Client) -> Server {
+    pub fn new(client: Client, ledger: Arc<Ledger>) -> Server {
         Server {
             client,
             state: Arc::new(State::new()),
+            ledger,
         }
     }
 
@@ -253,10 +257,21 @@ impl LanguageServer for Server {
     async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
         let at = params.text_document_position;
         let include_declaration = params.context.include_declaration;
-        self.on_file("references", &at.text_document.uri, move |view, file| {
-            request::references(view, file, at.position, include_declaration)
-        })
-        .await
+        let Some(token) = params.partial_result_params.partial_result_token else {
+            return self
+                .on_file("references", &at.text_document.uri, move |view, file| {
+                    request::references(view, file, at.position, include_declaration, None)
+                })
+                .await;
+        };
+        // Streamed: the batches go out as they are converted, the answer is empty.
+        let (batches, receiver) = tokio::sync::mpsc::unbounded_channel();
+        let finding = self.on_file("references", &at.text_document.uri, move |view, file| {
+            request::references(view, file, at.position, include_declaration, Some(&batches))
+        });
+        let streaming = partial::stream(&self.client, &self.ledger, &token, receiver);
+        let (found, ()) = tokio::join!(finding, streaming);
+        found.map(|found| found.map(|_| Vec::new()))
     }
 
     async fn document_highlight(
@@ -427,7 +442,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_panicking_feature_answers_with_an_internal_error_and_the_next_one_works() {
-        let (service, _socket) = LspService::new(Server::new);
+        let (service, _socket) = LspService::new(|client| Server::new(client, Arc::default()));
         let server = service.inner();
         let uri: Uri = "file:///nowhere/a.article".parse().expect("uri");
         let mut files = Vec::new();
@@ -447,7 +462,7 @@ mod tests {
 
     #[tokio::test]
     async fn dropping_a_request_stops_its_feature_at_the_next_check() {
-        let (service, _socket) = LspService::new(Server::new);
+        let (service, _socket) = LspService::new(|client| Server::new(client, Arc::default()));
         let server = service.inner();
         let (started_tx, started_rx) = std::sync::mpsc::channel();
         let (finished_tx, finished_rx) = std::sync::mpsc::channel();

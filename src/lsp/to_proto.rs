@@ -294,10 +294,27 @@ pub fn goto_response(view: &View, targets: &[ide::NavTarget]) -> lsp::GotoDefini
 }
 
 pub fn locations(view: &View, ranges: &[ide::FileRange]) -> Vec<lsp::Location> {
-    ranges
-        .iter()
-        .filter_map(|r| view.location(r.file, r.range))
-        .collect()
+    // Ranges come grouped by file, often thousands to a file: the file's URI and line
+    // map are made once per run of its ranges, not once per range.
+    let mut current: Option<(FileId, LineMap, Uri)> = None;
+    let mut locations = Vec::with_capacity(ranges.len());
+    for found in ranges {
+        crate::cancel::check();
+        if current.as_ref().is_none_or(|(id, ..)| *id != found.file) {
+            current = view
+                .snap
+                .file(found.file)
+                .and_then(|file| Some((found.file, view.line_map(file), view.uri(&file.path)?)));
+        }
+        let Some((_, map, uri)) = &current else {
+            continue;
+        };
+        locations.push(lsp::Location {
+            uri: uri.clone(),
+            range: map.range(found.range),
+        });
+    }
+    locations
 }
 
 pub fn document_highlight(map: &LineMap, range: TextRange) -> lsp::DocumentHighlight {

@@ -8,6 +8,8 @@
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
@@ -30,6 +32,8 @@ pub struct Client {
     pub cache_dir: tempfile::TempDir,
     /// Server requests left unanswered, as from an editor that never replies to them.
     pub unanswered: Vec<&'static str>,
+    /// While set, the server's output is left unread, as by a busy editor.
+    pub reading_paused: Arc<AtomicBool>,
 }
 
 impl Client {
@@ -58,9 +62,17 @@ impl Client {
         let (sender, messages) = channel();
         // Reading on a thread of its own keeps the server's output flowing, so the
         // server never blocks on a full pipe however many requests are in flight.
+        let reading_paused = Arc::new(AtomicBool::new(false));
+        let paused = reading_paused.clone();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_message(&mut reader) {
+            loop {
+                while paused.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                let Some(message) = read_message(&mut reader) else {
+                    break;
+                };
                 if sender.send(message).is_err() {
                     break;
                 }
@@ -76,6 +88,7 @@ impl Client {
             responses: Vec::new(),
             cache_dir,
             unanswered: Vec::new(),
+            reading_paused,
         }
     }
 

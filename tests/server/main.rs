@@ -669,3 +669,64 @@ async fn the_index_cache_is_written_read_and_rebuilt_when_broken() {
         root = server.into_root().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn references_stream_in_batches_when_the_client_gives_a_partial_result_token() {
+    // Enough mentions in three files for several batches.
+    let mut fixture = PORT_WORKSPACE.to_owned();
+    for file in ["a", "b", "c"] {
+        fixture.push_str(&format!(
+            "//- {file}.article\nHarbour Board Minutes {file}\n"
+        ));
+        for line in 0..900 {
+            fixture.push_str(&format!("Item {line}: the Harbour Board met in Tarsk.\n"));
+        }
+        fixture.push_str("date2026-03-05\n");
+    }
+    let mut server = TestServer::start(&fixture, vscode_capabilities()).await;
+    server.open("port.article").await;
+    let at = json!({
+        "textDocument": {"uri": server.uri("port.article")},
+        "position": server.position("port.article", "The Harbour $0Board"),
+        "context": {"includeDeclaration": true},
+    });
+    let whole = server.call("textDocument/references", at.clone()).await;
+    let whole = whole.as_array().cloned().unwrap_or_default();
+    // Each file's lines and title, the open file and the entry.
+    assert_eq!(
+        whole.len(),
+        3 * (900 + 1) + 1 + 1,
+        "every mention and the entry"
+    );
+
+    let mut streamed_params = at.clone();
+    streamed_params["partialResultToken"] = json!("refs-1");
+    let answer = server
+        .call("textDocument/references", streamed_params)
+        .await;
+    assert_eq!(answer, json!([]), "a streamed answer is empty");
+    let batches = |messages: &[Value]| -> Vec<Value> {
+        messages
+            .iter()
+            .filter(|m| m["method"] == "$/progress" && m["params"]["token"] == "refs-1")
+            .map(|m| m["params"]["value"].clone())
+            .collect()
+    };
+    let deadline = std::time::Instant::now() + support::TIMEOUT;
+    let streamed = loop {
+        let streamed: Vec<Value> = batches(&server.messages())
+            .iter()
+            .flat_map(|batch| batch.as_array().cloned().unwrap_or_default())
+            .collect();
+        if streamed.len() >= whole.len() || std::time::Instant::now() > deadline {
+            break streamed;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    };
+    assert_eq!(streamed.len(), whole.len(), "locations streamed");
+    assert!(
+        streamed == whole,
+        "the batches make the whole answer, in its order"
+    );
+    assert!(batches(&server.messages()).len() > 1, "more than one batch");
+}

@@ -37,14 +37,29 @@ pub fn navigate(
     Some(to_proto::goto_response(view, &targets))
 }
 
+/// Locations per batch of a streamed answer: the first batch reaches the client after
+/// converting this many, not all of them.
+const LOCATIONS_PER_BATCH: usize = 1_000;
+
+/// The references at a position. With `batches`, they are sent there in batches and
+/// the answer is empty.
 pub fn references(
     view: &View,
     file: &FileSnapshot,
     at: Position,
     include_declaration: bool,
+    batches: Option<&tokio::sync::mpsc::UnboundedSender<Vec<lsp::Location>>>,
 ) -> Option<Vec<lsp::Location>> {
     let found = ide::references(view.snap, position(view, file, at), include_declaration);
-    Some(to_proto::locations(view, &found))
+    let Some(batches) = batches else {
+        return Some(to_proto::locations(view, &found));
+    };
+    for chunk in found.chunks(LOCATIONS_PER_BATCH) {
+        if batches.send(to_proto::locations(view, chunk)).is_err() {
+            break;
+        }
+    }
+    Some(Vec::new())
 }
 
 pub fn entity_timeline(
