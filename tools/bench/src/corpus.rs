@@ -40,6 +40,7 @@ impl WorkDir {
             articles: None,
             bytes: Some(bytes),
             files: bytes.div_ceil(BYTES_PER_FILE).max(1),
+            first_file_articles: None,
         };
         self.generated(format!("corpus-{bytes}b-seed{seed}"), &plan)
     }
@@ -51,6 +52,7 @@ impl WorkDir {
             articles: Some(articles),
             bytes: None,
             files: articles.div_ceil(WORKSPACE_ARTICLES_PER_FILE).max(1),
+            first_file_articles: None,
         };
         self.generated(format!("workspace-{articles}a-seed{seed}"), &plan)
     }
