@@ -39,6 +39,10 @@ struct Args {
     /// Articles of the workspace the language server indexes.
     #[arg(long, default_value_t = 100_000, conflicts_with = "smoke")]
     articles: u64,
+    /// Files of the workspace: the first, the one opened and edited, holds about 1 MB
+    /// and the others share the rest of the articles (default: files of about 1 MB).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    workspace_files: Option<u64>,
     /// Single-character edits timed to their diagnostics.
     #[arg(long, default_value_t = 200, conflicts_with = "smoke")]
     edits: usize,
@@ -281,7 +285,7 @@ fn run(args: &Args) -> Result<Report, String> {
     if wants(Stage::Lsp) {
         eprintln!("generating a workspace of {} articles…", sizes.articles);
         let workspace = work
-            .workspace_by_articles(args.seed, sizes.articles)
+            .workspace_by_articles(args.seed, sizes.articles, args.workspace_files)
             .map_err(|e| format!("cannot generate the workspace: {e}"))?;
         let file = corpus::article_paths(&workspace)
             .ok()
