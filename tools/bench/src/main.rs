@@ -479,7 +479,7 @@ fn rows(report: &Report) -> Vec<Row> {
                 stages.recognize_mb_s_threads,
             ),
             (
-                "parse + lower, 1 thread".to_owned(),
+                "parse and lower (as the checker does), 1 thread".to_owned(),
                 stages.parse_lower_mb_s,
             ),
             (
