@@ -393,9 +393,7 @@ fn edit(
             place = document.any_position(rng);
             json!({"range": {"start": place, "end": place}, "text": "x"})
         } else {
-            let mut after = place.clone();
-            after["character"] = json!(place["character"].as_u64().unwrap_or(0) + 1);
-            json!({"range": {"start": place, "end": after}, "text": ""})
+            undo_insert(&place)
         };
         let sent = Instant::now();
         client.notify(
@@ -416,18 +414,23 @@ fn edit(
     // An odd count leaves an inserted character behind: take it back out.
     if scenario.counts.edits % 2 == 1 && series.problem.is_none() {
         version += 1;
-        let mut after = place.clone();
-        after["character"] = json!(place["character"].as_u64().unwrap_or(0) + 1);
         client.notify(
             "textDocument/didChange",
             json!({"textDocument": {"uri": uri, "version": version},
-                   "contentChanges": [{"range": {"start": place, "end": after}, "text": ""}]}),
+                   "contentChanges": [undo_insert(&place)]}),
         );
         let _ = wait_diagnostics(client, uri, version, Instant::now() + REQUEST_TIMEOUT);
     }
     series.latency = Latency::of(&samples);
     report.change_to_diagnostics = series;
     Ok(())
+}
+
+/// The change that deletes the one character inserted at `place`.
+fn undo_insert(place: &Value) -> Value {
+    let mut after = place.clone();
+    after["character"] = json!(place["character"].as_u64().unwrap_or(0) + 1);
+    json!({"range": {"start": place, "end": after}, "text": ""})
 }
 
 /// When the diagnostics of `uri` at `version` arrived.
