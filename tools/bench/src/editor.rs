@@ -271,7 +271,7 @@ fn index(
         }
     }
     report.workspace_diagnostics_s = Some(last.duration_since(started).as_secs_f64());
-    let (rss, peak) = memory_mb(client.pid());
+    let (rss, peak) = crate::system::memory_mb(client.pid());
     report.rss_after_index_mb = rss;
     report.peak_rss_mb = peak;
     Ok(())
@@ -488,17 +488,6 @@ fn is_empty_answer(result: &Value) -> bool {
             .is_some_and(|data| data.as_array().is_none_or(Vec::is_empty)),
         _ => false,
     }
-}
-
-/// `VmRSS` and `VmHWM` of a process, in MB.
-fn memory_mb(pid: u32) -> (Option<f64>, Option<f64>) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        let line = status.lines().find(|line| line.starts_with(name))?;
-        let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        Some(kb / 1024.0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
 }
 
 /// A `file://` URI, with the bytes a URI may not hold percent-encoded.

@@ -14,6 +14,7 @@ mod external;
 mod lsp_client;
 mod stages;
 mod stats;
+mod system;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -172,6 +173,8 @@ struct Row {
 struct Report {
     threads: usize,
     seed: u64,
+    /// The commit measured and the machine it ran on.
+    provenance: system::Provenance,
     cli: Option<CliReport>,
     stages: Option<stages::Report>,
     /// Peak resident memory of this program, the in-process corpus included.
@@ -236,6 +239,7 @@ fn run(args: &Args) -> Result<Report, String> {
     let mut report = Report {
         threads: args.threads.max(1),
         seed: args.seed,
+        provenance: system::Provenance::now(),
         cli: None,
         stages: None,
         bench_peak_rss_mb: None,
@@ -279,7 +283,7 @@ fn run(args: &Args) -> Result<Report, String> {
             };
             report.stages = Some(stages::measure(&options, source, &files, &pool));
         }
-        report.bench_peak_rss_mb = peak_rss_mb();
+        report.bench_peak_rss_mb = system::memory_mb(std::process::id()).1;
     }
 
     if wants(Stage::Lsp) {
@@ -354,14 +358,6 @@ fn run_cli(args: &Args, accord: &Path, dir: &Path, paths: &[PathBuf], scratch: &
         ripgrep,
         time_ratio,
     }
-}
-
-/// Peak resident memory of this process (`VmHWM`), where `/proc` tells it.
-fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
 }
 
 /// A target a figure is held to: at least or at most a value.
@@ -662,39 +658,50 @@ fn editor_rows(editor: &EditorReport) -> Vec<Row> {
     rows
 }
 
-fn print_table(report: &Report) {
-    println!(
-        "accord-bench: {} threads, seed {}",
-        report.threads, report.seed
-    );
+/// What was measured, where: sizes, commit and machine. Detail lines are indented.
+fn header(report: &Report) -> Vec<String> {
+    let mut lines = vec![
+        format!(
+            "accord-bench: accord {}, {} threads, seed {}",
+            report.provenance.commit, report.threads, report.seed
+        ),
+        format!("machine: {}", report.provenance.machine()),
+    ];
     if let Some(cli) = &report.cli {
-        println!(
+        lines.push(format!(
             "corpus: {} ({:.1} MB in {} files)",
             cli.dir, cli.mb, cli.files
-        );
+        ));
         if let Some(run) = cli.accord_check.run() {
-            println!("  accord check found {}", run.found);
+            lines.push(format!("  accord check found {}", run.found));
         }
         if let Some(run) = cli.ripgrep.run() {
-            println!("  rg found {}", run.found);
+            lines.push(format!("  rg found {}", run.found));
         }
     }
     if let Some(stages) = &report.stages {
         let c = &stages.corpus;
-        println!(
+        lines.push(format!(
             "in process: {:.1} MB in {} files, {} articles ({:.1} MB plain text)",
             c.mb, c.files, c.articles, c.plain_mb
-        );
+        ));
     }
     if let Some(editor) = &report.editor {
-        println!(
+        lines.push(format!(
             "workspace: {} articles, {:.1} MB in {} files; edited and queried: {} ({:.1} MB)",
             editor.articles,
             editor.workspace_mb,
             editor.workspace_files,
             editor.file,
             editor.file_mb
-        );
+        ));
+    }
+    lines
+}
+
+fn print_table(report: &Report) {
+    for line in header(report) {
+        println!("{line}");
     }
     println!();
     let width = report
@@ -730,8 +737,15 @@ fn met_label(met: Option<bool>) -> &'static str {
     }
 }
 
-/// The rows as a Markdown table, `|` in cells escaped.
+/// The header as a list and the rows as a Markdown table, `|` in cells escaped.
 fn print_markdown(report: &Report) {
+    for line in header(report) {
+        match line.strip_prefix("  ") {
+            Some(detail) => println!("  - {detail}"),
+            None => println!("- {line}"),
+        }
+    }
+    println!();
     let cell = |text: &str| text.replace('|', "\\|");
     println!("| figure | measured | target | met |");
     println!("|---|---|---|---|");
