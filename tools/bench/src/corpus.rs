@@ -40,19 +40,44 @@ impl WorkDir {
             articles: None,
             bytes: Some(bytes),
             files: bytes.div_ceil(BYTES_PER_FILE).max(1),
+            first_file_articles: None,
         };
         self.generated(format!("corpus-{bytes}b-seed{seed}"), &plan)
     }
 
-    /// A folder of exactly `articles` articles in files of about 1 MB.
-    pub fn workspace_by_articles(&self, seed: u64, articles: u64) -> io::Result<PathBuf> {
-        let plan = Plan {
-            seed,
-            articles: Some(articles),
-            bytes: None,
-            files: articles.div_ceil(WORKSPACE_ARTICLES_PER_FILE).max(1),
+    /// A folder of exactly `articles` articles: in files of about 1 MB, or, given
+    /// `files`, in that many files of which the first holds about 1 MB and the others
+    /// share the rest evenly.
+    pub fn workspace_by_articles(
+        &self,
+        seed: u64,
+        articles: u64,
+        files: Option<u64>,
+    ) -> io::Result<PathBuf> {
+        let (plan, name) = match files {
+            None => (
+                Plan {
+                    seed,
+                    articles: Some(articles),
+                    bytes: None,
+                    files: articles.div_ceil(WORKSPACE_ARTICLES_PER_FILE).max(1),
+                    first_file_articles: None,
+                },
+                format!("workspace-{articles}a-seed{seed}"),
+            ),
+            Some(files) => (
+                Plan {
+                    seed,
+                    articles: Some(articles),
+                    bytes: None,
+                    files: files.max(1),
+                    first_file_articles: Some(WORKSPACE_ARTICLES_PER_FILE),
+                },
+                // The file count is in the name so another split is not taken for it.
+                format!("workspace-{articles}a-{files}f-seed{seed}"),
+            ),
         };
-        self.generated(format!("workspace-{articles}a-seed{seed}"), &plan)
+        self.generated(name, &plan)
     }
 
     /// Generates `plan` into `name` unless a finished copy exists. Generation writes
@@ -117,7 +142,9 @@ mod tests {
     fn generated_folders_are_reused_and_sized_as_asked() {
         let root = std::env::temp_dir().join(format!("accord-bench-test-{}", std::process::id()));
         let work = WorkDir::new(Some(&root)).expect("work dir");
-        let workspace = work.workspace_by_articles(7, 1_200).expect("workspace");
+        let workspace = work
+            .workspace_by_articles(7, 1_200, None)
+            .expect("workspace");
         let files = article_paths(&workspace).expect("listing");
         // 1 200 articles at 525 per file make three files.
         assert_eq!(files.len(), 3);
@@ -129,9 +156,23 @@ mod tests {
         let marker = workspace.join("marker.article");
         std::fs::write(&marker, "").expect("marker");
         // A second request returns the same folder untouched.
-        let again = work.workspace_by_articles(7, 1_200).expect("reuse");
+        let again = work.workspace_by_articles(7, 1_200, None).expect("reuse");
         assert_eq!(again, workspace);
         assert!(marker.exists());
+        // A given file count is another folder: the first file about 1 MB, the
+        // others sharing the rest.
+        let split = work
+            .workspace_by_articles(7, 1_200, Some(4))
+            .expect("split workspace");
+        assert_ne!(split, workspace);
+        let sizes: Vec<u64> = article_paths(&split)
+            .expect("listing")
+            .iter()
+            .map(|path| total_bytes(std::slice::from_ref(path)))
+            .collect();
+        assert_eq!(sizes.len(), 4);
+        assert!(sizes[0] > 800_000, "{sizes:?}");
+        assert!(sizes[1..].iter().all(|&size| size < 500_000), "{sizes:?}");
         let corpus = work.corpus_by_bytes(7, 300_000).expect("corpus");
         let size = total_bytes(&article_paths(&corpus).expect("listing"));
         assert!((300_000..320_000).contains(&size), "{size} bytes");

@@ -271,7 +271,7 @@ fn index(
         }
     }
     report.workspace_diagnostics_s = Some(last.duration_since(started).as_secs_f64());
-    let (rss, peak) = memory_mb(client.pid());
+    let (rss, peak) = crate::system::memory_mb(client.pid());
     report.rss_after_index_mb = rss;
     report.peak_rss_mb = peak;
     Ok(())
@@ -393,9 +393,7 @@ fn edit(
             place = document.any_position(rng);
             json!({"range": {"start": place, "end": place}, "text": "x"})
         } else {
-            let mut after = place.clone();
-            after["character"] = json!(place["character"].as_u64().unwrap_or(0) + 1);
-            json!({"range": {"start": place, "end": after}, "text": ""})
+            undo_insert(&place)
         };
         let sent = Instant::now();
         client.notify(
@@ -416,18 +414,23 @@ fn edit(
     // An odd count leaves an inserted character behind: take it back out.
     if scenario.counts.edits % 2 == 1 && series.problem.is_none() {
         version += 1;
-        let mut after = place.clone();
-        after["character"] = json!(place["character"].as_u64().unwrap_or(0) + 1);
         client.notify(
             "textDocument/didChange",
             json!({"textDocument": {"uri": uri, "version": version},
-                   "contentChanges": [{"range": {"start": place, "end": after}, "text": ""}]}),
+                   "contentChanges": [undo_insert(&place)]}),
         );
         let _ = wait_diagnostics(client, uri, version, Instant::now() + REQUEST_TIMEOUT);
     }
     series.latency = Latency::of(&samples);
     report.change_to_diagnostics = series;
     Ok(())
+}
+
+/// The change that deletes the one character inserted at `place`.
+fn undo_insert(place: &Value) -> Value {
+    let mut after = place.clone();
+    after["character"] = json!(place["character"].as_u64().unwrap_or(0) + 1);
+    json!({"range": {"start": place, "end": after}, "text": ""})
 }
 
 /// When the diagnostics of `uri` at `version` arrived.
@@ -485,17 +488,6 @@ fn is_empty_answer(result: &Value) -> bool {
             .is_some_and(|data| data.as_array().is_none_or(Vec::is_empty)),
         _ => false,
     }
-}
-
-/// `VmRSS` and `VmHWM` of a process, in MB.
-fn memory_mb(pid: u32) -> (Option<f64>, Option<f64>) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        let line = status.lines().find(|line| line.starts_with(name))?;
-        let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        Some(kb / 1024.0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
 }
 
 /// A `file://` URI, with the bytes a URI may not hold percent-encoded.

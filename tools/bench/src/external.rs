@@ -17,6 +17,17 @@ pub struct ProcessRun {
     pub found: String,
 }
 
+impl ProcessRun {
+    fn new(elapsed: Duration, bytes: u64, found: String) -> ProcessRun {
+        let seconds = elapsed.as_secs_f64();
+        ProcessRun {
+            seconds,
+            mb_s: bytes as f64 / 1e6 / seconds.max(1e-9),
+            found,
+        }
+    }
+}
+
 /// Why a program gave no figure.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -35,10 +46,10 @@ impl Outcome {
         }
     }
 
-    /// A table cell for a run that gave no figure.
-    pub fn problem(&self) -> String {
+    /// A table cell: the throughput and time of a run, or why there is none.
+    pub fn cell(&self) -> String {
         match self {
-            Outcome::Ran(run) => format!("{:.1}", run.mb_s),
+            Outcome::Ran(run) => format!("{:.1} MB/s ({:.2} s)", run.mb_s, run.seconds),
             Outcome::NotInstalled => "not installed".to_owned(),
             Outcome::Timeout => "timeout".to_owned(),
             Outcome::Failed(why) => format!("failed: {why}"),
@@ -136,11 +147,7 @@ pub fn accord_check(
         }
         None => return Outcome::Failed("the JSON report does not parse".to_owned()),
     };
-    Outcome::Ran(ProcessRun {
-        seconds: elapsed.as_secs_f64(),
-        mb_s: bytes as f64 / 1e6 / elapsed.as_secs_f64().max(1e-9),
-        found,
-    })
+    Outcome::Ran(ProcessRun::new(elapsed, bytes, found))
 }
 
 /// `rg -F --count-matches -f patterns DIR` on `threads` threads.
@@ -171,11 +178,8 @@ pub fn ripgrep(
         .lines()
         .filter_map(|line| line.rsplit(':').next()?.trim().parse::<u64>().ok())
         .sum();
-    Outcome::Ran(ProcessRun {
-        seconds: elapsed.as_secs_f64(),
-        mb_s: bytes as f64 / 1e6 / elapsed.as_secs_f64().max(1e-9),
-        found: format!("{matches} matches in {} files", text.lines().count()),
-    })
+    let found = format!("{matches} matches in {} files", text.lines().count());
+    Outcome::Ran(ProcessRun::new(elapsed, bytes, found))
 }
 
 /// The program `name` from `PATH`, if there is one.

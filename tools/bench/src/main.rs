@@ -14,6 +14,7 @@ mod external;
 mod lsp_client;
 mod stages;
 mod stats;
+mod system;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -39,6 +40,10 @@ struct Args {
     /// Articles of the workspace the language server indexes.
     #[arg(long, default_value_t = 100_000, conflicts_with = "smoke")]
     articles: u64,
+    /// Files of the workspace: the first, the one opened and edited, holds about 1 MB
+    /// and the others share the rest of the articles (default: files of about 1 MB).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    workspace_files: Option<u64>,
     /// Single-character edits timed to their diagnostics.
     #[arg(long, default_value_t = 200, conflicts_with = "smoke")]
     edits: usize,
@@ -168,6 +173,8 @@ struct Row {
 struct Report {
     threads: usize,
     seed: u64,
+    /// The commit measured and the machine it ran on.
+    provenance: system::Provenance,
     cli: Option<CliReport>,
     stages: Option<stages::Report>,
     /// Peak resident memory of this program, the in-process corpus included.
@@ -232,6 +239,7 @@ fn run(args: &Args) -> Result<Report, String> {
     let mut report = Report {
         threads: args.threads.max(1),
         seed: args.seed,
+        provenance: system::Provenance::now(),
         cli: None,
         stages: None,
         bench_peak_rss_mb: None,
@@ -275,13 +283,13 @@ fn run(args: &Args) -> Result<Report, String> {
             };
             report.stages = Some(stages::measure(&options, source, &files, &pool));
         }
-        report.bench_peak_rss_mb = peak_rss_mb();
+        report.bench_peak_rss_mb = system::memory_mb(std::process::id()).1;
     }
 
     if wants(Stage::Lsp) {
         eprintln!("generating a workspace of {} articles…", sizes.articles);
         let workspace = work
-            .workspace_by_articles(args.seed, sizes.articles)
+            .workspace_by_articles(args.seed, sizes.articles, args.workspace_files)
             .map_err(|e| format!("cannot generate the workspace: {e}"))?;
         let file = corpus::article_paths(&workspace)
             .ok()
@@ -352,14 +360,6 @@ fn run_cli(args: &Args, accord: &Path, dir: &Path, paths: &[PathBuf], scratch: &
     }
 }
 
-/// Peak resident memory of this process (`VmHWM`), where `/proc` tells it.
-fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
-
 /// A target a figure is held to: at least or at most a value.
 enum Target {
     None,
@@ -427,24 +427,32 @@ fn latency_row(figure: &str, series: &Series, target: Target) -> Row {
     row
 }
 
+/// Resident memory of the server, held to four times the workspace's size.
+fn memory_row(figure: &str, mb: Option<f64>, workspace_mb: f64) -> Row {
+    let value = mb.map_or_else(
+        || "unknown".to_owned(),
+        |mb| {
+            format!(
+                "{mb:.0} MB ({:.1}x the workspace)",
+                mb / workspace_mb.max(1e-9)
+            )
+        },
+    );
+    Target::AtMost((4.0 * workspace_mb).round(), "MB").row(figure.to_owned(), value, mb)
+}
+
 fn rows(report: &Report) -> Vec<Row> {
     let threads = report.threads;
     let mut rows = Vec::new();
     if let Some(cli) = &report.cli {
-        let check = cli.accord_check.run().map(|run| run.mb_s);
-        let value = match &cli.accord_check {
-            Outcome::Ran(run) => format!("{:.1} MB/s ({:.2} s)", run.mb_s, run.seconds),
-            other => other.problem(),
-        };
-        rows.push(Target::AtLeast(50.0, "MB/s").row(
+        rows.push(Target::AtLeast(100.0, "MB/s").row(
             format!("accord check, {:.0} MB, {threads} threads", cli.mb),
-            value,
-            check,
+            cli.accord_check.cell(),
+            cli.accord_check.run().map(|run| run.mb_s),
         ));
         let value = match &cli.ripgrep {
-            Outcome::Ran(run) => format!("{:.1} MB/s ({:.2} s)", run.mb_s, run.seconds),
             Outcome::NotInstalled => "rg: not installed".to_owned(),
-            other => other.problem(),
+            other => other.cell(),
         };
         rows.push(Target::None.row(
             format!(
@@ -455,7 +463,7 @@ fn rows(report: &Report) -> Vec<Row> {
             None,
         ));
         rows.push(
-            Target::AtMost(10.0, "x").row(
+            Target::AtMost(20.0, "x").row(
                 "accord check time / rg time".to_owned(),
                 cli.time_ratio
                     .map_or_else(|| "-".to_owned(), |ratio| format!("{ratio:.1}x")),
@@ -475,7 +483,7 @@ fn rows(report: &Report) -> Vec<Row> {
                 stages.recognize_mb_s_threads,
             ),
             (
-                "parse + lower, 1 thread".to_owned(),
+                "parse and lower (as the checker does), 1 thread".to_owned(),
                 stages.parse_lower_mb_s,
             ),
             (
@@ -517,14 +525,23 @@ fn rows(report: &Report) -> Vec<Row> {
     rows
 }
 
+/// The index is held to 20 MB of workspace a second.
+const INDEX_MB_S: f64 = 20.0;
+
 fn editor_rows(editor: &EditorReport) -> Vec<Row> {
     let articles = editor.articles;
+    let workspace_mb = editor.workspace_mb;
     let seconds =
         |value: Option<f64>| value.map_or_else(|| "timeout".to_owned(), |s| format!("{s:.2} s"));
+    // Rounded up to the hundredth shown, so a figure that prints as the bound meets it.
+    let index_bound = (workspace_mb / INDEX_MB_S * 100.0).ceil() / 100.0;
     let mut rows = vec![
-        Target::AtMost(5.0, "s").row(
-            format!("index {articles} articles (to the end of progress)"),
-            seconds(editor.index_s),
+        Target::AtMost(index_bound, "s").row(
+            format!("index {articles} articles, {workspace_mb:.1} MB (to the end of progress)"),
+            editor.index_s.map_or_else(
+                || "timeout".to_owned(),
+                |s| format!("{s:.2} s ({:.1} MB/s)", workspace_mb / s.max(1e-9)),
+            ),
             editor.index_s,
         ),
         Target::None.row(
@@ -532,21 +549,12 @@ fn editor_rows(editor: &EditorReport) -> Vec<Row> {
             seconds(editor.workspace_diagnostics_s),
             None,
         ),
-    ];
-    let memory_bound = 4.0 * editor.workspace_mb;
-    rows.push(Target::AtMost(memory_bound.round(), "MB").row(
-        "server resident memory after indexing".to_owned(),
-        editor.rss_after_index_mb.map_or_else(
-            || "unknown".to_owned(),
-            |mb| {
-                format!(
-                    "{mb:.0} MB ({:.1}x the workspace)",
-                    mb / editor.workspace_mb.max(1e-9)
-                )
-            },
+        memory_row(
+            "server resident memory after indexing",
+            editor.rss_after_index_mb,
+            workspace_mb,
         ),
-        editor.rss_after_index_mb,
-    ));
+    ];
     if let Some(peak) = editor.peak_rss_mb {
         rows.push(Target::None.row(
             "server peak resident memory".to_owned(),
@@ -564,26 +572,18 @@ fn editor_rows(editor: &EditorReport) -> Vec<Row> {
         seconds(editor.warm_workspace_diagnostics_s),
         None,
     ));
-    rows.push(Target::AtMost(memory_bound.round(), "MB").row(
-        "warm start: resident memory after indexing".to_owned(),
-        editor.warm_rss_after_index_mb.map_or_else(
-            || "unknown".to_owned(),
-            |mb| {
-                format!(
-                    "{mb:.0} MB ({:.1}x the workspace)",
-                    mb / editor.workspace_mb.max(1e-9)
-                )
-            },
-        ),
+    rows.push(memory_row(
+        "warm start: resident memory after indexing",
         editor.warm_rss_after_index_mb,
+        workspace_mb,
     ));
     rows.push(
-        Target::None.row(
+        Target::AtMost(300.0, "ms").row(
             format!("didOpen -> diagnostics, {:.1} MB file", editor.file_mb),
             editor
                 .open_to_diagnostics_ms
                 .map_or_else(|| "-".to_owned(), |ms| format!("{ms:.1} ms")),
-            None,
+            editor.open_to_diagnostics_ms,
         ),
     );
     let edits = editor
@@ -593,7 +593,7 @@ fn editor_rows(editor: &EditorReport) -> Vec<Row> {
     let mut change = latency_row(
         &format!("didChange -> diagnostics ({edits} edits)"),
         &editor.change_to_diagnostics,
-        Target::AtMost(5.0, "ms p99"),
+        Target::AtMost(30.0, "ms p99"),
     );
     // The fastest round shows how long the server waits for more typing.
     if let Some(latency) = editor.change_to_diagnostics.latency {
@@ -601,16 +601,16 @@ fn editor_rows(editor: &EditorReport) -> Vec<Row> {
     }
     rows.push(change);
     let lookups = [
-        ("hover", &editor.hover, Target::AtMost(1.0, "ms p99")),
+        ("hover", &editor.hover, Target::AtMost(5.0, "ms p99")),
         (
             "definition",
             &editor.definition,
-            Target::AtMost(1.0, "ms p99"),
+            Target::AtMost(50.0, "ms p99"),
         ),
         (
             "references",
             &editor.references,
-            Target::AtMost(10.0, "ms p99"),
+            Target::AtMost(100.0, "ms p99"),
         ),
         (
             "semantic tokens, full",
@@ -658,39 +658,50 @@ fn editor_rows(editor: &EditorReport) -> Vec<Row> {
     rows
 }
 
-fn print_table(report: &Report) {
-    println!(
-        "accord-bench: {} threads, seed {}",
-        report.threads, report.seed
-    );
+/// What was measured, where: sizes, commit and machine. Detail lines are indented.
+fn header(report: &Report) -> Vec<String> {
+    let mut lines = vec![
+        format!(
+            "accord-bench: accord {}, {} threads, seed {}",
+            report.provenance.commit, report.threads, report.seed
+        ),
+        format!("machine: {}", report.provenance.machine()),
+    ];
     if let Some(cli) = &report.cli {
-        println!(
+        lines.push(format!(
             "corpus: {} ({:.1} MB in {} files)",
             cli.dir, cli.mb, cli.files
-        );
+        ));
         if let Some(run) = cli.accord_check.run() {
-            println!("  accord check found {}", run.found);
+            lines.push(format!("  accord check found {}", run.found));
         }
         if let Some(run) = cli.ripgrep.run() {
-            println!("  rg found {}", run.found);
+            lines.push(format!("  rg found {}", run.found));
         }
     }
     if let Some(stages) = &report.stages {
         let c = &stages.corpus;
-        println!(
+        lines.push(format!(
             "in process: {:.1} MB in {} files, {} articles ({:.1} MB plain text)",
             c.mb, c.files, c.articles, c.plain_mb
-        );
+        ));
     }
     if let Some(editor) = &report.editor {
-        println!(
+        lines.push(format!(
             "workspace: {} articles, {:.1} MB in {} files; edited and queried: {} ({:.1} MB)",
             editor.articles,
             editor.workspace_mb,
             editor.workspace_files,
             editor.file,
             editor.file_mb
-        );
+        ));
+    }
+    lines
+}
+
+fn print_table(report: &Report) {
+    for line in header(report) {
+        println!("{line}");
     }
     println!();
     let width = report
@@ -726,8 +737,15 @@ fn met_label(met: Option<bool>) -> &'static str {
     }
 }
 
-/// The rows as a Markdown table, `|` in cells escaped.
+/// The header as a list and the rows as a Markdown table, `|` in cells escaped.
 fn print_markdown(report: &Report) {
+    for line in header(report) {
+        match line.strip_prefix("  ") {
+            Some(detail) => println!("  - {detail}"),
+            None => println!("- {line}"),
+        }
+    }
+    println!();
     let cell = |text: &str| text.replace('|', "\\|");
     println!("| figure | measured | target | met |");
     println!("|---|---|---|---|");

@@ -34,13 +34,29 @@ pub struct Plan {
     pub articles: Option<u64>,
     pub bytes: Option<u64>,
     pub files: u64,
+    /// Articles of the first file when the corpus is counted in articles and has more
+    /// than one file; the other files share the rest evenly. Workspaces of many small
+    /// files and one large one, the file being edited, are made this way.
+    pub first_file_articles: Option<u64>,
 }
 
 impl Plan {
     /// How many articles file `index` holds when the corpus is counted in articles.
     pub fn article_quota(&self, index: u64) -> Option<u64> {
-        self.articles
-            .map(|total| total / self.files + u64::from(index < total % self.files))
+        let total = self.articles?;
+        let even =
+            |total: u64, files: u64, index: u64| total / files + u64::from(index < total % files);
+        Some(match self.first_file_articles {
+            Some(first) if self.files > 1 => {
+                let first = first.min(total);
+                if index == 0 {
+                    first
+                } else {
+                    even(total - first, self.files - 1, index - 1)
+                }
+            }
+            _ => even(total, self.files, index),
+        })
     }
 
     /// How many bytes file `index` should reach when the corpus is measured in bytes.
@@ -204,6 +220,7 @@ mod tests {
             articles,
             bytes,
             files,
+            first_file_articles: None,
         }
     }
 
@@ -248,6 +265,37 @@ mod tests {
         assert_eq!(counts, vec![18, 17, 17, 17, 17, 17, 17]);
         let joined: Vec<String> = split.iter().flat_map(|file| articles_of(file)).collect();
         assert_eq!(joined, articles_of(&single[0]));
+    }
+
+    #[test]
+    fn a_larger_first_file_keeps_the_articles_and_spreads_the_rest() {
+        let mix = Mix::default();
+        let (_, single) = run(&plan(7, Some(120), None, 1), &mix);
+        let uneven = Plan {
+            first_file_articles: Some(50),
+            ..plan(7, Some(120), None, 4)
+        };
+        let quotas: Vec<Option<u64>> = (0..4).map(|i| uneven.article_quota(i)).collect();
+        assert_eq!(quotas, [Some(50), Some(24), Some(23), Some(23)]);
+        let (summary, split) = run(&uneven, &mix);
+        assert_eq!((summary.files, summary.articles), (4, 120));
+        let counts: Vec<usize> = split.iter().map(|file| articles_of(file).len()).collect();
+        assert_eq!(counts, vec![50, 24, 23, 23]);
+        let joined: Vec<String> = split.iter().flat_map(|file| articles_of(file)).collect();
+        assert_eq!(joined, articles_of(&single[0]));
+        // A first file asked for more than there is takes everything, and a single
+        // file holds every article whatever the first file is asked to hold.
+        let short = Plan {
+            first_file_articles: Some(500),
+            ..plan(7, Some(120), None, 4)
+        };
+        assert_eq!(short.article_quota(0), Some(120));
+        assert_eq!(short.article_quota(3), Some(0));
+        let one = Plan {
+            first_file_articles: Some(50),
+            ..plan(7, Some(120), None, 1)
+        };
+        assert_eq!(one.article_quota(0), Some(120));
     }
 
     #[test]

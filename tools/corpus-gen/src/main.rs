@@ -35,6 +35,10 @@ struct Args {
     /// Write everything into one file.
     #[arg(long)]
     single_file: bool,
+    /// Articles of the first file; the other files share the rest evenly (default
+    /// files: one per 100 of the rest).
+    #[arg(long, requires = "articles", conflicts_with = "single_file")]
+    first_file_articles: Option<u64>,
     /// Output folder; files are named 00000.article, 00001.article, …
     #[arg(long)]
     out: PathBuf,
@@ -43,7 +47,10 @@ struct Args {
 /// The plan the command line asks for.
 fn plan_from_args(args: &Args) -> Plan {
     let default_files = match (args.articles, args.bytes) {
-        (Some(articles), _) => articles.div_ceil(ARTICLES_PER_FILE),
+        (Some(articles), _) => match args.first_file_articles {
+            Some(first) => 1 + articles.saturating_sub(first).div_ceil(ARTICLES_PER_FILE),
+            None => articles.div_ceil(ARTICLES_PER_FILE),
+        },
         (None, Some(bytes)) => bytes.div_ceil(BYTES_PER_FILE),
         (None, None) => 1,
     };
@@ -57,6 +64,7 @@ fn plan_from_args(args: &Args) -> Plan {
         articles: args.articles,
         bytes: args.bytes,
         files: files.max(1),
+        first_file_articles: args.first_file_articles,
     }
 }
 
@@ -101,6 +109,7 @@ mod tests {
             bytes,
             files,
             single_file,
+            first_file_articles: None,
             out: PathBuf::from("out"),
         };
         assert_eq!(
@@ -120,5 +129,12 @@ mod tests {
             3
         );
         assert_eq!(plan_from_args(&args(Some(0), None, None, false)).files, 1);
+        let first = |articles, first| Args {
+            first_file_articles: Some(first),
+            ..args(Some(articles), None, None, false)
+        };
+        // The first file's articles, then one file per 100 of the rest.
+        assert_eq!(plan_from_args(&first(1_025, 525)).files, 6);
+        assert_eq!(plan_from_args(&first(300, 525)).files, 1);
     }
 }
