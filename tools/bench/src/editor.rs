@@ -53,6 +53,10 @@ pub struct EditorReport {
     pub hover: Series,
     pub definition: Series,
     pub references: Series,
+    /// The same references asked with a `partialResultToken`: to the first batch.
+    pub references_first_batch: Series,
+    /// And to the (empty) answer after the last batch.
+    pub references_streamed: Series,
     pub semantic_tokens_full: Series,
     pub semantic_tokens_range: Series,
     /// A saved change to `accord.toml` to the end of the reload's progress.
@@ -154,6 +158,13 @@ pub fn run(scenario: &Scenario) -> EditorReport {
         params["context"] = json!({"includeDeclaration": true});
         params
     });
+    (report.references_first_batch, report.references_streamed) =
+        streamed_references(&mut client, places.len(), |i| {
+            let mut params = at(i);
+            params["context"] = json!({"includeDeclaration": true});
+            params["partialResultToken"] = json!(format!("references-{i}"));
+            params
+        });
     report.semantic_tokens_full = series(
         &mut client,
         "textDocument/semanticTokens/full",
@@ -477,6 +488,52 @@ fn series(
     }
     series.latency = Latency::of(&samples);
     series
+}
+
+/// References asked with a partial-result token, as a client that shows results as
+/// they come asks them: the time to the first batch, and to the answer that follows
+/// the last one. A request counts as answered when its batches held a location.
+fn streamed_references(
+    client: &mut LspClient,
+    count: usize,
+    params: impl Fn(usize) -> Value,
+) -> (Series, Series) {
+    let (mut first, mut whole) = (Series::default(), Series::default());
+    let (mut to_first, mut to_answer) = (Vec::new(), Vec::new());
+    // Whatever arrived before belongs to earlier work.
+    client.take_events();
+    for i in 0..count {
+        let params = params(i);
+        let token = params["partialResultToken"].clone();
+        let sent = Instant::now();
+        let (answer, elapsed) = client.request("textDocument/references", params, REQUEST_TIMEOUT);
+        if let Err(failure) = answer {
+            let problem = Some(format!("request {i}: {failure:?}"));
+            (first.problem, whole.problem) = (problem.clone(), problem);
+            break;
+        }
+        // The server sends every batch before the answer, so they have all arrived.
+        let batches: Vec<_> = client
+            .take_events()
+            .into_iter()
+            .filter(|e| e.method == "$/progress" && e.params["token"] == token)
+            .collect();
+        to_answer.push(elapsed);
+        let locations: usize = batches
+            .iter()
+            .map(|e| e.params["value"].as_array().map_or(0, Vec::len))
+            .sum();
+        if let Some(batch) = batches.first() {
+            to_first.push(batch.at.saturating_duration_since(sent));
+        }
+        if locations > 0 {
+            first.answered += 1;
+            whole.answered += 1;
+        }
+    }
+    first.latency = Latency::of(&to_first);
+    whole.latency = Latency::of(&to_answer);
+    (first, whole)
 }
 
 fn is_empty_answer(result: &Value) -> bool {

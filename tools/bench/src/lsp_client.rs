@@ -142,6 +142,11 @@ impl LspClient {
         }
     }
 
+    /// The events that have arrived and not been waited for yet.
+    pub fn take_events(&self) -> Vec<Event> {
+        self.events.try_iter().collect()
+    }
+
     /// Waits until an event satisfies `wanted`, passing every event to it; fails when
     /// `deadline` passes or the server closes first.
     pub fn wait_for(

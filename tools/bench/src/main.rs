@@ -613,6 +613,16 @@ fn editor_rows(editor: &EditorReport) -> Vec<Row> {
             Target::AtMost(100.0, "ms p99"),
         ),
         (
+            "references streamed, to the first batch",
+            &editor.references_first_batch,
+            Target::AtMost(100.0, "ms p99"),
+        ),
+        (
+            "references streamed, to the answer after the last batch",
+            &editor.references_streamed,
+            Target::None,
+        ),
+        (
             "semantic tokens, full",
             &editor.semantic_tokens_full,
             Target::None,
