@@ -188,7 +188,7 @@ fn reload_files(state: &State, generation: u64, report: &dyn Fn(usize, usize)) -
     let replaced = state.core().workspace.refresh();
     tracing::debug!("reload: refreshed the lexicon in {:?}", started.elapsed());
     drop(replaced);
-    crate::lsp::release_memory();
+    pack_summaries(state);
     Reloaded::Done
 }
 
@@ -347,7 +347,7 @@ fn index_files(state: &State, report: &dyn Fn(usize, usize)) -> Indexed {
     let replaced = state.core().workspace.refresh();
     drop(replaced);
     drop(index_cache);
-    crate::lsp::release_memory();
+    pack_summaries(state);
     if restored > 0 {
         tracing::info!("restored {restored} of {total} files from the index cache");
     }
@@ -361,6 +361,23 @@ fn index_files(state: &State, report: &dyn Fn(usize, usize)) -> Indexed {
         files: total,
         problems,
     }
+}
+
+/// Packs the closed files' summaries into pages of their own after a bulk load (see
+/// `Workspace::closed_summaries`), then returns the freed pages to the system.
+fn pack_summaries(state: &State) {
+    let started = std::time::Instant::now();
+    let summaries = state.core().workspace.closed_summaries();
+    // A thread of its own has a heap of its own, holding nothing else.
+    match std::thread::spawn(move || summaries.copy()).join() {
+        Ok(copies) => {
+            let replaced = state.core().workspace.install_copies(copies);
+            drop(replaced);
+        }
+        Err(_) => tracing::warn!("packing the summaries failed; they stay where they are"),
+    }
+    crate::lsp::release_memory();
+    tracing::debug!("summaries packed in {:?}", started.elapsed());
 }
 
 /// Installs files read from disk, except open documents, whose editor text wins. A

@@ -167,6 +167,24 @@ impl KeyMentions {
 }
 
 impl FileSnapshot {
+    /// A closed file's summary in allocations of its own; only the text is shared.
+    fn copied(&self) -> FileSnapshot {
+        FileSnapshot {
+            id: self.id,
+            path: self.path.clone(),
+            kind: self.kind,
+            text: self.text.clone(),
+            line_index: Arc::new((*self.line_index).clone()),
+            analysis: None,
+            diagnostics: self.diagnostics.clone(),
+            articles: self.articles.iter().cloned().collect(),
+            acronyms: self.acronyms.iter().cloned().collect(),
+            mentions: Arc::new(self.mentions.copied()),
+            entries: self.entries.clone(),
+            lookups: Lookups::default(),
+        }
+    }
+
     /// Every mention of the file, in file order.
     pub fn mentions(
         &self,
@@ -759,6 +777,28 @@ impl AnalysisContext {
             analyzer: self.analyzer.clone(),
             keys,
         }
+    }
+}
+
+/// Closed files' summaries as [`Workspace::closed_summaries`] took them.
+pub struct ClosedSummaries(Vec<(FileId, Arc<FileSnapshot>)>);
+
+/// Those summaries copied, with the originals to recognise unchanged files by.
+pub struct CopiedSummaries(Vec<(FileId, Arc<FileSnapshot>, FileSnapshot)>);
+
+impl ClosedSummaries {
+    /// Copies every summary; run it on a thread that allocated nothing else, so the
+    /// copies share no page with freed work.
+    pub fn copy(self) -> CopiedSummaries {
+        CopiedSummaries(
+            self.0
+                .into_iter()
+                .map(|(id, original)| {
+                    let copy = original.copied();
+                    (id, original, copy)
+                })
+                .collect(),
+        )
     }
 }
 
@@ -1491,6 +1531,42 @@ impl Workspace {
             }
         }
         Replaced(Vec::new(), dropped)
+    }
+
+    /// The summaries of closed files, to copy off the lock ([`ClosedSummaries::copy`])
+    /// and install back with [`Workspace::install_copies`].
+    ///
+    /// Why copy: a bulk load allocates each summary among the full analyses it frees
+    /// again, on the pool's threads, and the summaries then keep those pages resident,
+    /// at several times their own size. Copied on a fresh thread, they are packed
+    /// into pages of their own, and the old pages can go back to the system.
+    pub fn closed_summaries(&self) -> ClosedSummaries {
+        let files = self
+            .states
+            .iter()
+            .filter(|(id, state)| !self.open.contains(id) && state.snapshot.analysis.is_none())
+            .map(|(&id, state)| (id, state.snapshot.clone()))
+            .collect();
+        ClosedSummaries(files)
+    }
+
+    /// Installs the copies of files that have not changed since they were taken.
+    /// Returns the replaced snapshots, to free where no lock is held.
+    pub fn install_copies(&mut self, copies: CopiedSummaries) -> Vec<Arc<FileSnapshot>> {
+        let mut replaced = Vec::with_capacity(copies.0.len());
+        let files = Arc::make_mut(&mut self.files);
+        for (id, original, copy) in copies.0 {
+            let Some(state) = self.states.get_mut(&id) else {
+                continue;
+            };
+            if !Arc::ptr_eq(&state.snapshot, &original) || self.open.contains(&id) {
+                continue;
+            }
+            let copy = Arc::new(copy);
+            files.insert(id, copy.clone());
+            replaced.push(std::mem::replace(&mut state.snapshot, copy));
+        }
+        replaced
     }
 
     /// Makes edits leave the lexicon to [`Workspace::begin_lexicon_refresh`], so that an

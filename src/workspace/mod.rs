@@ -12,8 +12,8 @@ use crate::recognize::{EntityType, LearnedForm, teaching};
 use crate::text::TextRange;
 
 pub use index::{
-    AcronymSummary, AnalysisContext, ArticleSummary, FileId, FileKind, FileSnapshot, PreparedFile,
-    Replaced, Workspace, WorkspaceSnapshot,
+    AcronymSummary, AnalysisContext, ArticleSummary, ClosedSummaries, CopiedSummaries, FileId,
+    FileKind, FileSnapshot, PreparedFile, Replaced, Workspace, WorkspaceSnapshot,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -226,6 +226,14 @@ fn offset_u32(offset: usize) -> u32 {
 }
 
 impl MentionTable {
+    /// The same table in allocations of its own, names included.
+    pub(crate) fn copied(&self) -> MentionTable {
+        MentionTable {
+            items: self.items.clone(),
+            names: self.names.iter().map(|name| Arc::from(&**name)).collect(),
+        }
+    }
+
     /// The mentions of a file's analysis.
     pub fn of_analysis(analysis: &FileAnalysis) -> MentionTable {
         let mut builder = MentionTableBuilder::with_names_of(&MentionTable::default(), 0);
