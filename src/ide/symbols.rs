@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::recognize::EntityType;
 use crate::text::TextRange;
-use crate::workspace::{FileId, FileMention, FileSnapshot, MentionSource, WorkspaceSnapshot};
+use crate::workspace::{
+    FileId, FileMention, FileSnapshot, MentionSource, WorkspaceSnapshot, plain_of_markup,
+};
 
 use super::navigation::{acronym_definition, mention_stats, stats_line, target_at};
 use super::{
@@ -34,29 +36,9 @@ fn slice(file: &FileSnapshot, range: TextRange) -> &str {
 /// An article's name for outlines: its title, or its number when it has none.
 fn article_name(file: &FileSnapshot, index: usize, title: Option<TextRange>) -> String {
     match title.map(|t| slice(file, t).trim()) {
-        Some(title) if !title.is_empty() => plain_title(title),
+        Some(title) if !title.is_empty() => plain_of_markup(title).into_owned(),
         _ => format!("Article {}", index + 1),
     }
-}
-
-/// A title without its tag syntax, for display.
-fn plain_title(title: &str) -> String {
-    let mut out = String::with_capacity(title.len());
-    let mut chars = title.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '[' => {}
-            ']' if chars.peek() == Some(&'{') => {
-                for c in chars.by_ref() {
-                    if c == '}' {
-                        break;
-                    }
-                }
-            }
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// The outline: each article, and under it each entity it mentions once (tagged or

@@ -831,7 +831,7 @@ Ministers Review the [Korea-US FTA]{agreement ref=korus-fta}
 The [KORUS FTA]{agreement ref=korus-fta} was reviewed on Monday by the United States Trade Representative (USTR). The USTR agreed.
 date2025-03-04
 -
-Short Note
+Short Note \[draft\]
 The [Korea–U.S. FTA]{agreement ref=korus-fta} again. date2025-04-01
 "#,
     );
@@ -864,7 +864,7 @@ The [Korea–U.S. FTA]{agreement ref=korus-fta} again. date2025-04-01
         Ministers Review the Korea-US FTA [2025-03-04]
           Korea–U.S. Free Trade Agreement (Agreement, agreement korus-fta, 2 mentions)
           US Trade Representative (Org, org ustr, 3 mentions)
-        Short Note [2025-04-01]
+        Short Note [draft] [2025-04-01]
           Korea–U.S. Free Trade Agreement (Agreement, agreement korus-fta)
     "#]]
     .assert_eq(&outline);

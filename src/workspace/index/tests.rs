@@ -658,3 +658,41 @@ fn a_warm_start_from_the_cache_gives_what_indexing_gives() {
         Some(CacheError::OtherVersion("0.0.1".to_owned()))
     );
 }
+
+#[test]
+fn packed_summaries_answer_as_the_originals_and_skip_changed_files() {
+    let third = "Port Talks\n[Busan Port Authority]{org ref=bpa} met USTR. date2025-06-01\n";
+    let files = [
+        ("/ws/first.article", FIRST),
+        ("/ws/second.article", SECOND),
+        ("/ws/third.article", third),
+    ];
+    let analyzer = Arc::new(Analyzer::with_defaults());
+    let (want, _) = index_with_cache(&analyzer, &files, None);
+    let (mut packed, _) = index_with_cache(&analyzer, &files, None);
+    let summaries = packed.closed_summaries();
+    let copies = std::thread::spawn(move || summaries.copy())
+        .join()
+        .expect("copied");
+    let replaced = packed.install_copies(copies);
+    assert_eq!(replaced.len(), files.len(), "every closed file is packed");
+    assert_same_workspaces(&packed, &want, "after packing");
+
+    // A file changed between taking and installing keeps its new summary.
+    let summaries = packed.closed_summaries();
+    let copies = summaries.copy();
+    let changed = format!("{third}More on the Busan Port Authority.\n");
+    packed.set_file_text(Path::new("/ws/third.article"), Arc::from(changed.as_str()));
+    let replaced = packed.install_copies(copies);
+    assert_eq!(
+        replaced.len(),
+        files.len() - 1,
+        "the changed file is skipped"
+    );
+    let (want, _) = index_with_cache(
+        &analyzer,
+        &[files[0], files[1], ("/ws/third.article", changed.as_str())],
+        None,
+    );
+    assert_same_workspaces(&packed, &want, "after a change while packing");
+}
