@@ -313,6 +313,7 @@ fn index_files(state: &State, report: &dyn Fn(usize, usize)) -> Indexed {
     }
     // The lexicon is rebuilt once at the end, so each article is recognised again at
     // most once for what the others teach.
+    let indexing = std::time::Instant::now();
     let mut done = 0;
     let mut restored = 0;
     for batch in listed.chunks(BATCH_FILES) {
@@ -344,9 +345,20 @@ fn index_files(state: &State, report: &dyn Fn(usize, usize)) -> Indexed {
         let replaced = state.core().workspace.install_current(prepared);
         drop(replaced);
     }
+    tracing::debug!(
+        "indexing: files read and analysed in {:?}",
+        indexing.elapsed()
+    );
+    let started = std::time::Instant::now();
+    let recognitions = state.core().workspace.recognition_count();
     let replaced = state.core().workspace.refresh();
     drop(replaced);
     drop(index_cache);
+    tracing::debug!(
+        "indexing: lexicon refreshed in {:?}, {} articles recognised again",
+        started.elapsed(),
+        state.core().workspace.recognition_count() - recognitions
+    );
     pack_summaries(state);
     if restored > 0 {
         tracing::info!("restored {restored} of {total} files from the index cache");
@@ -402,9 +414,10 @@ fn install_read_files(
             })
             .collect();
         let replaced = core.workspace.install_files(prepared, false);
+        let released = core.workspace.release_closed_analyses();
         drop(core);
         // Freed without the lock.
-        drop(replaced);
+        drop((replaced, released));
         return restored;
     }
 }

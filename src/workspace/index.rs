@@ -1512,10 +1512,19 @@ impl Workspace {
     /// the lexicon is settled: a refresh reuses the recognition of the articles a
     /// change cannot reach, and a closed file is analysed again whole.
     fn compact_closed(&mut self) -> Replaced {
-        let mut dropped = Vec::new();
         if self.lexicon_pending {
-            return Replaced(Vec::new(), dropped);
+            return Replaced(Vec::new(), Vec::new());
         }
+        self.release_closed_analyses()
+    }
+
+    /// Drops the full analyses of closed files now, even during a bulk load; the
+    /// refresh that ends it then analyses a closed file again whole where a changed
+    /// name occurs. Indexing calls it after each batch, so that it holds one batch's
+    /// analyses at a time, not the workspace's: on a first index every article meets a
+    /// newly learned name and is recognised again anyway.
+    pub fn release_closed_analyses(&mut self) -> Replaced {
+        let mut dropped = Vec::new();
         let mut compacted = Vec::new();
         for (&id, state) in self.states.iter_mut() {
             if self.open.contains(&id) || state.snapshot.analysis.is_none() {
@@ -1678,8 +1687,9 @@ impl Workspace {
 /// article containing none of the names whose target changed recognises the same.
 enum AffectedText {
     All,
-    /// Lower-cased normalised names whose target was added, removed or changed.
-    Containing(Vec<String>),
+    /// Lower-cased normalised names whose target was added, removed or changed, as
+    /// one automaton: a first index tests every article for thousands of names.
+    Containing(Option<aho_corasick::AhoCorasick>),
 }
 
 impl AffectedText {
@@ -1695,24 +1705,29 @@ impl AffectedText {
         if kept_old != kept_new {
             return AffectedText::All;
         }
-        let changed = old
+        let changed: Vec<String> = old
             .iter()
             .filter(|t| !new_set.contains(t))
             .chain(new.iter().filter(|t| !old_set.contains(t)))
             .map(|(name, _, _)| name.to_lowercase())
             .collect();
-        AffectedText::Containing(changed)
+        if changed.is_empty() {
+            return AffectedText::Containing(None);
+        }
+        match aho_corasick::AhoCorasick::new(&changed) {
+            Ok(names) => AffectedText::Containing(Some(names)),
+            // Too many names for an automaton: every article may be affected.
+            Err(_) => AffectedText::All,
+        }
     }
 
     fn may_match(&self, text: &str) -> bool {
         match self {
             AffectedText::All => true,
-            AffectedText::Containing(names) => {
-                if names.is_empty() {
-                    return false;
-                }
+            AffectedText::Containing(None) => false,
+            AffectedText::Containing(Some(names)) => {
                 let text = normalize(text).to_lowercase();
-                names.iter().any(|name| text.contains(name.as_str()))
+                names.is_match(&text)
             }
         }
     }

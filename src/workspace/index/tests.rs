@@ -696,3 +696,38 @@ fn packed_summaries_answer_as_the_originals_and_skip_changed_files() {
     );
     assert_same_workspaces(&packed, &want, "after a change while packing");
 }
+
+#[test]
+fn indexing_that_releases_closed_analyses_per_batch_gives_what_keeping_them_gives() {
+    let third = "Port Talks\n[Busan Port Authority]{org ref=bpa} met USTR. date2025-06-01\n";
+    let fourth = "Port News\nThe Busan Port Authority (BPA) said exports rose. date2025-06-02\n";
+    let files = [
+        ("/ws/first.article", FIRST),
+        ("/ws/second.article", SECOND),
+        ("/ws/third.article", third),
+        ("/ws/fourth.article", fourth),
+    ];
+    let analyzer = Arc::new(Analyzer::with_defaults());
+    let (want, _) = index_with_cache(&analyzer, &files, None);
+    // As the server indexes: batches of two, each installed and then compacted.
+    let mut got = Workspace::new(analyzer.clone());
+    got.begin_bulk_load();
+    for batch in files.chunks(2) {
+        let ids = got.intern_paths(batch.iter().map(|(path, _)| Path::new(*path)));
+        let prepared = got.context().prepare(
+            batch
+                .iter()
+                .zip(ids)
+                .map(|((path, text), id)| (id, Path::new(path).to_path_buf(), Arc::from(*text)))
+                .collect(),
+        );
+        drop(got.install_files(prepared, false));
+        drop(got.release_closed_analyses());
+        assert!(
+            got.snapshot().files().all(|file| file.analysis.is_none()),
+            "no closed file keeps its analysis"
+        );
+    }
+    drop(got.refresh());
+    assert_same_workspaces(&got, &want, "after releasing analyses per batch");
+}
