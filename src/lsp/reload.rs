@@ -128,6 +128,9 @@ pub async fn reload(client: &Client, state: &Arc<State>, generation: u64) {
             publish_all(client, state).await;
             refresh(client, state, Refresh::SemanticTokens).await;
             refresh(client, state, Refresh::InlayHints).await;
+            if state.core().workspace.lexicon_pending() {
+                spawn_lexicon_refresh(client, state);
+            }
         }
         // The configuration's own syntax errors are news.
         Reloaded::KeptLastGood => publish_all(client, state).await,
@@ -185,9 +188,8 @@ fn reload_files(state: &State, generation: u64, report: &dyn Fn(usize, usize)) -
         report(done, total);
     }
     let started = std::time::Instant::now();
-    let replaced = state.core().workspace.refresh();
+    end_bulk_load(state);
     tracing::debug!("reload: refreshed the lexicon in {:?}", started.elapsed());
-    drop(replaced);
     pack_summaries(state);
     Reloaded::Done
 }
@@ -223,6 +225,10 @@ pub async fn index_workspace(client: &Client, state: &Arc<State>) {
         .await;
     publish_all(client, state).await;
     refresh(client, state, Refresh::SemanticTokens).await;
+    // Edits made while the refresh ran left it something to bring to other files.
+    if state.core().workspace.lexicon_pending() {
+        spawn_lexicon_refresh(client, state);
+    }
 }
 
 /// What indexing read, and what it left out and why.
@@ -351,8 +357,7 @@ fn index_files(state: &State, report: &dyn Fn(usize, usize)) -> Indexed {
     );
     let started = std::time::Instant::now();
     let recognitions = state.core().workspace.recognition_count();
-    let replaced = state.core().workspace.refresh();
-    drop(replaced);
+    end_bulk_load(state);
     drop(index_cache);
     tracing::debug!(
         "indexing: lexicon refreshed in {:?}, {} articles recognised again",
@@ -372,6 +377,19 @@ fn index_files(state: &State, report: &dyn Fn(usize, usize)) -> Indexed {
     Indexed {
         files: total,
         problems,
+    }
+}
+
+/// Ends a bulk load: its lexicon refresh runs without the lock, so that edits and
+/// requests go on meanwhile; files edited during it keep their own state, and the
+/// lexicon stays pending for the next refresh.
+fn end_bulk_load(state: &State) {
+    let (work, replaced) = state.core().workspace.end_bulk_load();
+    drop(replaced);
+    if let Some(work) = work {
+        let refreshed = work.run();
+        let (_, replaced) = state.core().workspace.finish_lexicon_refresh(refreshed);
+        drop(replaced);
     }
 }
 

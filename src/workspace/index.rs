@@ -1263,10 +1263,8 @@ impl Workspace {
     /// ends a bulk load. Returns the full analyses of closed files, to free where no
     /// lock is held.
     pub fn refresh(&mut self) -> Replaced {
-        self.bulk_loading = false;
-        let mut replaced = Vec::new();
-        let mut dropped = Vec::new();
-        if let Some(refresh) = self.begin_lexicon_refresh() {
+        let (work, Replaced(mut replaced, mut dropped)) = self.end_bulk_load();
+        if let Some(refresh) = work {
             let (_, Replaced(states, analyses)) = self.finish_lexicon_refresh(refresh.run());
             replaced.extend(states);
             dropped.extend(analyses);
@@ -1274,6 +1272,19 @@ impl Workspace {
         let Replaced(_, analyses) = self.compact_closed();
         dropped.extend(analyses);
         Replaced(replaced, dropped)
+    }
+
+    /// Ends a bulk load as [`Workspace::refresh`] does, but hands its lexicon refresh
+    /// to the caller, to run ([`LexiconRefresh::run`]) where no lock is held and
+    /// install with [`Workspace::finish_lexicon_refresh`]: on a large workspace it
+    /// recognises every article again, and edits must not wait for that. With no
+    /// refresh to run, closed files are compacted at once.
+    pub fn end_bulk_load(&mut self) -> (Option<LexiconRefresh>, Replaced) {
+        self.bulk_loading = false;
+        match self.begin_lexicon_refresh() {
+            Some(refresh) => (Some(refresh), Replaced(Vec::new(), Vec::new())),
+            None => (None, self.compact_closed()),
+        }
     }
 
     /// Like `set_file_text`, told which byte range of the current text `new_text`
