@@ -121,9 +121,9 @@ impl Drop for OpenToken<'_> {
     }
 }
 
-/// Streams the batches `work` produces to the client under `token`, then waits until
-/// they are all on their way out. `work` runs elsewhere and sends into the returned
-/// channel; this returns once that channel closes.
+/// Sends each batch arriving on `batches` to the client under `token`, and once the
+/// sender is gone (the request's work has ended), waits until they are all handed to
+/// the output.
 pub async fn stream<T>(
     client: &Client,
     ledger: &Ledger,
