@@ -1760,17 +1760,22 @@ mod tests {
         }
     }
 
+    /// The trigger words a plain search finds that stand as whole words.
+    fn whole_words_searched(text: &str) -> Vec<(usize, usize, Trigger)> {
+        let glued = |start: usize, end: usize| {
+            char_before(text, start).is_some_and(char::is_alphanumeric)
+                || char_at(text, end).is_some_and(char::is_alphanumeric)
+        };
+        trigger_words_by_search(text)
+            .into_iter()
+            .filter(|&(start, end, _)| !glued(start, end))
+            .collect()
+    }
+
     proptest::proptest! {
         #[test]
         fn trigger_words_of_tokens_are_the_whole_words_a_search_finds(text in texts()) {
-            let glued = |start: usize, end: usize| {
-                char_before(&text, start).is_some_and(char::is_alphanumeric)
-                    || char_at(&text, end).is_some_and(char::is_alphanumeric)
-            };
-            let searched: Vec<_> = trigger_words_by_search(&text)
-                .into_iter()
-                .filter(|&(start, end, _)| !glued(start, end))
-                .collect();
+            let searched = whole_words_searched(&text);
             proptest::prop_assert_eq!(
                 trigger_words_of_tokens(&text, &tokenize(&text)),
                 searched,
@@ -1780,14 +1785,7 @@ mod tests {
 
         #[test]
         fn trigger_words_of_runs_are_the_whole_words_a_search_finds(text in texts()) {
-            let glued = |start: usize, end: usize| {
-                char_before(&text, start).is_some_and(char::is_alphanumeric)
-                    || char_at(&text, end).is_some_and(char::is_alphanumeric)
-            };
-            let searched: Vec<_> = trigger_words_by_search(&text)
-                .into_iter()
-                .filter(|&(start, end, _)| !glued(start, end))
-                .collect();
+            let searched = whole_words_searched(&text);
             proptest::prop_assert_eq!(trigger_words_of_runs(&text), searched, "in {:?}", text);
         }
 

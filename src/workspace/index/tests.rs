@@ -570,15 +570,18 @@ fn assert_same_workspaces(got: &Workspace, want: &Workspace, context: &str) {
     assert_same_snapshot(&got, context);
 }
 
+/// A third file for the index tests: it teaches a name the others use.
+const PORT_TALKS: &str =
+    "Port Talks\n[Busan Port Authority]{org ref=bpa} met USTR. date2025-06-01\n";
+
 #[test]
 fn a_warm_start_from_the_cache_gives_what_indexing_gives() {
     use crate::workspace::cache::{CacheError, analyzer_fingerprint, decode};
-    let third = "Port Talks\n[Busan Port Authority]{org ref=bpa} met USTR. date2025-06-01\n";
     let fourth = "Port News\nThe Busan Port Authority said exports rose. date2025-06-02\n";
     let files = [
         ("/ws/first.article", FIRST),
         ("/ws/second.article", SECOND),
-        ("/ws/third.article", third),
+        ("/ws/third.article", PORT_TALKS),
         ("/ws/fourth.article", fourth),
     ];
     let analyzer = Arc::new(Analyzer::with_defaults());
@@ -661,11 +664,10 @@ fn a_warm_start_from_the_cache_gives_what_indexing_gives() {
 
 #[test]
 fn packed_summaries_answer_as_the_originals_and_skip_changed_files() {
-    let third = "Port Talks\n[Busan Port Authority]{org ref=bpa} met USTR. date2025-06-01\n";
     let files = [
         ("/ws/first.article", FIRST),
         ("/ws/second.article", SECOND),
-        ("/ws/third.article", third),
+        ("/ws/third.article", PORT_TALKS),
     ];
     let analyzer = Arc::new(Analyzer::with_defaults());
     let (want, _) = index_with_cache(&analyzer, &files, None);
@@ -681,7 +683,7 @@ fn packed_summaries_answer_as_the_originals_and_skip_changed_files() {
     // A file changed between taking and installing keeps its new summary.
     let summaries = packed.closed_summaries();
     let copies = summaries.copy();
-    let changed = format!("{third}More on the Busan Port Authority.\n");
+    let changed = format!("{PORT_TALKS}More on the Busan Port Authority.\n");
     packed.set_file_text(Path::new("/ws/third.article"), Arc::from(changed.as_str()));
     let replaced = packed.install_copies(copies);
     assert_eq!(
@@ -699,12 +701,11 @@ fn packed_summaries_answer_as_the_originals_and_skip_changed_files() {
 
 #[test]
 fn indexing_that_releases_closed_analyses_per_batch_gives_what_keeping_them_gives() {
-    let third = "Port Talks\n[Busan Port Authority]{org ref=bpa} met USTR. date2025-06-01\n";
     let fourth = "Port News\nThe Busan Port Authority (BPA) said exports rose. date2025-06-02\n";
     let files = [
         ("/ws/first.article", FIRST),
         ("/ws/second.article", SECOND),
-        ("/ws/third.article", third),
+        ("/ws/third.article", PORT_TALKS),
         ("/ws/fourth.article", fourth),
     ];
     let analyzer = Arc::new(Analyzer::with_defaults());
