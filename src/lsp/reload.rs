@@ -223,6 +223,17 @@ pub async fn index_workspace(client: &Client, state: &Arc<State>) {
     progress
         .finish(format!("{count} files, {entities} entities"))
         .await;
+    // The workspace is ready: packing its summaries and saving the index cache need
+    // not hold up the end of progress.
+    let after_state = state.clone();
+    tokio::task::spawn_blocking(move || {
+        catch_panic(&after_state, "saving the index", || {
+            if let Some(fingerprint) = indexed.save {
+                save_index(&after_state, fingerprint);
+            }
+            pack_summaries(&after_state);
+        })
+    });
     publish_all(client, state).await;
     refresh(client, state, Refresh::SemanticTokens).await;
     // Edits made while the refresh ran left it something to bring to other files.
@@ -235,6 +246,8 @@ pub async fn index_workspace(client: &Client, state: &Arc<State>) {
 #[derive(Default)]
 struct Indexed {
     files: usize,
+    /// The analyzer's fingerprint when the index cache is to be saved.
+    save: Option<u64>,
     problems: Vec<crate::files::WalkError>,
 }
 
@@ -320,24 +333,56 @@ fn index_files(state: &State, report: &dyn Fn(usize, usize)) -> Indexed {
     // The lexicon is rebuilt once at the end, so each article is recognised again at
     // most once for what the others teach.
     let indexing = std::time::Instant::now();
-    let mut done = 0;
-    let mut restored = 0;
-    for batch in listed.chunks(BATCH_FILES) {
+    let read = |batch: &[PathBuf]| -> Vec<(FileId, PathBuf, Arc<str>)> {
         let ids = state
             .core()
             .workspace
             .intern_paths(batch.iter().map(PathBuf::as_path));
-        let files: Vec<(FileId, PathBuf, Arc<str>)> = batch
+        batch
             .par_iter()
             .zip(ids)
             .filter_map(|(path, id)| {
                 let text = read_text(path, &analyzer)?;
                 Some((id, path.clone(), Arc::from(text)))
             })
-            .collect();
-        restored += install_read_files(state, files, index_cache.as_ref());
-        done += batch.len();
-        report(done, total);
+            .collect()
+    };
+    let mut done = 0;
+    let mut restored = 0;
+    if index_cache.is_none() {
+        // Nothing to restore: every file is read first and what they teach is learned,
+        // so that each article is recognised once, with all of it.
+        let batches: Vec<Vec<(FileId, PathBuf, Arc<str>)>> =
+            listed.chunks(BATCH_FILES).map(read).collect();
+        let context = state.core().workspace.context();
+        // Open documents teach what their editor text teaches, as analysed already.
+        let closed: Vec<_> = {
+            let core = state.core();
+            batches
+                .iter()
+                .flatten()
+                .filter(|(_, path, _)| !core.is_open(path))
+                .cloned()
+                .collect()
+        };
+        let taught = context.taught_forms(&closed);
+        drop(closed);
+        state.core().workspace.adopt_taught_lexicon(taught);
+        tracing::debug!(
+            "indexing: files read and their teaching learned in {:?}",
+            indexing.elapsed()
+        );
+        for (batch, listed) in batches.into_iter().zip(listed.chunks(BATCH_FILES)) {
+            install_read_files(state, batch, None);
+            done += listed.len();
+            report(done, total);
+        }
+    } else {
+        for batch in listed.chunks(BATCH_FILES) {
+            restored += install_read_files(state, read(batch), index_cache.as_ref());
+            done += batch.len();
+            report(done, total);
+        }
     }
     // What was in the workspace before and was not read again (open documents, files
     // opened from outside the folders) is analysed with the new analyzer.
@@ -364,18 +409,19 @@ fn index_files(state: &State, report: &dyn Fn(usize, usize)) -> Indexed {
         started.elapsed(),
         state.core().workspace.recognition_count() - recognitions
     );
-    pack_summaries(state);
     if restored > 0 {
         tracing::info!("restored {restored} of {total} files from the index cache");
     }
-    if restored < total {
-        save_index(state, fingerprint);
+    let save = if restored < total {
+        Some(fingerprint)
     } else {
         let revision = state.core().workspace.revision();
         state.index_saved_at(revision);
-    }
+        None
+    };
     Indexed {
         files: total,
+        save,
         problems,
     }
 }

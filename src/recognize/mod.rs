@@ -286,6 +286,55 @@ impl Lexicon {
     }
 }
 
+/// A line of an article that defines an acronym, and the part of the title on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DefinitionLine {
+    /// The line up to its last definition's closing parenthesis, in the article's text.
+    pub range: TextRange,
+    /// The part of the article's title on the line, in the line's offsets.
+    pub title: TextRange,
+}
+
+/// The lines of an article that hold an acronym definition, each from its start to
+/// the parenthesis that closes its last definition, in order. Recognising only these
+/// types the article's acronyms almost always as recognising it whole does: a
+/// definition never spans lines, its long form stops at a sentence break, and what
+/// follows the parenthesis names nothing that ends where a long form ends. What a
+/// workspace learns from an article before recognising it whole comes from these.
+pub fn definition_lines(article: &ArticleText<'_>) -> Vec<DefinitionLine> {
+    let text = article.text;
+    let mut lines: Vec<DefinitionLine> = Vec::new();
+    for definition in acronyms::find_definitions(text) {
+        let first = definition.long.start.min(definition.short.start);
+        let last = definition.long.end.max(definition.short.end);
+        let line_end = text[last..]
+            .find('\n')
+            .map_or(text.len(), |newline| last + newline);
+        let end = text[last..line_end]
+            .find(')')
+            .map_or(line_end, |close| last + close + 1);
+        let start = text[..first].rfind('\n').map_or(0, |newline| newline + 1);
+        // A later definition on the same line widens its line's span.
+        if let Some(line) = lines.last_mut().filter(|line| line.range.start == start) {
+            line.range.end = line.range.end.max(end);
+            continue;
+        }
+        lines.push(DefinitionLine {
+            range: TextRange::new(start, end),
+            title: TextRange::empty(0),
+        });
+    }
+    for line in &mut lines {
+        let title_start = article.title.start.max(line.range.start);
+        let title_end = article.title.end.min(line.range.end);
+        if title_start < title_end {
+            line.title =
+                TextRange::new(title_start - line.range.start, title_end - line.range.start);
+        }
+    }
+    lines
+}
+
 /// Texts of fewer than `longest` pieces, for property tests that compare two ways of
 /// finding the same things.
 #[cfg(test)]
@@ -320,11 +369,93 @@ impl Recognizer {
             .recognize(article, &tokens, lexicon, dates, amounts)
     }
 
+    /// The acronyms an article defines, typed as [`Recognizer::recognize`] types them,
+    /// but recognising only the lines that hold a definition ([`definition_lines`]).
+    pub fn defined_acronyms(
+        &self,
+        article: &ArticleText<'_>,
+        lexicon: &Lexicon,
+    ) -> Vec<AcronymDef> {
+        let mut found = Vec::new();
+        for line in definition_lines(article) {
+            let text = ArticleText {
+                text: &article.text[line.range.start..line.range.end],
+                title: line.title,
+                date: article.date,
+            };
+            for mut acronym in self.recognize(&text, lexicon).acronyms {
+                acronym.short_range = acronym.short_range.shifted(line.range.start);
+                acronym.long_range = acronym.long_range.shifted(line.range.start);
+                found.push(acronym);
+            }
+        }
+        found
+    }
+
     /// Recognises only dates: what checking needs, at a fraction of the cost.
     pub fn recognize_dates(&self, article: &ArticleText<'_>) -> Recognized {
         Recognized {
             mentions: temporal::find_dates(article.text, article.date),
             acronyms: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod definition_line_tests {
+    use super::*;
+
+    /// Each definition line's text, with the part of the title on it in brackets.
+    fn lines(text: &str, title_end: usize) -> String {
+        let article = ArticleText {
+            text,
+            title: TextRange::new(0, title_end),
+            date: None,
+        };
+        definition_lines(&article)
+            .iter()
+            .map(|line| {
+                let span = &text[line.range.start..line.range.end];
+                let title = line.title;
+                if title.is_empty() {
+                    return span.to_owned();
+                }
+                format!(
+                    "{}[{}]{}",
+                    &span[..title.start],
+                    &span[title.start..title.end],
+                    &span[title.end..]
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" | ")
+    }
+
+    #[test]
+    fn definition_lines_run_from_the_line_start_to_the_last_closing_parenthesis() {
+        let title = "Velmar Port Authority (VPA) Opens Office";
+        let body = "Exports rose. The Velmar Trade Council (VTC, chair Ana Ruiz) met \
+                    the Harbour Board (HB) today.\nNo acronym here.\n\
+                    Later the Coastal Freight Agency (CFA) said so.";
+        let text = format!("{title}\n{body}");
+        expect_test::expect![[r#"
+            [Velmar Port Authority (VPA)] | Exports rose. The Velmar Trade Council (VTC, chair Ana Ruiz) met the Harbour Board (HB) | Later the Coastal Freight Agency (CFA)"#]]
+        .assert_eq(&lines(&text, title.len()));
+    }
+
+    #[test]
+    fn acronyms_typed_on_their_lines_are_those_of_the_whole_article() {
+        let recognizer = Recognizer::new(&KnowledgeBase::default());
+        let text = "Port Deal Signed\nThe Velmar Port Authority (VPA) and the Ministry of \
+                    Trade (MOT) met.\nThe VPA said the Coastal Freight Agreement (CFA) holds.";
+        let article = ArticleText {
+            text,
+            title: TextRange::new(0, 16),
+            date: None,
+        };
+        let lexicon = Lexicon::default();
+        let whole = recognizer.recognize(&article, &lexicon).acronyms;
+        assert_eq!(whole.len(), 3, "{whole:?}");
+        assert_eq!(recognizer.defined_acronyms(&article, &lexicon), whole);
     }
 }

@@ -439,7 +439,9 @@ impl LexiconRefresh {
                 let Some(analysis) = file.snapshot.analysis.as_deref() else {
                     // A closed file keeps no plain text to test article by article:
                     // its whole text is tested, and it is analysed again whole.
-                    if current && !affected.may_match(&super::plain_of_markup(&file.snapshot.text))
+                    if current
+                        && (affected.is_nothing()
+                            || !affected.may_match(&super::plain_of_markup(&file.snapshot.text)))
                     {
                         return Some((file.id, file.snapshot, None));
                     }
@@ -748,6 +750,50 @@ impl AnalysisContext {
         (prepared, restored.into_inner())
     }
 
+    /// What each article file teaches, found without recognising it whole: its tags
+    /// need only its syntax, and its acronyms only the lines that define them (see
+    /// `recognize::definition_lines`), typed with what all the files' tags teach. A
+    /// first index learns this of every file before recognising any, so that each
+    /// article is recognised once with what all of them teach, not once without and
+    /// again with it. In parallel; the order of `files` is kept.
+    pub fn taught_forms(
+        &self,
+        files: &[(FileId, PathBuf, Arc<str>)],
+    ) -> Vec<(FileId, Vec<LearnedForm>)> {
+        let teachings: Vec<FileTeaching> = files
+            .par_iter()
+            .filter(|(_, path, _)| FileKind::of_path(path) == FileKind::Article)
+            .map(|(id, path, text)| FileTeaching::of(*id, path, text))
+            .collect();
+        let tagged = Lexicon::new(
+            teachings
+                .iter()
+                .flat_map(|file| &file.articles)
+                .flat_map(|article| article.tags.iter().cloned())
+                .collect(),
+        );
+        let recognizer = self.analyzer.recognizer();
+        teachings
+            .into_par_iter()
+            .map(|file| {
+                let articles = file.articles.into_iter().map(|article| {
+                    let mut forms = article.tags;
+                    for (line, title) in &article.lines {
+                        let line = ArticleText {
+                            text: line,
+                            title: *title,
+                            date: article.date,
+                        };
+                        let acronyms = recognizer.recognize(&line, &tagged).acronyms;
+                        forms.extend(super::acronym_forms(&acronyms));
+                    }
+                    forms
+                });
+                (file.id, super::file_forms(articles, Some(&file.origin)))
+            })
+            .collect()
+    }
+
     /// A closed article file's state from its saved summary.
     fn restored_state(
         &self,
@@ -776,6 +822,60 @@ impl AnalysisContext {
             lexicon: Some(self.lexicon.clone()),
             analyzer: self.analyzer.clone(),
             keys,
+        }
+    }
+}
+
+/// What a file teaches before its acronyms are typed: per article, the forms of its
+/// tags and the lines that define acronyms.
+struct FileTeaching {
+    id: FileId,
+    origin: Arc<str>,
+    articles: Vec<ArticleTeaching>,
+}
+
+struct ArticleTeaching {
+    tags: Vec<LearnedForm>,
+    /// Each line's plain text, and the part of the title on it.
+    lines: Vec<(String, TextRange)>,
+    date: Option<jiff::civil::Date>,
+}
+
+impl FileTeaching {
+    fn of(id: FileId, path: &Path, text: &str) -> FileTeaching {
+        let syntax = crate::syntax::parse_and_lower(text);
+        let articles = syntax
+            .articles
+            .iter()
+            .map(|article| {
+                let start = article.title.map_or(article.range.start, |t| t.start);
+                let end = article.content_end().max(start);
+                let plain = crate::syntax::strip_range(text, &syntax, TextRange::new(start, end));
+                let date = article.date();
+                let lines = crate::recognize::definition_lines(&ArticleText {
+                    text: &plain.text,
+                    title: TextRange::new(0, title_end(article, &plain)),
+                    date,
+                })
+                .into_iter()
+                .map(|line| {
+                    (
+                        plain.text[line.range.start..line.range.end].to_owned(),
+                        line.title,
+                    )
+                })
+                .collect();
+                ArticleTeaching {
+                    tags: super::tag_forms(&syntax.tags[article.tags.clone()], &plain),
+                    lines,
+                    date,
+                }
+            })
+            .collect();
+        FileTeaching {
+            id,
+            origin: origin_of(path),
+            articles,
         }
     }
 }
@@ -1249,6 +1349,27 @@ impl Workspace {
             files,
             revision: self.revision,
         })
+    }
+
+    /// During a bulk load, makes the lexicon what the files teach, before they are
+    /// analysed: `taught` gives the forms of the files about to be installed
+    /// ([`AnalysisContext::taught_forms`]), and files not in it teach what they taught
+    /// when last analysed. The forms are in the order a refresh gathers them, so that
+    /// when the files teach these very forms, the refresh ending the bulk load finds
+    /// nothing to do; where they teach others, it recognises again only the articles
+    /// the difference reaches.
+    pub fn adopt_taught_lexicon(&mut self, taught: Vec<(FileId, Vec<LearnedForm>)>) {
+        if !self.bulk_loading {
+            return;
+        }
+        let mut taught: BTreeMap<FileId, Vec<LearnedForm>> = taught.into_iter().collect();
+        for (&id, state) in &self.states {
+            taught.entry(id).or_insert_with(|| state.learned.clone());
+        }
+        let forms: Vec<LearnedForm> = taught.into_values().flatten().collect();
+        if forms != self.lexicon.forms {
+            self.lexicon = Arc::new(Lexicon::new(forms));
+        }
     }
 
     /// Says that many files are about to be installed and [`Workspace::refresh`] will
@@ -1730,6 +1851,11 @@ impl AffectedText {
             // Too many names for an automaton: every article may be affected.
             Err(_) => AffectedText::All,
         }
+    }
+
+    /// Whether no text can be affected: the compiled names are the same.
+    fn is_nothing(&self) -> bool {
+        matches!(self, AffectedText::Containing(None))
     }
 
     fn may_match(&self, text: &str) -> bool {

@@ -8,7 +8,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::analysis::FileAnalysis;
-use crate::recognize::{EntityType, LearnedForm, teaching};
+use crate::recognize::{AcronymDef, EntityType, LearnedForm, teaching};
+use crate::syntax::{PlainText, TagSyntax};
 use crate::text::TextRange;
 
 pub use index::{
@@ -429,10 +430,22 @@ impl<'a> FileMention<'a> {
 /// What a file teaches the recognisers elsewhere: its tagged spans of entity types,
 /// and the acronyms its articles define.
 pub fn learned_forms(analysis: &FileAnalysis, origin: Option<&Arc<str>>) -> Vec<LearnedForm> {
+    file_forms(
+        (0..analysis.articles.len()).map(|index| article_forms(analysis, index)),
+        origin,
+    )
+}
+
+/// A file's forms from its articles' forms, in order, each once, with the file as
+/// their origin.
+pub fn file_forms(
+    articles: impl Iterator<Item = Vec<LearnedForm>>,
+    origin: Option<&Arc<str>>,
+) -> Vec<LearnedForm> {
     let mut seen = HashSet::new();
     let mut forms = Vec::new();
-    for index in 0..analysis.articles.len() {
-        for mut form in article_forms(analysis, index) {
+    for article in articles {
+        for mut form in article {
             form.origin = origin.cloned();
             if seen.insert(form.clone()) {
                 forms.push(form);
@@ -446,21 +459,30 @@ pub fn learned_forms(analysis: &FileAnalysis, origin: Option<&Arc<str>>) -> Vec<
 /// unchanged leaves the file's forms unchanged. Only forms that mean the same thing
 /// elsewhere teach (see [`teaching::teaches`]); the forms carry no origin yet.
 pub fn article_forms(analysis: &FileAnalysis, index: usize) -> Vec<LearnedForm> {
-    let mut forms = Vec::new();
     let (Some(article_syntax), Some(article)) = (
         analysis.syntax.articles.get(index),
         analysis.articles.get(index),
     ) else {
-        return forms;
+        return Vec::new();
     };
-    let tags = &analysis.syntax.tags[article_syntax.tags.clone()];
-    let plain = &article.plain.text;
+    let mut forms = tag_forms(
+        &analysis.syntax.tags[article_syntax.tags.clone()],
+        &article.plain,
+    );
+    forms.extend(acronym_forms(&article.recognized.acronyms));
+    forms
+}
+
+/// What an article's tags teach (see [`article_forms`]).
+pub fn tag_forms(tags: &[TagSyntax], plain_text: &PlainText) -> Vec<LearnedForm> {
+    let mut forms = Vec::new();
+    let plain = &plain_text.text;
     let tagged: Vec<TextRange> = tags
         .iter()
         .map(|tag| {
             TextRange::new(
-                article.plain.to_plain(tag.span.start),
-                article.plain.to_plain(tag.span.end),
+                plain_text.to_plain(tag.span.start),
+                plain_text.to_plain(tag.span.end),
             )
         })
         .collect();
@@ -485,7 +507,13 @@ pub fn article_forms(analysis: &FileAnalysis, index: usize) -> Vec<LearnedForm> 
             origin: None,
         });
     }
-    for acronym in &article.recognized.acronyms {
+    forms
+}
+
+/// What the acronyms an article defines teach (see [`article_forms`]).
+pub fn acronym_forms(acronyms: &[AcronymDef]) -> Vec<LearnedForm> {
+    let mut forms = Vec::new();
+    for acronym in acronyms {
         let Some(ty) = acronym.ty else { continue };
         // The article's own mentions of the short form are recognised, not tagged, so
         // only the short form itself is judged.

@@ -732,3 +732,49 @@ fn indexing_that_releases_closed_analyses_per_batch_gives_what_keeping_them_give
     drop(got.refresh());
     assert_same_workspaces(&got, &want, "after releasing analyses per batch");
 }
+
+#[test]
+fn learning_what_files_teach_first_recognises_each_article_once() {
+    let fourth = "Port News\nThe Busan Port Authority (BPA) said exports rose. date2025-06-02\n";
+    let files = [
+        ("/ws/first.article", FIRST),
+        ("/ws/second.article", SECOND),
+        ("/ws/third.article", PORT_TALKS),
+        ("/ws/fourth.article", fourth),
+    ];
+    let articles = 6;
+    let analyzer = Arc::new(Analyzer::with_defaults());
+    let (mut want, _) = index_with_cache(&analyzer, &files, None);
+    assert!(
+        want.recognition_count() > articles,
+        "learning after recognising recognises articles twice"
+    );
+    // The fourth file's acronym is typed only with the name the third teaches: learning
+    // after recognising leaves it to the next refresh, learning first has it at once.
+    assert!(
+        !want
+            .snapshot()
+            .lexicon
+            .forms
+            .iter()
+            .any(|f| f.surface == "BPA")
+    );
+    drop(want.refresh());
+    // As the server indexes a workspace it has no cache of.
+    let mut got = Workspace::new(analyzer.clone());
+    got.begin_bulk_load();
+    let ids = got.intern_paths(files.iter().map(|(path, _)| Path::new(*path)));
+    let read: Vec<(super::FileId, std::path::PathBuf, Arc<str>)> = files
+        .iter()
+        .zip(ids)
+        .map(|((path, text), id)| (id, Path::new(path).to_path_buf(), Arc::from(*text)))
+        .collect();
+    let taught = got.context().taught_forms(&read);
+    got.adopt_taught_lexicon(taught);
+    let prepared = got.context().prepare(read);
+    drop(got.install_files(prepared, false));
+    drop(got.refresh());
+    assert_eq!(got.recognition_count(), articles);
+    assert!(!got.lexicon_pending());
+    assert_same_workspaces(&got, &want, "after learning first");
+}

@@ -98,6 +98,8 @@ enum Stage {
     Recognize,
     /// In process: date recognition alone.
     Dates,
+    /// In process: what the files teach, learned before a first index recognises them.
+    Teach,
     /// The `accord check` process and ripgrep.
     Cli,
     /// The language server over stdio.
@@ -501,6 +503,10 @@ fn rows(report: &Report) -> Vec<Row> {
             (
                 "dates only, plain text, 1 thread".to_owned(),
                 stages.recognize_dates_mb_s_1_thread,
+            ),
+            (
+                format!("learn what the files teach (first index), {n} threads"),
+                stages.teach_mb_s_threads,
             ),
         ];
         rows.extend(

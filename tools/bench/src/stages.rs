@@ -40,6 +40,7 @@ pub struct Report {
     pub recognize_mb_s_1_thread: Option<f64>,
     pub recognize_mb_s_threads: Option<f64>,
     pub recognize_dates_mb_s_1_thread: Option<f64>,
+    pub teach_mb_s_threads: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -209,6 +210,32 @@ pub fn measure(
         std::hint::black_box(mentions);
     });
 
+    // What a first index learns of every file before recognising any.
+    let mut workspace = accord::workspace::Workspace::new(defaults.clone());
+    let ids = workspace.intern_paths(files.iter().map(|file| file.path.as_path()));
+    let teaching: Vec<_> = files
+        .iter()
+        .zip(ids)
+        .map(|(file, id)| {
+            (
+                id,
+                file.path.clone(),
+                std::sync::Arc::from(file.text.as_str()),
+            )
+        })
+        .collect();
+    let context = workspace.context();
+    let teach_n = throughput(args, Stage::Teach, total, || {
+        pool.install(|| {
+            let forms: usize = context
+                .taught_forms(&teaching)
+                .iter()
+                .map(|(_, forms)| forms.len())
+                .sum();
+            std::hint::black_box(forms);
+        })
+    });
+
     Report {
         corpus: CorpusSize {
             source,
@@ -225,5 +252,6 @@ pub fn measure(
         recognize_mb_s_1_thread: recognize_1,
         recognize_mb_s_threads: recognize_n,
         recognize_dates_mb_s_1_thread: recognize_dates_1,
+        teach_mb_s_threads: teach_n,
     }
 }
