@@ -14,6 +14,7 @@ use std::path::PathBuf;
 pub use edit::{code_actions, completions, prepare_rename, rename};
 pub use navigation::{
     DEFINITION_ARTICLES, document_highlight, goto_declaration, goto_definition, hover, references,
+    references_by_file,
 };
 pub use symbols::{
     code_lens_title, code_lenses, document_symbols, entity_index, entity_timeline, folding_ranges,

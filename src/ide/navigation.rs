@@ -452,28 +452,49 @@ pub fn references(
     pos: FilePosition,
     include_declaration: bool,
 ) -> Vec<FileRange> {
+    let mut refs = Vec::new();
+    references_by_file(snap, pos, include_declaration, &mut |found| {
+        refs.extend_from_slice(found);
+        std::ops::ControlFlow::Continue(())
+    });
+    refs
+}
+
+/// The references of [`references`], handed to `found` a file at a time (the
+/// declaration first), in the same order: a client that takes partial results gets
+/// the first files' while the rest are gathered. `found` stops the walk by breaking.
+pub fn references_by_file(
+    snap: &WorkspaceSnapshot,
+    pos: FilePosition,
+    include_declaration: bool,
+    found: &mut dyn FnMut(&[FileRange]) -> std::ops::ControlFlow<()>,
+) {
     let Some(target) = target_at(snap, pos) else {
-        return Vec::new();
+        return;
     };
     let Some(key) = target.key() else {
-        return Vec::new();
+        return;
     };
-    let mut refs = Vec::new();
     if include_declaration && let Some(entry) = entry_target(snap, key) {
-        refs.push(FileRange {
+        let declaration = FileRange {
             file: entry.file,
             range: entry.focus_range,
-        });
+        };
+        if found(&[declaration]).is_break() {
+            return;
+        }
     }
-    refs.extend(
-        snap.mentions_of(key)
-            .into_iter()
-            .map(|(file, mention)| FileRange {
-                file: file.id,
-                range: mention.range,
-            }),
-    );
-    refs
+    let mut in_file = Vec::new();
+    for file in snap.files_mentioning(key) {
+        in_file.clear();
+        in_file.extend(file.mentions_of(key).map(|mention| FileRange {
+            file: file.id,
+            range: mention.range,
+        }));
+        if !in_file.is_empty() && found(&in_file).is_break() {
+            return;
+        }
+    }
 }
 
 pub fn document_highlight(snap: &WorkspaceSnapshot, pos: FilePosition) -> Vec<TextRange> {

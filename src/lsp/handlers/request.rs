@@ -50,14 +50,34 @@ pub fn references(
     include_declaration: bool,
     batches: Option<&tokio::sync::mpsc::UnboundedSender<Vec<lsp::Location>>>,
 ) -> Option<Vec<lsp::Location>> {
-    let found = ide::references(view.snap, position(view, file, at), include_declaration);
+    let at = position(view, file, at);
     let Some(batches) = batches else {
+        let found = ide::references(view.snap, at, include_declaration);
         return Some(to_proto::locations(view, &found));
     };
-    for chunk in found.chunks(LOCATIONS_PER_BATCH) {
-        if batches.send(to_proto::locations(view, chunk)).is_err() {
-            break;
+    // A batch leaves as soon as it is full, while later files are still gathered.
+    let mut batch = Vec::with_capacity(LOCATIONS_PER_BATCH);
+    let send = |batch: &mut Vec<ide::FileRange>| {
+        let locations = to_proto::locations(view, batch);
+        batch.clear();
+        if batches.send(locations).is_err() {
+            return std::ops::ControlFlow::Break(());
         }
+        std::ops::ControlFlow::Continue(())
+    };
+    let mut stopped = false;
+    ide::references_by_file(view.snap, at, include_declaration, &mut |found| {
+        for range in found {
+            batch.push(*range);
+            if batch.len() == LOCATIONS_PER_BATCH && send(&mut batch).is_break() {
+                stopped = true;
+                return std::ops::ControlFlow::Break(());
+            }
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    if !stopped && !batch.is_empty() {
+        let _ = send(&mut batch);
     }
     Some(Vec::new())
 }
