@@ -143,9 +143,22 @@ fn summarize(analysis: &FileAnalysis) -> (Arc<[ArticleSummary]>, Arc<[AcronymSum
 #[derive(Debug, Default)]
 struct Lookups {
     /// Where each key's mentions are in `mentions`.
-    mentions_by_key: OnceLock<HashMap<Arc<str>, KeyMentions>>,
+    /// Shared with the file's compacted snapshot, which has the same mentions.
+    mentions_by_key: OnceLock<Arc<HashMap<Arc<str>, KeyMentions>>>,
     /// The first definition of each acronym in the file, as a place in `acronyms`.
     acronyms_by_short: OnceLock<HashMap<String, usize>>,
+}
+
+impl Lookups {
+    /// Lookups for a snapshot with the same text and mentions: the key lookup, if
+    /// built, is shared.
+    fn for_the_same_mentions(&self) -> Lookups {
+        let lookups = Lookups::default();
+        if let Some(by_key) = self.mentions_by_key.get() {
+            let _ = lookups.mentions_by_key.set(by_key.clone());
+        }
+        lookups
+    }
 }
 
 /// A file's mentions of one key, and what a hover says of them.
@@ -225,9 +238,17 @@ impl FileSnapshot {
                         }
                     }
                 }
-                by_key
+                Arc::new(by_key)
             })
             .get(key)
+    }
+
+    /// Builds the key lookup now: a hover counts a key's mentions in every file that
+    /// has it, and building the lookups of a whole workspace's new snapshots at the
+    /// first hover after indexing or a reload kept it waiting hundreds of
+    /// milliseconds. Files prepared in bulk build it where they are analysed.
+    fn warm_lookups(&self) {
+        let _ = self.key_mentions("");
     }
 
     /// The first definition of acronym `short` in the file.
@@ -289,7 +310,7 @@ impl FileSnapshot {
             acronyms: self.acronyms.clone(),
             mentions: self.mentions.clone(),
             entries: self.entries.clone(),
-            lookups: Lookups::default(),
+            lookups: self.lookups.for_the_same_mentions(),
         }
     }
 }
@@ -450,6 +471,7 @@ impl LexiconRefresh {
                         context.build_state(file.id, &snapshot.path, snapshot.text.clone(), None);
                     state.analyzer = file.analyzer.clone();
                     state.compact();
+                    state.snapshot.warm_lookups();
                     return Some((file.id, file.snapshot, Some(state)));
                 };
                 let mut changed = false;
@@ -496,6 +518,7 @@ impl LexiconRefresh {
                     &file.analyzer,
                 );
                 new_state.lexicon = Some(context.lexicon.clone());
+                new_state.snapshot.warm_lookups();
                 Some((file.id, file.snapshot, Some(new_state)))
             })
             .collect();
@@ -744,6 +767,7 @@ impl AnalysisContext {
                     }
                     None => self.build_state(id, &path, text, None),
                 };
+                state.snapshot.warm_lookups();
                 PreparedFile { id, state }
             })
             .collect();
@@ -895,6 +919,7 @@ impl ClosedSummaries {
                 .into_iter()
                 .map(|(id, original)| {
                     let copy = original.copied();
+                    copy.warm_lookups();
                     (id, original, copy)
                 })
                 .collect(),

@@ -778,3 +778,28 @@ fn learning_what_files_teach_first_recognises_each_article_once() {
     assert!(!got.lexicon_pending());
     assert_same_workspaces(&got, &want, "after learning first");
 }
+
+#[test]
+fn files_indexed_in_bulk_keep_their_key_lookup_built_through_compaction_and_packing() {
+    let files = [("/ws/first.article", FIRST), ("/ws/second.article", SECOND)];
+    let analyzer = Arc::new(Analyzer::with_defaults());
+    let (mut workspace, _) = index_with_cache(&analyzer, &files, None);
+    let built = |workspace: &Workspace| {
+        workspace
+            .snapshot()
+            .files()
+            .all(|file| file.lookups.mentions_by_key.get().is_some())
+    };
+    assert!(built(&workspace), "built where the files were analysed");
+    let copies = workspace.closed_summaries().copy();
+    drop(workspace.install_copies(copies));
+    assert!(built(&workspace), "built again for the packed copies");
+    let snapshot = workspace.snapshot();
+    let first = snapshot
+        .file_by_path(Path::new("/ws/first.article"))
+        .unwrap();
+    assert_eq!(
+        first.key_mentions("korus-fta").map(|k| k.mentions()),
+        Some(2)
+    );
+}
