@@ -331,7 +331,8 @@ fn index_files(state: &State, report: &dyn Fn(usize, usize)) -> Indexed {
         }
     }
     // The lexicon is rebuilt once at the end, so each article is recognised again at
-    // most once for what the others teach.
+    // most once for what the others teach; with no cache, what they teach is learned
+    // first, and the end finds nothing left to do.
     let indexing = std::time::Instant::now();
     let read = |batch: &[PathBuf]| -> Vec<(FileId, PathBuf, Arc<str>)> {
         let ids = state
