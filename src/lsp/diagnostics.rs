@@ -57,9 +57,27 @@ pub fn schedule(client: &Client, state: &Arc<State>, uri: Uri) {
     });
 }
 
+/// Pushes a document's diagnostics computed at workspace `revision`, unless diagnostics
+/// of a later revision were pushed already.
+async fn push(
+    client: &Client,
+    state: &State,
+    uri: Uri,
+    diagnostics: Vec<lsp::Diagnostic>,
+    version: Option<i32>,
+    revision: u64,
+) {
+    let mut published = state.published_revisions.lock().await;
+    if published.get(&uri).is_some_and(|&last| last > revision) {
+        return;
+    }
+    published.insert(uri.clone(), revision);
+    client.publish_diagnostics(uri, diagnostics, version).await;
+}
+
 /// Pushes the diagnostics of one document.
 pub async fn publish(client: &Client, state: &State, uri: &Uri) {
-    let (version, diagnostics) = {
+    let (version, diagnostics, revision) = {
         let snapshot = state.snapshot();
         let version = state.core().documents.get(uri).map(|doc| doc.version);
         let Some(file) = snapshot.file(uri) else {
@@ -67,13 +85,11 @@ pub async fn publish(client: &Client, state: &State, uri: &Uri) {
         };
         let view = View::of(&snapshot);
         match catch_panic(state, "diagnostics", || to_client(state, &view, &file)) {
-            Ok(diagnostics) => (version, diagnostics),
+            Ok(diagnostics) => (version, diagnostics, snapshot.revision),
             Err(_) => return,
         }
     };
-    client
-        .publish_diagnostics(uri.clone(), diagnostics, version)
-        .await;
+    push(client, state, uri.clone(), diagnostics, version, revision).await;
 }
 
 /// Pushes the diagnostics of every file that has some and clears those of open
@@ -98,6 +114,7 @@ pub async fn publish_files(
         let state = &*worker_state;
         let pull = state.support().pull_diagnostics;
         let snapshot = state.snapshot();
+        let revision = snapshot.revision;
         let versions: HashMap<Uri, i32> = state
             .core()
             .documents
@@ -128,11 +145,12 @@ pub async fn publish_files(
                 })
                 .collect::<Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)>>()
         })
+        .map(|batches| (revision, batches))
         .unwrap_or_default()
     });
-    let batches = work.await.unwrap_or_default();
+    let (revision, batches) = work.await.unwrap_or_default();
     for (uri, diagnostics, version) in batches {
-        client.publish_diagnostics(uri, diagnostics, version).await;
+        push(client, state, uri, diagnostics, version, revision).await;
     }
     refresh(client, state, Refresh::Diagnostics).await;
 }

@@ -117,6 +117,11 @@ pub struct State {
     change_generations: DashMap<Uri, u64>,
     /// Bumped when a reload starts; a reload in progress stops when a newer one starts.
     reload_generation: AtomicU64,
+    /// Per document, the workspace revision of the diagnostics last pushed: a push
+    /// computed from an older snapshot (indexing's, finishing after a reload's) must not
+    /// replace newer diagnostics. Held while a push is handed to the client, so pushes
+    /// leave in revision order.
+    pub published_revisions: tokio::sync::Mutex<HashMap<Uri, u64>>,
     /// Bumped by each edit that leaves a lexicon refresh pending: a refresh waiting out
     /// its delay gives way to a newer one.
     lexicon_generation: AtomicU64,
@@ -139,6 +144,8 @@ pub struct Snapshot {
     pub snap: WorkspaceSnapshot,
     pub open: Arc<OpenDocuments>,
     pub encoding: PositionEncoding,
+    /// The workspace's revision when the snapshot was taken.
+    pub revision: u64,
 }
 
 impl Snapshot {
@@ -177,6 +184,7 @@ impl State {
             next_result_id: AtomicU64::new(1),
             change_generations: DashMap::new(),
             reload_generation: AtomicU64::new(0),
+            published_revisions: tokio::sync::Mutex::new(HashMap::new()),
             lexicon_generation: AtomicU64::new(0),
             open_documents_ready: AtomicU64::new(0),
             open_documents_changed: tokio::sync::Notify::new(),
@@ -258,6 +266,7 @@ impl State {
             snap: core.workspace.snapshot(),
             open: core.open.clone(),
             encoding: self.encoding(),
+            revision: core.workspace.revision(),
         }
     }
 
