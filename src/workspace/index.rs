@@ -872,9 +872,7 @@ impl FileTeaching {
             .articles
             .iter()
             .map(|article| {
-                let start = article.title.map_or(article.range.start, |t| t.start);
-                let end = article.content_end().max(start);
-                let plain = crate::syntax::strip_range(text, &syntax, TextRange::new(start, end));
+                let plain = article_plain(text, &syntax, article);
                 let date = article.date();
                 let lines = crate::recognize::definition_lines(&ArticleText {
                     text: &plain.text,
@@ -1060,9 +1058,7 @@ impl AnalysisContext {
         syntax.articles[range]
             .iter()
             .map(|article| {
-                let start = article.title.map_or(article.range.start, |t| t.start);
-                let end = article.content_end().max(start);
-                let plain = crate::syntax::strip_range(text, syntax, TextRange::new(start, end));
+                let plain = article_plain(text, syntax, article);
                 let title = TextRange::new(0, title_end(article, &plain));
                 let date = article.date();
                 let reused = old_by_text.get(plain.text.as_str()).and_then(|candidates| {
@@ -1918,6 +1914,14 @@ struct OldArticle<'a> {
 }
 
 /// Where an article's title ends in its plain text, as analysis computes it.
+/// An article's plain text, from its title to the end of its content: what
+/// recognition reads.
+fn article_plain(text: &str, syntax: &FileSyntax, article: &ArticleSyntax) -> PlainText {
+    let start = article.title.map_or(article.range.start, |t| t.start);
+    let end = article.content_end().max(start);
+    crate::syntax::strip_range(text, syntax, TextRange::new(start, end))
+}
+
 fn title_end(article: &ArticleSyntax, plain: &PlainText) -> usize {
     article
         .title

@@ -478,14 +478,8 @@ fn batch_installs_match_files_set_one_by_one() {
 
     let mut batched = Workspace::new(analyzer);
     for batch in files.chunks(2) {
-        let ids = batched.intern_paths(batch.iter().map(|(path, _)| Path::new(*path)));
-        let prepared = batched.context().prepare(
-            batch
-                .iter()
-                .zip(ids)
-                .map(|((path, text), id)| (id, Path::new(path).to_path_buf(), Arc::from(*text)))
-                .collect(),
-        );
+        let read = read_files(&mut batched, batch);
+        let prepared = batched.context().prepare(read);
         let _ = batched.install_files(prepared, false);
     }
     drop(batched.refresh());
@@ -526,18 +520,24 @@ fn index_with_cache(
     if let Some(cache) = cache {
         workspace.adopt_cached_lexicon(cache);
     }
-    let ids = workspace.intern_paths(files.iter().map(|(path, _)| Path::new(*path)));
-    let (prepared, restored) = workspace.context().prepare_with_cache(
-        files
-            .iter()
-            .zip(ids)
-            .map(|((path, text), id)| (id, Path::new(path).to_path_buf(), Arc::from(*text)))
-            .collect(),
-        cache,
-    );
+    let read = read_files(&mut workspace, files);
+    let (prepared, restored) = workspace.context().prepare_with_cache(read, cache);
     drop(workspace.install_files(prepared, false));
     drop(workspace.refresh());
     (workspace, restored)
+}
+
+/// Fixture files as indexing reads them, with ids from `workspace`.
+fn read_files(
+    workspace: &mut Workspace,
+    files: &[(&str, &str)],
+) -> Vec<(super::FileId, std::path::PathBuf, Arc<str>)> {
+    let ids = workspace.intern_paths(files.iter().map(|(path, _)| Path::new(*path)));
+    files
+        .iter()
+        .zip(ids)
+        .map(|((path, text), id)| (id, Path::new(path).to_path_buf(), Arc::from(*text)))
+        .collect()
 }
 
 /// Everything a client sees of two workspaces' files is the same.
@@ -570,6 +570,17 @@ fn assert_same_workspaces(got: &Workspace, want: &Workspace, context: &str) {
     assert_same_snapshot(&got, context);
 }
 
+/// The two first files, the third that teaches the port authority's name, and a
+/// fourth that uses it.
+fn port_workspace(fourth: &'static str) -> [(&'static str, &'static str); 4] {
+    [
+        ("/ws/first.article", FIRST),
+        ("/ws/second.article", SECOND),
+        ("/ws/third.article", PORT_TALKS),
+        ("/ws/fourth.article", fourth),
+    ]
+}
+
 /// A third file for the index tests: it teaches a name the others use.
 const PORT_TALKS: &str =
     "Port Talks\n[Busan Port Authority]{org ref=bpa} met USTR. date2025-06-01\n";
@@ -578,12 +589,7 @@ const PORT_TALKS: &str =
 fn a_warm_start_from_the_cache_gives_what_indexing_gives() {
     use crate::workspace::cache::{CacheError, analyzer_fingerprint, decode};
     let fourth = "Port News\nThe Busan Port Authority said exports rose. date2025-06-02\n";
-    let files = [
-        ("/ws/first.article", FIRST),
-        ("/ws/second.article", SECOND),
-        ("/ws/third.article", PORT_TALKS),
-        ("/ws/fourth.article", fourth),
-    ];
+    let files = port_workspace(fourth);
     let analyzer = Arc::new(Analyzer::with_defaults());
     let fingerprint = analyzer_fingerprint(&analyzer);
     let (cold, restored) = index_with_cache(&analyzer, &files, None);
@@ -702,26 +708,15 @@ fn packed_summaries_answer_as_the_originals_and_skip_changed_files() {
 #[test]
 fn indexing_that_releases_closed_analyses_per_batch_gives_what_keeping_them_gives() {
     let fourth = "Port News\nThe Busan Port Authority (BPA) said exports rose. date2025-06-02\n";
-    let files = [
-        ("/ws/first.article", FIRST),
-        ("/ws/second.article", SECOND),
-        ("/ws/third.article", PORT_TALKS),
-        ("/ws/fourth.article", fourth),
-    ];
+    let files = port_workspace(fourth);
     let analyzer = Arc::new(Analyzer::with_defaults());
     let (want, _) = index_with_cache(&analyzer, &files, None);
     // As the server indexes: batches of two, each installed and then compacted.
     let mut got = Workspace::new(analyzer.clone());
     got.begin_bulk_load();
     for batch in files.chunks(2) {
-        let ids = got.intern_paths(batch.iter().map(|(path, _)| Path::new(*path)));
-        let prepared = got.context().prepare(
-            batch
-                .iter()
-                .zip(ids)
-                .map(|((path, text), id)| (id, Path::new(path).to_path_buf(), Arc::from(*text)))
-                .collect(),
-        );
+        let read = read_files(&mut got, batch);
+        let prepared = got.context().prepare(read);
         drop(got.install_files(prepared, false));
         drop(got.release_closed_analyses());
         assert!(
@@ -736,12 +731,7 @@ fn indexing_that_releases_closed_analyses_per_batch_gives_what_keeping_them_give
 #[test]
 fn learning_what_files_teach_first_recognises_each_article_once() {
     let fourth = "Port News\nThe Busan Port Authority (BPA) said exports rose. date2025-06-02\n";
-    let files = [
-        ("/ws/first.article", FIRST),
-        ("/ws/second.article", SECOND),
-        ("/ws/third.article", PORT_TALKS),
-        ("/ws/fourth.article", fourth),
-    ];
+    let files = port_workspace(fourth);
     let articles = 6;
     let analyzer = Arc::new(Analyzer::with_defaults());
     let (mut want, _) = index_with_cache(&analyzer, &files, None);
@@ -763,12 +753,7 @@ fn learning_what_files_teach_first_recognises_each_article_once() {
     // As the server indexes a workspace it has no cache of.
     let mut got = Workspace::new(analyzer.clone());
     got.begin_bulk_load();
-    let ids = got.intern_paths(files.iter().map(|(path, _)| Path::new(*path)));
-    let read: Vec<(super::FileId, std::path::PathBuf, Arc<str>)> = files
-        .iter()
-        .zip(ids)
-        .map(|((path, text), id)| (id, Path::new(path).to_path_buf(), Arc::from(*text)))
-        .collect();
+    let read = read_files(&mut got, &files);
     let taught = got.context().taught_forms(&read);
     got.adopt_taught_lexicon(taught);
     let prepared = got.context().prepare(read);
