@@ -181,7 +181,7 @@ impl KeyMentions {
 
 impl FileSnapshot {
     /// A closed file's summary in allocations of its own; only the text is shared.
-    fn copied(&self) -> FileSnapshot {
+    fn copied(&self, names: &mut super::SharedNames) -> FileSnapshot {
         FileSnapshot {
             id: self.id,
             path: self.path.clone(),
@@ -192,7 +192,7 @@ impl FileSnapshot {
             diagnostics: self.diagnostics.clone(),
             articles: self.articles.iter().cloned().collect(),
             acronyms: self.acronyms.iter().cloned().collect(),
-            mentions: Arc::new(self.mentions.copied()),
+            mentions: Arc::new(self.mentions.copied(names)),
             entries: self.entries.clone(),
             lookups: Lookups::default(),
         }
@@ -912,11 +912,12 @@ impl ClosedSummaries {
     /// Copies every summary; run it on a thread that allocated nothing else, so the
     /// copies share no page with freed work.
     pub fn copy(self) -> CopiedSummaries {
+        let mut names = super::SharedNames::default();
         CopiedSummaries(
             self.0
                 .into_iter()
                 .map(|(id, original)| {
-                    let copy = original.copied();
+                    let copy = original.copied(&mut names);
                     copy.warm_lookups();
                     (id, original, copy)
                 })

@@ -150,6 +150,23 @@ pub struct MentionTable {
     names: Vec<Arc<str>>,
 }
 
+/// Names (types, keys, values) shared by the mention tables of many files: a key
+/// mentioned in every file of an archive is held once.
+#[derive(Default)]
+pub(crate) struct SharedNames(std::collections::HashSet<Arc<str>>);
+
+impl SharedNames {
+    /// The shared copy of `name`, made on first sight.
+    pub(crate) fn get(&mut self, name: &str) -> Arc<str> {
+        if let Some(shared) = self.0.get(name) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = Arc::from(name);
+        self.0.insert(shared.clone());
+        shared
+    }
+}
+
 /// Builds a [`MentionTable`], giving each distinct name one index.
 struct MentionTableBuilder {
     items: Vec<StoredMention>,
@@ -228,10 +245,12 @@ fn offset_u32(offset: usize) -> u32 {
 
 impl MentionTable {
     /// The same table in allocations of its own, names included.
-    pub(crate) fn copied(&self) -> MentionTable {
+    /// A copy whose names are taken from `shared` where it has them, so that the files
+    /// of a workspace keep one allocation per key, not one per file that mentions it.
+    pub(crate) fn copied(&self, shared: &mut SharedNames) -> MentionTable {
         MentionTable {
             items: self.items.clone(),
-            names: self.names.iter().map(|name| Arc::from(&**name)).collect(),
+            names: self.names.iter().map(|name| shared.get(name)).collect(),
         }
     }
 
