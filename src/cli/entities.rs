@@ -122,8 +122,10 @@ pub fn run(paths: &[PathBuf], format: Format) -> (String, i32) {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let output = match format {
         Format::Json => {
-            let mut out = serde_json::to_string_pretty(&serde_json::json!({ "files": files }))
-                .unwrap_or_default();
+            let mut out = serde_json::to_string_pretty(&super::render::sorted_value(
+                serde_json::json!({ "files": files }),
+            ))
+            .unwrap_or_default();
             out.push('\n');
             out
         }

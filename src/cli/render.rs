@@ -364,6 +364,14 @@ pub fn json_report(reports: &[FileReport]) -> String {
     out
 }
 
+/// `value` as JSON whose objects list their keys in order, as the JSON formats promise
+/// (`serde_json` keeps the order keys were inserted in).
+pub(crate) fn sorted_value(value: impl Serialize) -> Value {
+    let mut value = serde_json::to_value(value).unwrap_or(Value::Null);
+    value.sort_all_objects();
+    value
+}
+
 fn json_file(report: &FileReport) -> JsonFile<'_> {
     JsonFile {
         diagnostics: report
@@ -374,11 +382,7 @@ fn json_file(report: &FileReport) -> JsonFile<'_> {
                 JsonDiagnostic {
                     code: d.code.as_str(),
                     end: d.range.end,
-                    // Through `Value`, so that nested keys are sorted as before.
-                    fix: d
-                        .fix
-                        .as_ref()
-                        .map(|fix| serde_json::to_value(fix).unwrap_or(Value::Null)),
+                    fix: d.fix.as_ref().map(sorted_value),
                     message: &d.message,
                     range: JsonRange {
                         end: JsonPosition {
@@ -387,8 +391,7 @@ fn json_file(report: &FileReport) -> JsonFile<'_> {
                         },
                         start: JsonPosition { column, line },
                     },
-                    related: (!d.related.is_empty())
-                        .then(|| serde_json::to_value(&d.related).unwrap_or(Value::Null)),
+                    related: (!d.related.is_empty()).then(|| sorted_value(&d.related)),
                     severity: d.severity.as_str(),
                     start: d.range.start,
                 }
@@ -565,7 +568,7 @@ pub fn sarif(reports: &[FileReport]) -> String {
             "results": results,
         }],
     });
-    let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let mut out = serde_json::to_string_pretty(&sorted_value(value)).unwrap_or_default();
     out.push('\n');
     out
 }

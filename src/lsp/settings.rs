@@ -239,8 +239,8 @@ mod tests {
         assert_eq!(settings.include, ["**/*.txt"]);
         expect_test::expect![[r#"
             [
-                "severity of `empty-span` must be error, warning, info, hint or off, not \"loud\"",
                 "unknown diagnostic code `no-such-code`",
+                "severity of `empty-span` must be error, warning, info, hint or off, not \"loud\"",
                 "inlayHints.acronyms must be true or false, not \"yes\"",
                 "files.include: error parsing glob '[bad': unclosed character class; missing ']'",
             ]

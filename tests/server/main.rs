@@ -252,13 +252,13 @@ async fn a_hover_names_the_entry_and_where_it_is_mentioned() {
             "value": "**org** `harbour-board`\n\n### Harbour Board\n\nRuns the port.\n\nKey from the knowledge base in `bodies.toml`\n\n1 mention in 1 article (2026-03-05)\n"
           },
           "range": {
-            "end": {
-              "character": 17,
-              "line": 1
-            },
             "start": {
-              "character": 4,
-              "line": 1
+              "line": 1,
+              "character": 4
+            },
+            "end": {
+              "line": 1,
+              "character": 17
             }
           }
         }"#]].assert_eq(&serde_json::to_string_pretty(&hover).expect("JSON"));
@@ -316,15 +316,15 @@ async fn lenses_are_one_per_article_name_their_entity_and_resolve_lazily() {
     command["arguments"][0] = json!("notes.article");
     expect![[r#"
         {
+          "title": "Harbour Board · 4 mentions in 3 articles (first 2026-03-05, latest 2026-03-06)",
+          "command": "accord.showReferences",
           "arguments": [
             "notes.article",
             {
-              "character": 4,
-              "line": 1
+              "line": 1,
+              "character": 4
             }
-          ],
-          "command": "accord.showReferences",
-          "title": "Harbour Board · 4 mentions in 3 articles (first 2026-03-05, latest 2026-03-06)"
+          ]
         }"#]]
     .assert_eq(&serde_json::to_string_pretty(&command).expect("JSON"));
 }
