@@ -144,7 +144,7 @@ fn summarize(analysis: &FileAnalysis) -> (Arc<[ArticleSummary]>, Arc<[AcronymSum
 struct Lookups {
     /// Where each key's mentions are in `mentions`.
     /// Shared with the file's compacted snapshot, which has the same mentions.
-    mentions_by_key: OnceLock<Arc<HashMap<Arc<str>, KeyMentions>>>,
+    mentions_by_key: OnceLock<Arc<KeyLookup>>,
     /// The first definition of each acronym in the file, as a place in `acronyms`.
     acronyms_by_short: OnceLock<HashMap<String, usize>>,
 }
@@ -161,11 +161,32 @@ impl Lookups {
     }
 }
 
+/// Where each key's mentions are in a file: two flat tables instead of a map of
+/// small vectors, since every closed file of an archive keeps one.
+#[derive(Debug, Default)]
+struct KeyLookup {
+    /// The file's keys in name order, for a binary search.
+    keys: Vec<(Arc<str>, KeyMentions)>,
+    /// Places in the file's `mentions`, grouped by key and in order within a key.
+    indices: Vec<u32>,
+}
+
+impl KeyLookup {
+    fn get(&self, key: &str) -> Option<&KeyMentions> {
+        let at = self.keys.binary_search_by(|(k, _)| (**k).cmp(key)).ok()?;
+        Some(&self.keys[at].1)
+    }
+
+    fn indices(&self, found: &KeyMentions) -> &[u32] {
+        &self.indices[found.indices.start as usize..found.indices.end as usize]
+    }
+}
+
 /// A file's mentions of one key, and what a hover says of them.
 #[derive(Debug, Default)]
 pub struct KeyMentions {
-    /// Places in the file's `mentions`, in order.
-    indices: Vec<u32>,
+    /// Where the key's places are in its lookup's `indices`.
+    indices: std::ops::Range<u32>,
     /// Articles of the file that mention the key.
     pub articles: usize,
     /// The earliest and latest dates of those articles.
@@ -207,40 +228,75 @@ impl FileSnapshot {
 
     /// The file's mentions of entity `key`, in order.
     pub fn mentions_of(&self, key: &str) -> impl Iterator<Item = FileMention<'_>> {
-        self.key_mentions(key)
+        let lookup = self.key_lookup();
+        lookup
+            .get(key)
             .into_iter()
-            .flat_map(|found| &found.indices)
+            .flat_map(|found| lookup.indices(found))
             .filter_map(|&index| self.mentions.get(&self.text, index as usize))
     }
 
     /// How the file mentions entity `key`, if it does.
     pub fn key_mentions(&self, key: &str) -> Option<&KeyMentions> {
+        self.key_lookup().get(key)
+    }
+
+    fn key_lookup(&self) -> &KeyLookup {
         self.lookups
             .mentions_by_key
-            .get_or_init(|| {
-                let mut by_key: HashMap<Arc<str>, KeyMentions> = HashMap::new();
-                let mut last_article: HashMap<*const str, usize> = HashMap::new();
-                for (index, mention) in self.mentions().enumerate() {
-                    let Some(key) = mention.key_arc() else {
-                        continue;
-                    };
-                    let found = by_key.entry(key.clone()).or_default();
-                    // Mentions are in article order, so an article is new when it
-                    // differs from that of the key's last mention.
-                    let last = last_article.insert(Arc::as_ptr(key), mention.article);
-                    found.indices.push(index as u32);
-                    if last != Some(mention.article) {
-                        found.articles += 1;
-                        if let Some(date) = self.articles.get(mention.article).and_then(|a| a.date)
-                        {
-                            found.first = Some(found.first.map_or(date, |d| d.min(date)));
-                            found.latest = Some(found.latest.map_or(date, |d| d.max(date)));
-                        }
-                    }
+            .get_or_init(|| Arc::new(self.build_key_lookup()))
+    }
+
+    /// Groups the mentions by key in two passes, counting and then placing, so that
+    /// the lookup is made of two allocations of their exact size.
+    fn build_key_lookup(&self) -> KeyLookup {
+        // A table interns its names: one key, one pointer.
+        let mut slot_of: HashMap<*const str, usize> = HashMap::new();
+        let mut keys: Vec<(Arc<str>, KeyMentions)> = Vec::new();
+        let mut last_article: Vec<usize> = Vec::new();
+        for mention in self.mentions() {
+            let Some(key) = mention.key_arc() else {
+                continue;
+            };
+            let slot = *slot_of.entry(Arc::as_ptr(key)).or_insert_with(|| {
+                keys.push((key.clone(), KeyMentions::default()));
+                last_article.push(usize::MAX);
+                keys.len() - 1
+            });
+            let found = &mut keys[slot].1;
+            // Counted here, placed below.
+            found.indices.end += 1;
+            // Mentions are in article order, so an article is new when it differs
+            // from that of the key's last mention.
+            if last_article[slot] != mention.article {
+                last_article[slot] = mention.article;
+                found.articles += 1;
+                if let Some(date) = self.articles.get(mention.article).and_then(|a| a.date) {
+                    found.first = Some(found.first.map_or(date, |d| d.min(date)));
+                    found.latest = Some(found.latest.map_or(date, |d| d.max(date)));
                 }
-                Arc::new(by_key)
-            })
-            .get(key)
+            }
+        }
+        let mut next = 0u32;
+        for (_, found) in &mut keys {
+            let count = found.indices.end;
+            found.indices = next..next;
+            next += count;
+        }
+        let mut indices = vec![0u32; next as usize];
+        for (index, mention) in self.mentions().enumerate() {
+            let Some(slot) = mention
+                .key_arc()
+                .and_then(|key| slot_of.get(&Arc::as_ptr(key)))
+            else {
+                continue;
+            };
+            let found = &mut keys[*slot].1;
+            indices[found.indices.end as usize] = index as u32;
+            found.indices.end += 1;
+        }
+        keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        KeyLookup { keys, indices }
     }
 
     /// Builds the key lookup now: a hover counts a key's mentions in every file that
