@@ -737,6 +737,8 @@ fn streamed_references_arrive_before_their_empty_answer() {
         "position": position(1, 15),
         "context": {"includeDeclaration": false},
     });
+    // More than 2,000 locations: the output writes this answer from bytes the handler
+    // serialised, in place of a placeholder (`lsp::splice`).
     let whole = client.call("textDocument/references", at.clone());
     let whole = whole.as_array().cloned().unwrap_or_default();
     assert_eq!(whole.len(), 3 * 3_001);

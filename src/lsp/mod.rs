@@ -20,6 +20,7 @@ pub mod reload;
 pub mod semantic;
 pub mod server;
 pub mod settings;
+pub mod splice;
 pub mod state;
 pub mod to_proto;
 pub mod transport;
@@ -59,12 +60,15 @@ pub async fn run_stdio() -> bool {
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .try_init();
-    let (service, socket) = service();
+    let splices = std::sync::Arc::new(splice::Splices::default());
+    splices.enable();
+    let (service, socket) = service_with(splices.clone());
     let (input, session) = transport::guard(std::io::stdin());
+    let output = splice::SplicingWriter::new(tokio::io::stdout(), splices);
     // Features run off the protocol's task, so requests in flight cost a waiting
     // future each; a higher limit than the library's 4 lets a change or a cancellation
     // behind slow requests be read and applied at once.
-    let serving = Server::new(input, tokio::io::stdout(), socket)
+    let serving = Server::new(input, output, socket)
         .concurrency_level(MAX_REQUESTS_IN_FLIGHT)
         .serve(service);
     // The library, after `exit`, still waits for every handler in flight: a reload of
@@ -81,10 +85,17 @@ pub async fn run_stdio() -> bool {
 /// The server as a service with its client socket: what `run_stdio` serves, and what
 /// tests and the fuzz harness drive in process.
 pub fn service() -> (LspService<server::Server>, partial::OutputSocket) {
+    service_with(std::sync::Arc::default())
+}
+
+/// The server with `splices`, which hold large answers for the output to write.
+fn service_with(
+    splices: std::sync::Arc<splice::Splices>,
+) -> (LspService<server::Server>, partial::OutputSocket) {
     let ledger = std::sync::Arc::new(partial::Ledger::default());
     let server_ledger = ledger.clone();
     let (service, socket) =
-        LspService::build(move |client| server::Server::new(client, server_ledger))
+        LspService::build(move |client| server::Server::new(client, server_ledger, splices))
             .custom_method("$/setTrace", server::Server::set_trace)
             .custom_method(
                 <ext::EntityTimeline as tower_lsp_server::ls_types::request::Request>::METHOD,

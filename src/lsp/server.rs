@@ -24,14 +24,21 @@ pub struct Server {
     state: Arc<State>,
     /// Counts the batches of streamed results on their way out.
     ledger: Arc<Ledger>,
+    /// Holds large answers for the output to write (see `splice`).
+    splices: Arc<super::splice::Splices>,
 }
 
 impl Server {
-    pub fn new(client: Client, ledger: Arc<Ledger>) -> Server {
+    pub fn new(
+        client: Client,
+        ledger: Arc<Ledger>,
+        splices: Arc<super::splice::Splices>,
+    ) -> Server {
         Server {
             client,
             state: Arc::new(State::new()),
             ledger,
+            splices,
         }
     }
 
@@ -258,16 +265,23 @@ impl LanguageServer for Server {
         let at = params.text_document_position;
         let include_declaration = params.context.include_declaration;
         let Some(token) = params.partial_result_params.partial_result_token else {
+            let splices = self.splices.clone();
             return self
                 .on_file("references", &at.text_document.uri, move |view, file| {
-                    request::references(view, file, at.position, include_declaration, None)
+                    request::whole_references(
+                        view,
+                        file,
+                        at.position,
+                        include_declaration,
+                        &splices,
+                    )
                 })
                 .await;
         };
         // Streamed: the batches go out as they are converted, the answer is empty.
         let (batches, receiver) = tokio::sync::mpsc::unbounded_channel();
         let finding = self.on_file("references", &at.text_document.uri, move |view, file| {
-            request::references(view, file, at.position, include_declaration, Some(&batches))
+            request::streamed_references(view, file, at.position, include_declaration, &batches)
         });
         let streaming = partial::stream(&self.client, &self.ledger, &token, receiver);
         let (found, ()) = tokio::join!(finding, streaming);
@@ -442,7 +456,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_panicking_feature_answers_with_an_internal_error_and_the_next_one_works() {
-        let (service, _socket) = LspService::new(|client| Server::new(client, Arc::default()));
+        let (service, _socket) =
+            LspService::new(|client| Server::new(client, Arc::default(), Arc::default()));
         let server = service.inner();
         let uri: Uri = "file:///nowhere/a.article".parse().expect("uri");
         let mut files = Vec::new();
@@ -462,7 +477,8 @@ mod tests {
 
     #[tokio::test]
     async fn dropping_a_request_stops_its_feature_at_the_next_check() {
-        let (service, _socket) = LspService::new(|client| Server::new(client, Arc::default()));
+        let (service, _socket) =
+            LspService::new(|client| Server::new(client, Arc::default(), Arc::default()));
         let server = service.inner();
         let (started_tx, started_rx) = std::sync::mpsc::channel();
         let (finished_tx, finished_rx) = std::sync::mpsc::channel();

@@ -317,6 +317,41 @@ pub fn locations(view: &View, ranges: &[ide::FileRange]) -> Vec<lsp::Location> {
     locations
 }
 
+/// The JSON of [`locations`], written directly: for a large answer, through
+/// `lsp::Location` values it took twice as long, cloning a URI for each location.
+pub fn locations_json(view: &View, ranges: &[ide::FileRange]) -> Vec<u8> {
+    use std::io::Write;
+    let mut current: Option<(FileId, LineMap, String)> = None;
+    let mut out = Vec::with_capacity(ranges.len() * 160);
+    out.push(b'[');
+    let mut first = true;
+    for found in ranges {
+        crate::cancel::check();
+        if current.as_ref().is_none_or(|(id, ..)| *id != found.file) {
+            current = view.snap.file(found.file).and_then(|file| {
+                let uri = serde_json::to_string(&view.uri(&file.path)?).ok()?;
+                Some((found.file, view.line_map(file), uri))
+            });
+        }
+        let Some((_, map, uri)) = &current else {
+            continue;
+        };
+        let range = map.range(found.range);
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        // Writing to a vector cannot fail.
+        let _ = write!(
+            out,
+            r#"{{"uri":{uri},"range":{{"start":{{"line":{},"character":{}}},"end":{{"line":{},"character":{}}}}}}}"#,
+            range.start.line, range.start.character, range.end.line, range.end.character
+        );
+    }
+    out.push(b']');
+    out
+}
+
 pub fn document_highlight(map: &LineMap, range: TextRange) -> lsp::DocumentHighlight {
     lsp::DocumentHighlight {
         range: map.range(range),

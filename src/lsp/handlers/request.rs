@@ -41,20 +41,40 @@ pub fn navigate(
 /// converting this many, not all of them.
 const LOCATIONS_PER_BATCH: usize = 1_000;
 
-/// The references at a position. With `batches`, they are sent there in batches and
-/// the answer is empty.
-pub fn references(
+/// Answers with more locations than this are written by the output from bytes
+/// serialised here, instead of through the protocol library's JSON tree.
+const LOCATIONS_HELD_AT: usize = 2_000;
+
+/// The references at a position, in one answer.
+pub fn whole_references(
     view: &View,
     file: &FileSnapshot,
     at: Position,
     include_declaration: bool,
-    batches: Option<&tokio::sync::mpsc::UnboundedSender<Vec<lsp::Location>>>,
+    splices: &crate::lsp::splice::Splices,
+) -> Option<Vec<lsp::Location>> {
+    let found = ide::references(view.snap, position(view, file, at), include_declaration);
+    if found.len() >= LOCATIONS_HELD_AT
+        && let Some(uri) = splices.hold(to_proto::locations_json(view, &found))
+    {
+        return Some(vec![lsp::Location {
+            uri,
+            range: lsp::Range::default(),
+        }]);
+    }
+    Some(to_proto::locations(view, &found))
+}
+
+/// The references at a position, sent to `batches` as they are found; the answer is
+/// empty.
+pub fn streamed_references(
+    view: &View,
+    file: &FileSnapshot,
+    at: Position,
+    include_declaration: bool,
+    batches: &tokio::sync::mpsc::UnboundedSender<Vec<lsp::Location>>,
 ) -> Option<Vec<lsp::Location>> {
     let at = position(view, file, at);
-    let Some(batches) = batches else {
-        let found = ide::references(view.snap, at, include_declaration);
-        return Some(to_proto::locations(view, &found));
-    };
     // A batch leaves as soon as it is full, while later files are still gathered.
     let mut batch = Vec::with_capacity(LOCATIONS_PER_BATCH);
     let send = |batch: &mut Vec<ide::FileRange>| {
