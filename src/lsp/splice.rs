@@ -24,7 +24,7 @@ use tokio::io::AsyncWrite;
 const SCHEME: &str = "accord-answer:";
 /// Held answers kept at most: one whose request was cancelled is never written, and
 /// the oldest make room for new ones.
-const MAX_HELD: usize = 8;
+const MAX_HELD: usize = 4;
 /// A frame longer than this holds no placeholder answer, which is one location.
 const MAX_PLACEHOLDER_FRAME: usize = 1024;
 /// Bytes waiting for the output beyond which the writer stops taking more, so that a
