@@ -959,10 +959,41 @@ impl FileTeaching {
 }
 
 /// Closed files' summaries as [`Workspace::closed_summaries`] took them.
-pub struct ClosedSummaries(Vec<(FileId, Arc<FileSnapshot>)>);
+pub struct ClosedSummaries(Vec<(FileId, Arc<FileSnapshot>, FileLasting)>);
+
+/// What a closed file's state keeps besides its snapshot, for as long as the file is
+/// unchanged: copied with the summaries, so that nothing of the work that made them
+/// keeps that work's pages resident.
+struct FileLasting {
+    learned: Vec<LearnedForm>,
+    keys: KeyCounts,
+}
+
+/// What [`Workspace::install_copies`] replaced, to be freed where no lock is held.
+pub struct ReplacedSummaries(Vec<Arc<FileSnapshot>>, #[allow(dead_code)] Vec<FileLasting>);
+
+impl ReplacedSummaries {
+    /// How many files' summaries were replaced.
+    pub fn files(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl FileLasting {
+    fn copied(&self, names: &mut super::SharedNames) -> FileLasting {
+        FileLasting {
+            learned: self.learned.clone(),
+            keys: self
+                .keys
+                .iter()
+                .map(|(key, &count)| (names.get(key), count))
+                .collect(),
+        }
+    }
+}
 
 /// Those summaries copied, with the originals to recognise unchanged files by.
-pub struct CopiedSummaries(Vec<(FileId, Arc<FileSnapshot>, FileSnapshot)>);
+pub struct CopiedSummaries(Vec<(FileId, Arc<FileSnapshot>, FileSnapshot, FileLasting)>);
 
 impl ClosedSummaries {
     /// Copies every summary; run it on a thread that allocated nothing else, so the
@@ -972,10 +1003,11 @@ impl ClosedSummaries {
         CopiedSummaries(
             self.0
                 .into_iter()
-                .map(|(id, original)| {
+                .map(|(id, original, lasting)| {
                     let copy = original.copied(&mut names);
                     copy.warm_lookups();
-                    (id, original, copy)
+                    let lasting = lasting.copied(&mut names);
+                    (id, original, copy, lasting)
                 })
                 .collect(),
         )
@@ -1764,17 +1796,24 @@ impl Workspace {
             .states
             .iter()
             .filter(|(id, state)| !self.open.contains(id) && state.snapshot.analysis.is_none())
-            .map(|(&id, state)| (id, state.snapshot.clone()))
+            .map(|(&id, state)| {
+                let lasting = FileLasting {
+                    learned: state.learned.clone(),
+                    keys: state.keys.clone(),
+                };
+                (id, state.snapshot.clone(), lasting)
+            })
             .collect();
         ClosedSummaries(files)
     }
 
     /// Installs the copies of files that have not changed since they were taken.
     /// Returns the replaced snapshots, to free where no lock is held.
-    pub fn install_copies(&mut self, copies: CopiedSummaries) -> Vec<Arc<FileSnapshot>> {
+    pub fn install_copies(&mut self, copies: CopiedSummaries) -> ReplacedSummaries {
         let mut replaced = Vec::with_capacity(copies.0.len());
+        let mut lasting = Vec::with_capacity(copies.0.len());
         let files = Arc::make_mut(&mut self.files);
-        for (id, original, copy) in copies.0 {
+        for (id, original, copy, copied) in copies.0 {
             let Some(state) = self.states.get_mut(&id) else {
                 continue;
             };
@@ -1784,8 +1823,13 @@ impl Workspace {
             let copy = Arc::new(copy);
             files.insert(id, copy.clone());
             replaced.push(std::mem::replace(&mut state.snapshot, copy));
+            // The state's forms and key counts change only with its snapshot.
+            lasting.push(FileLasting {
+                learned: std::mem::replace(&mut state.learned, copied.learned),
+                keys: std::mem::replace(&mut state.keys, copied.keys),
+            });
         }
-        replaced
+        ReplacedSummaries(replaced, lasting)
     }
 
     /// Makes edits leave the lexicon to [`Workspace::begin_lexicon_refresh`], so that an

@@ -683,7 +683,7 @@ fn packed_summaries_answer_as_the_originals_and_skip_changed_files() {
         .join()
         .expect("copied");
     let replaced = packed.install_copies(copies);
-    assert_eq!(replaced.len(), files.len(), "every closed file is packed");
+    assert_eq!(replaced.files(), files.len(), "every closed file is packed");
     assert_same_workspaces(&packed, &want, "after packing");
 
     // A file changed between taking and installing keeps its new summary.
@@ -693,7 +693,7 @@ fn packed_summaries_answer_as_the_originals_and_skip_changed_files() {
     packed.set_file_text(Path::new("/ws/third.article"), Arc::from(changed.as_str()));
     let replaced = packed.install_copies(copies);
     assert_eq!(
-        replaced.len(),
+        replaced.files(),
         files.len() - 1,
         "the changed file is skipped"
     );
