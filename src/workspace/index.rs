@@ -374,7 +374,8 @@ impl FileSnapshot {
 /// What the workspace keeps per file besides its snapshot: the forms the file teaches.
 struct FileState {
     snapshot: Arc<FileSnapshot>,
-    learned: Vec<LearnedForm>,
+    /// Shared, so that packing takes it without copying under the lock.
+    learned: Arc<[LearnedForm]>,
     /// The lexicon the articles were recognised with: their recognition can be reused
     /// only while it is still the workspace's.
     lexicon: Option<Arc<Lexicon>>,
@@ -384,7 +385,7 @@ struct FileState {
     /// How often the file mentions each key: counted when the file is analysed (off
     /// the lock, in a server), so that installing it updates the key index per key,
     /// not per mention.
-    keys: KeyCounts,
+    keys: Arc<KeyCounts>,
 }
 
 impl FileState {
@@ -898,10 +899,10 @@ impl AnalysisContext {
                 entries: Vec::new(),
                 lookups: Lookups::default(),
             }),
-            learned: summary.learned,
+            learned: summary.learned.into(),
             lexicon: Some(self.lexicon.clone()),
             analyzer: self.analyzer.clone(),
-            keys,
+            keys: Arc::new(keys),
         }
     }
 }
@@ -965,8 +966,8 @@ pub struct ClosedSummaries(Vec<(FileId, Arc<FileSnapshot>, FileLasting)>);
 /// unchanged: copied with the summaries, so that nothing of the work that made them
 /// keeps that work's pages resident.
 struct FileLasting {
-    learned: Vec<LearnedForm>,
-    keys: KeyCounts,
+    learned: Arc<[LearnedForm]>,
+    keys: Arc<KeyCounts>,
 }
 
 /// What [`Workspace::install_copies`] replaced, to be freed where no lock is held.
@@ -982,12 +983,13 @@ impl ReplacedSummaries {
 impl FileLasting {
     fn copied(&self, names: &mut super::SharedNames) -> FileLasting {
         FileLasting {
-            learned: self.learned.clone(),
-            keys: self
-                .keys
-                .iter()
-                .map(|(key, &count)| (names.get(key), count))
-                .collect(),
+            learned: self.learned.iter().cloned().collect(),
+            keys: Arc::new(
+                self.keys
+                    .iter()
+                    .map(|(key, &count)| (names.get(key), count))
+                    .collect(),
+            ),
         }
     }
 }
@@ -1064,10 +1066,10 @@ impl AnalysisContext {
                         entries: Vec::new(),
                         lookups: Lookups::default(),
                     }),
-                    learned: Vec::new(),
+                    learned: Arc::from([]),
                     lexicon: None,
                     analyzer: self.analyzer.clone(),
-                    keys: KeyCounts::new(),
+                    keys: Arc::default(),
                 }
             }
             FileKind::KnowledgeBase => {
@@ -1092,10 +1094,10 @@ impl AnalysisContext {
                         entries,
                         lookups: Lookups::default(),
                     }),
-                    learned: Vec::new(),
+                    learned: Arc::from([]),
                     lexicon: None,
                     analyzer: self.analyzer.clone(),
-                    keys: KeyCounts::new(),
+                    keys: Arc::default(),
                 }
             }
         }
@@ -1254,7 +1256,7 @@ impl AnalysisContext {
             .flat_map(|i| super::article_forms(&new_analysis, i));
         let learned_changed = !old_forms.eq(new_forms);
         let learned = if learned_changed {
-            learned_forms(&new_analysis, Some(&origin_of(&snapshot.path)))
+            learned_forms(&new_analysis, Some(&origin_of(&snapshot.path))).into()
         } else {
             old.learned.clone()
         };
@@ -1270,7 +1272,7 @@ impl AnalysisContext {
             .take(added_mentions.len())
             .filter_map(|m| m.key_arc().cloned())
             .collect();
-        let mut keys = old.keys.clone();
+        let mut keys = KeyCounts::clone(&old.keys);
         for key in &removed_keys {
             if let Some(count) = keys.get_mut(key) {
                 *count -= 1;
@@ -1303,7 +1305,7 @@ impl AnalysisContext {
                 learned,
                 lexicon: Some(self.lexicon.clone()),
                 analyzer: self.analyzer.clone(),
-                keys,
+                keys: Arc::new(keys),
             },
             removed_keys,
             added_keys,
@@ -1452,7 +1454,7 @@ impl Workspace {
                         .as_ref()
                         .is_some_and(|l| Arc::ptr_eq(l, &self.lexicon))
             })
-            .map(|state| (state.snapshot.clone(), state.learned.clone()))
+            .map(|state| (state.snapshot.clone(), state.learned.to_vec()))
             .collect();
         Some(CacheSource {
             lexicon: self.lexicon.clone(),
@@ -1474,7 +1476,7 @@ impl Workspace {
         }
         let mut taught: BTreeMap<FileId, Vec<LearnedForm>> = taught.into_iter().collect();
         for (&id, state) in &self.states {
-            taught.entry(id).or_insert_with(|| state.learned.clone());
+            taught.entry(id).or_insert_with(|| state.learned.to_vec());
         }
         let forms: Vec<LearnedForm> = taught.into_values().flatten().collect();
         if forms != self.lexicon.forms {
@@ -1644,7 +1646,7 @@ impl Workspace {
     fn install(&mut self, id: FileId, state: FileState) -> Option<FileState> {
         self.revision += 1;
         let old = self.states.remove(&id);
-        self.index_keys(id, old.as_ref().map(|old| &old.keys), &state.keys);
+        self.index_keys(id, old.as_ref().map(|old| &*old.keys), &state.keys);
         Arc::make_mut(&mut self.files).insert(id, state.snapshot.clone());
         self.states.insert(id, state);
         old
@@ -2062,10 +2064,10 @@ fn article_state(
             entries: Vec::new(),
             lookups: Lookups::default(),
         }),
-        learned,
+        learned: learned.into(),
         lexicon: None,
         analyzer: analyzer.clone(),
-        keys,
+        keys: Arc::new(keys),
     }
 }
 
