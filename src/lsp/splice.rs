@@ -45,12 +45,17 @@ impl Splices {
         self.enabled.store(true, Ordering::Relaxed);
     }
 
-    /// Holds `answer`, the JSON of a whole result, and returns the URI of the
-    /// placeholder location to answer with; `None` when holding is off.
-    pub fn hold(&self, answer: Vec<u8>) -> Option<tower_lsp_server::ls_types::Uri> {
+    /// Holds the JSON of a whole result, which `answer` serialises, and returns the
+    /// URI of the placeholder location to answer with; `None`, without serialising,
+    /// when holding is off.
+    pub fn hold(
+        &self,
+        answer: impl FnOnce() -> Vec<u8>,
+    ) -> Option<tower_lsp_server::ls_types::Uri> {
         if !self.enabled.load(Ordering::Relaxed) {
             return None;
         }
+        let answer = answer();
         let number = self.next.fetch_add(1, Ordering::Relaxed);
         let uri = format!("{SCHEME}{number}").parse().ok()?;
         let mut held = self.held();
@@ -274,12 +279,12 @@ mod tests {
     fn a_placeholder_answer_is_replaced_by_the_held_bytes() {
         let splices = Arc::new(Splices::default());
         assert!(
-            splices.hold(b"[]".to_vec()).is_none(),
+            splices.hold(|| b"[]".to_vec()).is_none(),
             "holding is off until enabled"
         );
         splices.enable();
         let answer = br#"[{"uri":"file:///b.article","range":{"start":{"line":1,"character":2},"end":{"line":1,"character":5}}}]"#;
-        let uri = splices.hold(answer.to_vec()).expect("held");
+        let uri = splices.hold(|| answer.to_vec()).expect("held");
         let placeholder = format!(
             r#"{{"jsonrpc":"2.0","result":[{{"uri":"{}","range":{{"start":{{"line":0,"character":0}},"end":{{"line":0,"character":0}}}}}}],"id":"req-9"}}"#,
             uri.as_str()
@@ -313,9 +318,9 @@ mod tests {
     fn only_the_latest_answers_are_held() {
         let splices = Splices::default();
         splices.enable();
-        let first = splices.hold(b"[1]".to_vec()).expect("held");
+        let first = splices.hold(|| b"[1]".to_vec()).expect("held");
         for _ in 0..MAX_HELD {
-            splices.hold(b"[2]".to_vec()).expect("held");
+            splices.hold(|| b"[2]".to_vec()).expect("held");
         }
         let number: u64 = first
             .as_str()

@@ -293,27 +293,38 @@ pub fn goto_response(view: &View, targets: &[ide::NavTarget]) -> lsp::GotoDefini
     )
 }
 
-pub fn locations(view: &View, ranges: &[ide::FileRange]) -> Vec<lsp::Location> {
-    // Ranges come grouped by file, often thousands to a file: the file's URI and line
-    // map are made once per run of its ranges, not once per range.
+/// Calls `each` with the URI and protocol range of every range, and whether it starts
+/// a run of another file's ranges. Ranges come grouped by file, often thousands to a
+/// file: the file's URI and line map are made once per run, not once per range.
+fn for_each_location(
+    view: &View,
+    ranges: &[ide::FileRange],
+    mut each: impl FnMut(&Uri, bool, lsp::Range),
+) {
     let mut current: Option<(FileId, LineMap, Uri)> = None;
-    let mut locations = Vec::with_capacity(ranges.len());
     for found in ranges {
         crate::cancel::check();
-        if current.as_ref().is_none_or(|(id, ..)| *id != found.file) {
+        let new_file = current.as_ref().is_none_or(|(id, ..)| *id != found.file);
+        if new_file {
             current = view
                 .snap
                 .file(found.file)
                 .and_then(|file| Some((found.file, view.line_map(file), view.uri(&file.path)?)));
         }
-        let Some((_, map, uri)) = &current else {
-            continue;
-        };
+        if let Some((_, map, uri)) = &current {
+            each(uri, new_file, map.range(found.range));
+        }
+    }
+}
+
+pub fn locations(view: &View, ranges: &[ide::FileRange]) -> Vec<lsp::Location> {
+    let mut locations = Vec::with_capacity(ranges.len());
+    for_each_location(view, ranges, |uri, _, range| {
         locations.push(lsp::Location {
             uri: uri.clone(),
-            range: map.range(found.range),
+            range,
         });
-    }
+    });
     locations
 }
 
@@ -321,33 +332,23 @@ pub fn locations(view: &View, ranges: &[ide::FileRange]) -> Vec<lsp::Location> {
 /// `lsp::Location` values it took twice as long, cloning a URI for each location.
 pub fn locations_json(view: &View, ranges: &[ide::FileRange]) -> Vec<u8> {
     use std::io::Write;
-    let mut current: Option<(FileId, LineMap, String)> = None;
     let mut out = Vec::with_capacity(ranges.len() * 160);
     out.push(b'[');
-    let mut first = true;
-    for found in ranges {
-        crate::cancel::check();
-        if current.as_ref().is_none_or(|(id, ..)| *id != found.file) {
-            current = view.snap.file(found.file).and_then(|file| {
-                let uri = serde_json::to_string(&view.uri(&file.path)?).ok()?;
-                Some((found.file, view.line_map(file), uri))
-            });
+    let mut uri_json = String::new();
+    for_each_location(view, ranges, |uri, new_file, range| {
+        if new_file {
+            uri_json = serde_json::to_string(uri).unwrap_or_default();
         }
-        let Some((_, map, uri)) = &current else {
-            continue;
-        };
-        let range = map.range(found.range);
-        if !first {
+        if out.len() > 1 {
             out.push(b',');
         }
-        first = false;
         // Writing to a vector cannot fail.
         let _ = write!(
             out,
-            r#"{{"uri":{uri},"range":{{"start":{{"line":{},"character":{}}},"end":{{"line":{},"character":{}}}}}}}"#,
+            r#"{{"uri":{uri_json},"range":{{"start":{{"line":{},"character":{}}},"end":{{"line":{},"character":{}}}}}}}"#,
             range.start.line, range.start.character, range.end.line, range.end.character
         );
-    }
+    });
     out.push(b']');
     out
 }

@@ -970,16 +970,6 @@ struct FileLasting {
     keys: Arc<KeyCounts>,
 }
 
-/// What [`Workspace::install_copies`] replaced, to be freed where no lock is held.
-pub struct ReplacedSummaries(Vec<Arc<FileSnapshot>>, #[allow(dead_code)] Vec<FileLasting>);
-
-impl ReplacedSummaries {
-    /// How many files' summaries were replaced.
-    pub fn files(&self) -> usize {
-        self.0.len()
-    }
-}
-
 impl FileLasting {
     fn copied(&self, names: &mut super::SharedNames) -> FileLasting {
         FileLasting {
@@ -991,6 +981,16 @@ impl FileLasting {
                     .collect(),
             ),
         }
+    }
+}
+
+/// What [`Workspace::install_copies`] replaced, to be freed where no lock is held.
+pub struct ReplacedSummaries(Vec<Arc<FileSnapshot>>, #[allow(dead_code)] Vec<FileLasting>);
+
+impl ReplacedSummaries {
+    /// How many files' summaries were replaced.
+    pub fn files(&self) -> usize {
+        self.0.len()
     }
 }
 
@@ -1810,7 +1810,7 @@ impl Workspace {
     }
 
     /// Installs the copies of files that have not changed since they were taken.
-    /// Returns the replaced snapshots, to free where no lock is held.
+    /// Returns what they replaced, to free where no lock is held.
     pub fn install_copies(&mut self, copies: CopiedSummaries) -> ReplacedSummaries {
         let mut replaced = Vec::with_capacity(copies.0.len());
         let mut lasting = Vec::with_capacity(copies.0.len());

@@ -244,9 +244,9 @@ fn offset_u32(offset: usize) -> u32 {
 }
 
 impl MentionTable {
-    /// The same table in allocations of its own, names included.
-    /// A copy whose names are taken from `shared` where it has them, so that the files
-    /// of a workspace keep one allocation per key, not one per file that mentions it.
+    /// The same table in allocations of its own, with its names taken from `shared`,
+    /// so that the files of a workspace hold one allocation per key, not one per file
+    /// that mentions it.
     pub(crate) fn copied(&self, shared: &mut SharedNames) -> MentionTable {
         MentionTable {
             items: self.items.clone(),

@@ -55,7 +55,7 @@ pub fn whole_references(
 ) -> Option<Vec<lsp::Location>> {
     let found = ide::references(view.snap, position(view, file, at), include_declaration);
     if found.len() >= LOCATIONS_HELD_AT
-        && let Some(uri) = splices.hold(to_proto::locations_json(view, &found))
+        && let Some(uri) = splices.hold(|| to_proto::locations_json(view, &found))
     {
         return Some(vec![lsp::Location {
             uri,
