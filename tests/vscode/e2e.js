@@ -714,6 +714,10 @@ async function main() {
       await page.keyboard.press('ArrowDown');
     }
     await page.keyboard.press('Enter');
+    // The fix's edit lands after the widget closes: save once the editor shows it, or the
+    // save may write the file as it was and leave the fix unsaved.
+    await waitFor('the fix in the editor', async () =>
+      (await page.locator('.editor-instance .view-lines').first().innerText()).includes('[Seoul]{place}'), 15000, 100);
     await page.keyboard.press('Control+S');
     const after = await waitFor('the fixed file on disk', () => {
       const text = fs.readFileSync(planted, 'utf8');
