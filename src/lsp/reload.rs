@@ -226,7 +226,7 @@ pub async fn index_workspace(client: &Client, state: &Arc<State>) {
     // The workspace is ready: packing its summaries and saving the index cache need
     // not hold up the end of progress.
     let after_state = state.clone();
-    tokio::task::spawn_blocking(move || {
+    let packing = tokio::task::spawn_blocking(move || {
         catch_panic(&after_state, "saving the index", || {
             if let Some(fingerprint) = indexed.save {
                 save_index(&after_state, fingerprint);
@@ -236,6 +236,10 @@ pub async fn index_workspace(client: &Client, state: &Arc<State>) {
     });
     publish_all(client, state).await;
     refresh(client, state, Refresh::SemanticTokens).await;
+    // Publishing frees what it built on the protocol's threads, which then idle: their
+    // freed pages go back once both are done.
+    let _ = packing.await;
+    tokio::task::spawn_blocking(crate::lsp::release_memory);
     // Edits made while the refresh ran left it something to bring to other files.
     if state.core().workspace.lexicon_pending() {
         spawn_lexicon_refresh(client, state);
