@@ -19,13 +19,15 @@ use crate::diagnostic::{Diagnostic, DiagnosticCode, Fix, Related, Severity, Text
 use crate::recognize::{EntityType, LearnedForm};
 use crate::text::TextRange;
 
-use super::{AcronymSummary, ArticleSummary, MentionSource, MentionTable, StoredMention};
+use super::{
+    AcronymSummary, ArticleSummary, MentionKind, MentionSource, MentionTable, StoredMention,
+};
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"ACCORDIX";
 
 /// The layout of the body; a change to the types below changes it.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Magic, format, body length and body checksum.
 const HEADER_LEN: usize = 8 + 4 + 8 + 8;
@@ -109,8 +111,10 @@ pub(crate) struct CachedFile {
     path: String,
     hash: u64,
     len: u64,
-    /// start, end, article, type, key, value, source (0 tag, 1 recognised).
-    mentions: Vec<(u32, u32, u32, u32, u32, u32, u8)>,
+    /// start, end, article, kind.
+    mentions: Vec<(u32, u32, u32, u32)>,
+    /// type, key, value, source (0 tag, 1 recognised).
+    kinds: Vec<(u32, u32, u32, u8)>,
     names: Vec<String>,
     articles: Vec<CachedArticle>,
     acronyms: Vec<CachedAcronym>,
@@ -287,12 +291,17 @@ pub(crate) fn encode<'a>(
                 mentions: table
                     .items
                     .iter()
-                    .map(|m| {
-                        let source = match m.source {
+                    .map(|m| (m.start, m.end, m.article, m.kind))
+                    .collect(),
+                kinds: table
+                    .kinds
+                    .iter()
+                    .map(|kind| {
+                        let source = match kind.source {
                             MentionSource::Tag => 0,
                             MentionSource::Recognized => 1,
                         };
-                        (m.start, m.end, m.article, m.ty, m.key, m.value, source)
+                        (kind.ty, kind.key, kind.value, source)
                     })
                     .collect(),
                 names: table.names.iter().map(|name| name.to_string()).collect(),
@@ -414,16 +423,13 @@ impl IndexCache {
         }
         let names: Vec<Arc<str>> = file.names.iter().map(|name| Arc::from(&**name)).collect();
         let within = |index: u32| index == super::NO_NAME || (index as usize) < names.len();
-        let mut items = Vec::with_capacity(file.mentions.len());
-        for &(start, end, article, ty, key, value, source) in &file.mentions {
+        let mut kinds = Vec::with_capacity(file.kinds.len());
+        for &(ty, key, value, source) in &file.kinds {
             // A cache is checked whole, but an index out of its table would panic later.
-            if !(within(ty) && within(key) && within(value)) || end < start {
+            if !(within(ty) && within(key) && within(value)) {
                 return None;
             }
-            items.push(StoredMention {
-                start,
-                end,
-                article,
+            kinds.push(MentionKind {
                 ty,
                 key,
                 value,
@@ -434,10 +440,26 @@ impl IndexCache {
                 },
             });
         }
+        let mut items = Vec::with_capacity(file.mentions.len());
+        for &(start, end, article, kind) in &file.mentions {
+            if (kind as usize) >= kinds.len() || end < start {
+                return None;
+            }
+            items.push(StoredMention {
+                start,
+                end,
+                article,
+                kind,
+            });
+        }
         let diagnostics: Option<Vec<Diagnostic>> =
             file.diagnostics.iter().map(diagnostic).collect();
         Some(RestoredSummary {
-            mentions: MentionTable { items, names },
+            mentions: MentionTable {
+                items,
+                kinds,
+                names,
+            },
             articles: file
                 .articles
                 .iter()
