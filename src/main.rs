@@ -20,7 +20,10 @@ fn main() {
         // SAFETY: mimalloc's options are plain values, set here before any thread starts.
         unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
     }
-    accord::lsp::set_memory_release(release_memory);
+    accord::lsp::set_memory_release(accord::lsp::MemoryRelease {
+        everywhere: release_memory,
+        this_thread: collect_this_thread,
+    });
     std::process::exit(accord::cli::main());
 }
 
@@ -41,11 +44,12 @@ fn release_memory() {
 }
 
 fn collect_everywhere() {
-    rayon::broadcast(|_| {
-        // SAFETY: `mi_collect` only walks the calling thread's own heap.
-        unsafe { libmimalloc_sys::mi_collect(true) }
-    });
-    // SAFETY: as above.
+    rayon::broadcast(|_| collect_this_thread());
+    collect_this_thread();
+}
+
+fn collect_this_thread() {
+    // SAFETY: `mi_collect` only walks the calling thread's own heap.
     unsafe { libmimalloc_sys::mi_collect(true) }
 }
 

@@ -272,6 +272,7 @@ pub fn main() -> i32 {
 fn run_lsp() -> i32 {
     match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .on_thread_park(crate::lsp::release_memory_when_idle)
         .build()
     {
         Ok(runtime) => {

@@ -28,21 +28,52 @@ pub mod transport;
 use tower_lsp_server::jsonrpc;
 use tower_lsp_server::{LspService, Server};
 
-/// What returns freed memory to the system after bulk work (indexing, a reload, a
-/// lexicon refresh): the binary's allocator knows how, the library does not choose one.
-static RELEASE_MEMORY: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
-
-/// Sets how freed memory goes back to the system, once, before serving.
-pub fn set_memory_release(release: fn()) {
-    let _ = RELEASE_MEMORY.set(release);
+/// How the binary's allocator returns freed memory to the system; the library does
+/// not choose an allocator.
+#[derive(Clone, Copy)]
+pub struct MemoryRelease {
+    /// Returns what the calling thread and the bulk-work pool's threads freed.
+    pub everywhere: fn(),
+    /// Returns what the calling thread freed.
+    pub this_thread: fn(),
 }
 
-/// Returns freed memory to the system, if the binary said how. Indexing frees the full
-/// analyses of closed files on other threads than made them; without this, an
-/// allocator keeps those pages as the process's resident memory.
+static MEMORY_RELEASE: std::sync::OnceLock<MemoryRelease> = std::sync::OnceLock::new();
+
+/// Counts the releases asked for, so that each protocol thread follows once, the next
+/// time it goes idle.
+static RELEASE_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Sets how freed memory goes back to the system, once, before serving.
+pub fn set_memory_release(release: MemoryRelease) {
+    let _ = MEMORY_RELEASE.set(release);
+}
+
+/// Returns freed memory to the system after bulk work (indexing, a reload, a lexicon
+/// refresh), if the binary said how. Indexing frees the full analyses of closed files
+/// on other threads than made them; without this, an allocator keeps those pages as
+/// the process's resident memory. The protocol's threads, which serialise what the
+/// work produced, follow when they next go idle ([`release_memory_when_idle`]).
 pub(crate) fn release_memory() {
-    if let Some(release) = RELEASE_MEMORY.get() {
-        release();
+    RELEASE_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    if let Some(release) = MEMORY_RELEASE.get() {
+        (release.everywhere)();
+    }
+}
+
+/// Run by each protocol thread as it goes idle: returns what it freed if a release
+/// was asked for since it last did. Cheap otherwise, as it runs often.
+pub fn release_memory_when_idle() {
+    thread_local! {
+        static RELEASED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
+    let wanted = RELEASE_GENERATION.load(std::sync::atomic::Ordering::Relaxed);
+    if RELEASED.get() == wanted {
+        return;
+    }
+    RELEASED.set(wanted);
+    if let Some(release) = MEMORY_RELEASE.get() {
+        (release.this_thread)();
     }
 }
 
