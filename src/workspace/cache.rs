@@ -111,8 +111,10 @@ pub(crate) struct CachedFile {
     path: String,
     hash: u64,
     len: u64,
-    /// start, end, article, kind.
-    mentions: Vec<(u32, u32, u32, u32)>,
+    /// start, end, kind.
+    mentions: Vec<(u32, u32, u32)>,
+    /// The index of each article's first mention.
+    article_starts: Vec<u32>,
     /// type, key, value, source (0 tag, 1 recognised).
     kinds: Vec<(u32, u32, u32, u8)>,
     names: Vec<String>,
@@ -291,8 +293,9 @@ pub(crate) fn encode<'a>(
                 mentions: table
                     .items
                     .iter()
-                    .map(|m| (m.start, m.end, m.article, m.kind))
+                    .map(|m| (m.start, m.end, m.kind))
                     .collect(),
+                article_starts: table.article_starts.clone(),
                 kinds: table
                     .kinds
                     .iter()
@@ -441,22 +444,28 @@ impl IndexCache {
             });
         }
         let mut items = Vec::with_capacity(file.mentions.len());
-        for &(start, end, article, kind) in &file.mentions {
+        for &(start, end, kind) in &file.mentions {
             if (kind as usize) >= kinds.len() || end < start {
                 return None;
             }
-            items.push(StoredMention {
-                start,
-                end,
-                article,
-                kind,
-            });
+            items.push(StoredMention { start, end, kind });
+        }
+        let article_starts = file.article_starts.clone();
+        let ordered = article_starts.windows(2).all(|pair| pair[0] <= pair[1]);
+        if !ordered
+            || article_starts.len() != file.articles.len()
+            || article_starts
+                .last()
+                .is_some_and(|&last| last as usize > items.len())
+        {
+            return None;
         }
         let diagnostics: Option<Vec<Diagnostic>> =
             file.diagnostics.iter().map(diagnostic).collect();
         Some(RestoredSummary {
             mentions: MentionTable {
                 items,
+                article_starts,
                 kinds,
                 names,
             },

@@ -135,9 +135,9 @@ const NO_NAME: u32 = u32::MAX;
 struct StoredMention {
     start: u32,
     end: u32,
-    article: u32,
     /// Index into the table's kinds: an archive mentions the same few entities many
-    /// times, so 16 bytes a mention instead of 28.
+    /// times, so 12 bytes a mention instead of 28 (its article is where it lies
+    /// among [`MentionTable::article_starts`]).
     kind: u32,
 }
 
@@ -156,6 +156,9 @@ struct MentionKind {
 #[derive(Clone, Debug, Default)]
 pub struct MentionTable {
     items: Vec<StoredMention>,
+    /// For each article of the file, the index of its first mention: its mentions run
+    /// to the next article's first.
+    article_starts: Vec<u32>,
     kinds: Vec<MentionKind>,
     names: Vec<Arc<str>>,
 }
@@ -180,6 +183,7 @@ impl SharedNames {
 /// Builds a [`MentionTable`], giving each distinct name one index.
 struct MentionTableBuilder {
     items: Vec<StoredMention>,
+    article_starts: Vec<u32>,
     kinds: Vec<MentionKind>,
     kind_index: HashMap<MentionKind, u32>,
     names: Vec<Arc<str>>,
@@ -204,6 +208,7 @@ impl MentionTableBuilder {
             .collect();
         MentionTableBuilder {
             items: Vec::with_capacity(capacity),
+            article_starts: Vec::new(),
             kinds: table.kinds.clone(),
             kind_index,
             names: table.names.clone(),
@@ -232,9 +237,10 @@ impl MentionTableBuilder {
         i
     }
 
-    /// Appends the mentions of one article, in file order.
+    /// Appends the mentions of one article, the next of the file, in file order.
     fn push_article(&mut self, analysis: &FileAnalysis, index: usize) {
         let first = self.items.len();
+        self.article_starts.push(offset_u32(first));
         let mut found = Vec::new();
         visit_article_mentions(analysis, index, &mut |m: FoundMention<'_>| {
             found.push((
@@ -255,7 +261,6 @@ impl MentionTableBuilder {
             let stored = StoredMention {
                 start: offset_u32(range.start),
                 end: offset_u32(range.end),
-                article: index as u32,
                 kind: self.intern_kind(kind),
             };
             self.items.push(stored);
@@ -266,12 +271,15 @@ impl MentionTableBuilder {
     fn finish(self) -> MentionTable {
         let mut items = self.items;
         items.shrink_to_fit();
+        let mut article_starts = self.article_starts;
+        article_starts.shrink_to_fit();
         let mut kinds = self.kinds;
         kinds.shrink_to_fit();
         let mut names = self.names;
         names.shrink_to_fit();
         MentionTable {
             items,
+            article_starts,
             kinds,
             names,
         }
@@ -290,6 +298,7 @@ impl MentionTable {
     pub(crate) fn copied(&self, shared: &mut SharedNames) -> MentionTable {
         MentionTable {
             items: self.items.clone(),
+            article_starts: self.article_starts.clone(),
             kinds: self.kinds.clone(),
             names: self.names.iter().map(|name| shared.get(name)).collect(),
         }
@@ -316,23 +325,37 @@ impl MentionTable {
         delta: isize,
     ) -> (MentionTable, Vec<Arc<str>>, std::ops::Range<usize>) {
         let items = &self.items;
-        let before = items.partition_point(|m| (m.article as usize) < old.start);
-        let inside = items[before..].partition_point(|m| (m.article as usize) < old.end);
-        let article_delta = new.len() as isize - old.len() as isize;
+        let first_of = |article: usize| {
+            self.article_starts
+                .get(article)
+                .map_or(items.len(), |&first| (first as usize).min(items.len()))
+        };
+        let before = first_of(old.start);
+        let after = first_of(old.end).max(before);
+        let inside = after - before;
         let mut builder = MentionTableBuilder::with_names_of(self, items.len());
         builder.items.extend_from_slice(&items[..before]);
+        builder
+            .article_starts
+            .extend_from_slice(&self.article_starts[..old.start.min(self.article_starts.len())]);
         let added_start = builder.items.len();
         for index in new {
             builder.push_article(analysis, index);
         }
         let added = added_start..builder.items.len();
+        let moved_by = added.end as isize - after as isize;
+        builder.article_starts.extend(
+            self.article_starts
+                .iter()
+                .skip(old.end)
+                .map(|&first| offset_u32((first as usize).saturating_add_signed(moved_by))),
+        );
         let shift = |offset: u32| offset_u32((offset as usize).saturating_add_signed(delta));
         builder
             .items
-            .extend(items[before + inside..].iter().map(|m| StoredMention {
+            .extend(items[after..].iter().map(|m| StoredMention {
                 start: shift(m.start),
                 end: shift(m.end),
-                article: offset_u32((m.article as usize).saturating_add_signed(article_delta)),
                 ..*m
             }));
         let removed = items[before..before + inside]
@@ -350,6 +373,13 @@ impl MentionTable {
         self.kinds[stored.kind as usize]
     }
 
+    /// The article of the `index`th mention.
+    fn article_of(&self, index: usize) -> usize {
+        self.article_starts
+            .partition_point(|&first| first as usize <= index)
+            .saturating_sub(1)
+    }
+
     pub fn len(&self) -> usize {
         self.items.len()
     }
@@ -361,13 +391,13 @@ impl MentionTable {
     /// The `index`th mention, read against the file's text.
     pub fn get<'a>(&'a self, text: &'a str, index: usize) -> Option<FileMention<'a>> {
         let stored = self.items.get(index)?;
-        Some(self.view(text, stored))
+        Some(self.view(text, index, stored))
     }
 
-    fn view<'a>(&'a self, text: &'a str, stored: &StoredMention) -> FileMention<'a> {
+    fn view<'a>(&'a self, text: &'a str, index: usize, stored: &StoredMention) -> FileMention<'a> {
         let kind = self.kind(stored);
         FileMention {
-            article: stored.article as usize,
+            article: self.article_of(index),
             range: TextRange::new(stored.start as usize, stored.end as usize),
             source: kind.source,
             ty: self.name(kind.ty).map_or("", |name| &**name),
@@ -382,7 +412,10 @@ impl MentionTable {
         &'a self,
         text: &'a str,
     ) -> impl DoubleEndedIterator<Item = FileMention<'a>> + ExactSizeIterator + Clone {
-        self.items.iter().map(move |stored| self.view(text, stored))
+        self.items
+            .iter()
+            .enumerate()
+            .map(move |(index, stored)| self.view(text, index, stored))
     }
 
     /// The mentions of the key of each index, counted.
@@ -403,6 +436,7 @@ impl MentionTable {
     /// Bytes the table holds, for memory accounting.
     pub fn heap_bytes(&self) -> usize {
         self.items.capacity() * std::mem::size_of::<StoredMention>()
+            + self.article_starts.capacity() * std::mem::size_of::<u32>()
             + self.kinds.capacity() * std::mem::size_of::<MentionKind>()
             + self
                 .names
