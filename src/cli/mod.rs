@@ -273,6 +273,8 @@ fn run_lsp() -> i32 {
     match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .on_thread_park(crate::lsp::release_memory_when_idle)
+        .thread_keep_alive(std::time::Duration::from_secs(1))
+        .on_thread_stop(crate::lsp::release_memory_of_this_thread)
         .build()
     {
         Ok(runtime) => {

@@ -61,6 +61,15 @@ pub(crate) fn release_memory() {
     }
 }
 
+/// Returns what the calling thread freed, as a thread of the runtime's blocking pool
+/// ends: that pool's threads did the bulk work, and frees by other threads into their
+/// pages are returned only by them.
+pub fn release_memory_of_this_thread() {
+    if let Some(release) = MEMORY_RELEASE.get() {
+        (release.this_thread)();
+    }
+}
+
 /// Run by each protocol thread as it goes idle: returns what it freed if a release
 /// was asked for since it last did. Cheap otherwise, as it runs often.
 pub fn release_memory_when_idle() {
