@@ -236,14 +236,14 @@ pub async fn index_workspace(client: &Client, state: &Arc<State>) {
     });
     publish_all(client, state).await;
     refresh(client, state, Refresh::SemanticTokens).await;
-    // Publishing frees what it built on the protocol's threads, which then idle: their
-    // freed pages go back once both are done.
-    let _ = packing.await;
-    tokio::task::spawn_blocking(crate::lsp::release_memory);
     // Edits made while the refresh ran left it something to bring to other files.
     if state.core().workspace.lexicon_pending() {
         spawn_lexicon_refresh(client, state);
     }
+    // Publishing frees what it built on the protocol's threads, which then idle: their
+    // freed pages go back once both are done.
+    let _ = packing.await;
+    tokio::task::spawn_blocking(crate::lsp::release_memory);
 }
 
 /// What indexing read, and what it left out and why.
