@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::analysis::FileAnalysis;
+use crate::recognize::tokens::FastHashBuilder;
 use crate::recognize::{AcronymDef, EntityType, LearnedForm, teaching};
 use crate::syntax::{PlainText, TagSyntax};
 use crate::text::TextRange;
@@ -185,9 +186,9 @@ struct MentionTableBuilder {
     items: Vec<StoredMention>,
     article_starts: Vec<u32>,
     kinds: Vec<MentionKind>,
-    kind_index: HashMap<MentionKind, u32>,
+    kind_index: HashMap<MentionKind, u32, FastHashBuilder>,
     names: Vec<Arc<str>>,
-    index: HashMap<Arc<str>, u32>,
+    index: HashMap<Arc<str>, u32, FastHashBuilder>,
 }
 
 impl MentionTableBuilder {
@@ -241,30 +242,22 @@ impl MentionTableBuilder {
     fn push_article(&mut self, analysis: &FileAnalysis, index: usize) {
         let first = self.items.len();
         self.article_starts.push(offset_u32(first));
-        let mut found = Vec::new();
+        // Names are interned as they are visited: a copy of each would cost an
+        // allocation per name of every mention of an archive.
         visit_article_mentions(analysis, index, &mut |m: FoundMention<'_>| {
-            found.push((
-                m.range,
-                m.ty.to_owned(),
-                m.key.map(str::to_owned),
-                m.value.map(str::to_owned),
-                m.source,
-            ))
-        });
-        for (range, ty, key, value, source) in found {
             let kind = MentionKind {
-                ty: self.intern(&ty),
-                key: key.map_or(NO_NAME, |key| self.intern(&key)),
-                value: value.map_or(NO_NAME, |value| self.intern(&value)),
-                source,
+                ty: self.intern(m.ty),
+                key: m.key.map_or(NO_NAME, |key| self.intern(key)),
+                value: m.value.map_or(NO_NAME, |value| self.intern(value)),
+                source: m.source,
             };
             let stored = StoredMention {
-                start: offset_u32(range.start),
-                end: offset_u32(range.end),
+                start: offset_u32(m.range.start),
+                end: offset_u32(m.range.end),
                 kind: self.intern_kind(kind),
             };
             self.items.push(stored);
-        }
+        });
         self.items[first..].sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
     }
 
