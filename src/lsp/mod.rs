@@ -81,9 +81,7 @@ pub fn release_memory_when_idle() {
         return;
     }
     RELEASED.set(wanted);
-    if let Some(release) = MEMORY_RELEASE.get() {
-        (release.this_thread)();
-    }
+    release_memory_of_this_thread();
 }
 
 /// Requests and notifications handled at the same time.

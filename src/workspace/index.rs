@@ -343,17 +343,6 @@ impl FileSnapshot {
             .find(|(_, article)| article.range.touches(offset))
     }
 
-    /// Bytes the snapshot holds besides its text, for memory accounting.
-    pub fn summary_bytes(&self) -> usize {
-        self.mentions.heap_bytes()
-            + self.articles.len() * std::mem::size_of::<ArticleSummary>()
-            + self
-                .acronyms
-                .iter()
-                .map(|a| std::mem::size_of::<AcronymSummary>() + a.short.len() + a.long.len())
-                .sum::<usize>()
-    }
-
     /// The same file without its full analysis.
     fn compacted(&self) -> FileSnapshot {
         FileSnapshot {

@@ -325,7 +325,6 @@ impl MentionTable {
         };
         let before = first_of(old.start);
         let after = first_of(old.end).max(before);
-        let inside = after - before;
         let mut builder = MentionTableBuilder::with_names_of(self, items.len());
         builder.items.extend_from_slice(&items[..before]);
         builder
@@ -351,7 +350,7 @@ impl MentionTable {
                 end: shift(m.end),
                 ..*m
             }));
-        let removed = items[before..before + inside]
+        let removed = items[before..after]
             .iter()
             .filter_map(|m| self.name(self.kind(m).key).cloned())
             .collect();
@@ -424,18 +423,6 @@ impl MentionTable {
             .into_iter()
             .filter_map(|(index, count)| Some((self.name(index)?.clone(), count)))
             .collect()
-    }
-
-    /// Bytes the table holds, for memory accounting.
-    pub fn heap_bytes(&self) -> usize {
-        self.items.capacity() * std::mem::size_of::<StoredMention>()
-            + self.article_starts.capacity() * std::mem::size_of::<u32>()
-            + self.kinds.capacity() * std::mem::size_of::<MentionKind>()
-            + self
-                .names
-                .iter()
-                .map(|name| name.len() + 2 * std::mem::size_of::<usize>())
-                .sum::<usize>()
     }
 }
 
