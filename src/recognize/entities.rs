@@ -644,16 +644,23 @@ fn place_rules(text: &str, tokens: &[Token]) -> Vec<Candidate> {
 
 /// Within one article, a name and its shorter or longer form share a key: `EU Battery
 /// Regulation` and `Battery Regulation`, `Foreign Subsidies Regulation` and `EU Foreign
-/// Subsidies Regulation`. The key of the first form seen wins.
+/// Subsidies Regulation`. The key of the first form seen wins. Two names that only end
+/// alike are two things: `Korea Energy Agency` and `International Energy Agency`.
 fn share_keys_between_name_forms(text: &str, mentions: &mut [Mention]) {
-    // One map per type, from a form to the mention whose key it takes; that mention
-    // keeps its key, so the key itself need not be copied into the map.
-    let mut first_key: [HashMap<String, usize, FastHashBuilder>; 2] = Default::default();
+    // Per type, from a name to the mention whose key it takes, and from a name's last
+    // words to that mention; that mention keeps its key, so the key itself need not be
+    // copied into the maps.
+    #[derive(Default)]
+    struct Forms {
+        whole: HashMap<String, usize, FastHashBuilder>,
+        tail: HashMap<String, usize, FastHashBuilder>,
+    }
+    let mut forms: [Forms; 2] = Default::default();
     for index in 0..mentions.len() {
         let mention = &mentions[index];
-        let by_form = match mention.ty {
-            EntityType::Agreement => &mut first_key[0],
-            EntityType::Org => &mut first_key[1],
+        let seen = match mention.ty {
+            EntityType::Agreement => &mut forms[0],
+            EntityType::Org => &mut forms[1],
             _ => continue,
         };
         if mention.key.is_none() {
@@ -664,27 +671,34 @@ fn share_keys_between_name_forms(text: &str, mentions: &mut [Mention]) {
             .unwrap_or("");
         // Forms are compared by their last words: a place prefix is what varies.
         let whole = slug(surface);
-        let (tail, last_words) = match surface.split_once(' ') {
-            // A slug is made word by word, so that of the last words ends the whole one,
-            // after the first word's slug and the hyphen between them.
-            Some((first, tail)) => (tail, last_words_slug(&whole, &slug(first))),
-            // A one-word name is its own tail.
-            None => (surface, whole.as_str()),
+        // A slug is made word by word, so that of the last words ends the whole one,
+        // after the first word's slug and the hyphen between them.
+        let (last_words, tail_is_a_name) = match surface.split_once(' ') {
+            Some((first, tail)) => (
+                Some(last_words_slug(&whole, &slug(first))),
+                tail.contains(' '),
+            ),
+            None => (None, false),
         };
-        let found = by_form
+        // The same name, a shorter form of a name seen, or a longer form of one; a
+        // single last word is too little to call a name.
+        let found = seen
+            .whole
             .get(&whole)
+            .or_else(|| seen.tail.get(&whole))
             .or_else(|| {
-                tail.contains(' ')
-                    .then(|| by_form.get(last_words))
-                    .flatten()
+                last_words
+                    .filter(|_| tail_is_a_name)
+                    .and_then(|last| seen.whole.get(last))
             })
             .copied();
         match found {
             Some(holder) => mentions[index].key = mentions[holder].key.clone(),
             None => {
-                let last_words = last_words.to_owned();
-                by_form.entry(whole).or_insert(index);
-                by_form.entry(last_words).or_insert(index);
+                if let Some(last) = last_words {
+                    seen.tail.entry(last.to_owned()).or_insert(index);
+                }
+                seen.whole.entry(whole).or_insert(index);
             }
         }
     }

@@ -278,3 +278,15 @@ proptest::proptest! {
         );
     }
 }
+
+#[test]
+fn names_that_only_end_alike_keep_their_own_keys() {
+    check(
+        "Energy agencies\nThe Velmar Energy Agency (VEA) and the International Energy Agency (IEA) met; the Energy Agency of Velmar was not there.",
+        expect![[r#"
+            Energy agencies
+            The [Velmar Energy Agency]{org vea} ([VEA]{org vea}) and the [International Energy Agency]{org iea} ([IEA]{org iea}) met; the [Energy Agency of Velmar]{org energy-agency-of-velmar} was not there.
+            VEA = Velmar Energy Agency (org vea)
+            IEA = International Energy Agency (org iea)"#]],
+    );
+}
