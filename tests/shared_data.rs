@@ -181,11 +181,11 @@ fn shared_data_seed_with_dates_is_clean_and_seed_without_date_warns() {
 }
 
 /// What a workspace learns of an article before recognising it whole (the acronyms
-/// typed on the lines that define them) is what recognising it whole finds, on every
+/// typed in the sentences that define them) is what recognising it whole finds, on every
 /// real article: where the two differ, a first index recognises articles twice.
 #[test]
 #[ignore = "reads ../shared, which CI puts beside the checkout"]
-fn shared_data_acronyms_typed_on_their_lines_match_the_whole_article() {
+fn shared_data_acronyms_typed_in_their_sentences_match_the_whole_article() {
     use accord::analysis::Analyzer;
     use accord::recognize::{ArticleText, Lexicon};
     use accord::text::TextRange;
@@ -206,7 +206,7 @@ fn shared_data_acronyms_typed_on_their_lines_match_the_whole_article() {
             let title_end = syntax
                 .title
                 .map_or(0, |t| plain.to_plain(t.end).min(plain.text.len()));
-            let on_lines = analyzer.recognizer().defined_acronyms(
+            let in_sentences = analyzer.recognizer().defined_acronyms(
                 &ArticleText {
                     text: &plain.text,
                     title: TextRange::new(0, title_end),
@@ -222,11 +222,11 @@ fn shared_data_acronyms_typed_on_their_lines_match_the_whole_article() {
             };
             let whole = read(&article.recognized.acronyms);
             definitions += whole.len();
-            if read(&on_lines) != whole {
+            if read(&in_sentences) != whole {
                 differences.push(format!(
-                    "{}: {:?} on lines, {:?} whole",
+                    "{}: {:?} in sentences, {:?} whole",
                     path.display(),
-                    read(&on_lines),
+                    read(&in_sentences),
                     whole
                 ));
             }

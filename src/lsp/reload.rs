@@ -20,7 +20,7 @@ use crate::analysis::Analyzer;
 use crate::diagnostic::DiagnosticCode;
 use crate::project::{AnalyzerCache, Overlay};
 use crate::workspace::cache::IndexCache;
-use crate::workspace::{FileId, FileKind};
+use crate::workspace::{FileId, FileKind, Keep};
 
 use super::diagnostics::publish_all;
 use super::dispatch::catch_panic;
@@ -470,7 +470,13 @@ fn install_read_files(
 ) -> usize {
     loop {
         let context = state.core().workspace.context();
-        let (prepared, restored) = context.prepare_with_cache(files.clone(), index_cache);
+        let (prepared, restored) = context.prepare_with_cache(
+            files.clone(),
+            index_cache,
+            // Closed files keep only their summaries, which the release below would
+            // leave them anyway; open documents are not installed from disk.
+            Keep::Summary,
+        );
         let mut core = state.core();
         if !Arc::ptr_eq(core.workspace.analyzer(), context.analyzer()) {
             continue;

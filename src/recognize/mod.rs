@@ -286,24 +286,26 @@ impl Lexicon {
     }
 }
 
-/// A line of an article that defines an acronym, and the part of the title on it.
+/// The part of an article that defines acronyms, and the part of the title in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DefinitionLine {
-    /// The line up to its last definition's closing parenthesis, in the article's text.
+pub struct DefinitionSpan {
+    /// From the start of the sentence of a definition to the parenthesis that closes
+    /// the last definition of that sentence or of sentences after it, in the article's
+    /// text.
     pub range: TextRange,
-    /// The part of the article's title on the line, in the line's offsets.
+    /// The part of the article's title in the span, in the span's offsets.
     pub title: TextRange,
 }
 
-/// The lines of an article that hold an acronym definition, each from its start to
-/// the parenthesis that closes its last definition, in order. Recognising only these
+/// The sentences of an article that hold an acronym definition, each from its start
+/// to the parenthesis that closes its last definition, in order. Recognising only these
 /// types the article's acronyms almost always as recognising it whole does: a
 /// definition never spans lines, its long form stops at a sentence break, and what
 /// follows the parenthesis names nothing that ends where a long form ends. What a
 /// workspace learns from an article before recognising it whole comes from these.
-pub fn definition_lines(article: &ArticleText<'_>) -> Vec<DefinitionLine> {
+pub fn definition_spans(article: &ArticleText<'_>) -> Vec<DefinitionSpan> {
     let text = article.text;
-    let mut lines: Vec<DefinitionLine> = Vec::new();
+    let mut spans: Vec<DefinitionSpan> = Vec::new();
     for definition in acronyms::find_definitions(text) {
         let first = definition.long.start.min(definition.short.start);
         let last = definition.long.end.max(definition.short.end);
@@ -313,26 +315,59 @@ pub fn definition_lines(article: &ArticleText<'_>) -> Vec<DefinitionLine> {
         let end = text[last..line_end]
             .find(')')
             .map_or(line_end, |close| last + close + 1);
-        let start = text[..first].rfind('\n').map_or(0, |newline| newline + 1);
-        // A later definition on the same line widens its line's span.
-        if let Some(line) = lines.last_mut().filter(|line| line.range.start == start) {
-            line.range.end = line.range.end.max(end);
+        let start = sentence_start(text, first);
+        // A later definition in the same sentence, or in one the span reaches, widens
+        // the span.
+        if let Some(span) = spans.last_mut().filter(|span| start <= span.range.end) {
+            span.range.end = span.range.end.max(end);
             continue;
         }
-        lines.push(DefinitionLine {
+        spans.push(DefinitionSpan {
             range: TextRange::new(start, end),
             title: TextRange::empty(0),
         });
     }
-    for line in &mut lines {
-        let title_start = article.title.start.max(line.range.start);
-        let title_end = article.title.end.min(line.range.end);
+    for span in &mut spans {
+        let title_start = article.title.start.max(span.range.start);
+        let title_end = article.title.end.min(span.range.end);
         if title_start < title_end {
-            line.title =
-                TextRange::new(title_start - line.range.start, title_end - line.range.start);
+            span.title =
+                TextRange::new(title_start - span.range.start, title_end - span.range.start);
         }
     }
-    lines
+    spans
+}
+
+/// Where the sentence holding byte `at` starts: after the last `.`, `!` or `?` before
+/// it on its line that a space follows (closing quotes between), or at the line's
+/// start. A period ends a sentence only after two lower-case letters or digits
+/// (`said.`, `2024.`), not after `Mr.`, `No.` or `U.S.`, which sentences run on past.
+fn sentence_start(text: &str, at: usize) -> usize {
+    let before = &text[..at];
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    let line = &before[line_start..];
+    let bytes = line.as_bytes();
+    for (index, &byte) in bytes.iter().enumerate().rev() {
+        if !matches!(byte, b'.' | b'!' | b'?') {
+            continue;
+        }
+        let after = &line[index + 1..];
+        let after_quotes = after.trim_start_matches(['"', '\'', '\u{201D}', '\u{2019}']);
+        if !after_quotes.starts_with(' ') {
+            continue;
+        }
+        let ends_word = |from_end: usize| {
+            index
+                .checked_sub(from_end)
+                .and_then(|i| bytes.get(i))
+                .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        };
+        if byte != b'.' || (ends_word(1) && ends_word(2)) {
+            let sentence = line.len() - after_quotes.len() + 1;
+            return line_start + sentence;
+        }
+    }
+    line_start
 }
 
 /// Texts of fewer than `longest` pieces, for property tests that compare two ways of
@@ -370,22 +405,22 @@ impl Recognizer {
     }
 
     /// The acronyms an article defines, typed as [`Recognizer::recognize`] types them,
-    /// but recognising only the lines that hold a definition ([`definition_lines`]).
+    /// but recognising only the sentences that hold a definition ([`definition_spans`]).
     pub fn defined_acronyms(
         &self,
         article: &ArticleText<'_>,
         lexicon: &Lexicon,
     ) -> Vec<AcronymDef> {
         let mut found = Vec::new();
-        for line in definition_lines(article) {
+        for span in definition_spans(article) {
             let text = ArticleText {
-                text: &article.text[line.range.start..line.range.end],
-                title: line.title,
+                text: &article.text[span.range.start..span.range.end],
+                title: span.title,
                 date: article.date,
             };
             for mut acronym in self.recognize(&text, lexicon).acronyms {
-                acronym.short_range = acronym.short_range.shifted(line.range.start);
-                acronym.long_range = acronym.long_range.shifted(line.range.start);
+                acronym.short_range = acronym.short_range.shifted(span.range.start);
+                acronym.long_range = acronym.long_range.shifted(span.range.start);
                 found.push(acronym);
             }
         }
@@ -402,21 +437,21 @@ impl Recognizer {
 }
 
 #[cfg(test)]
-mod definition_line_tests {
+mod definition_span_tests {
     use super::*;
 
-    /// Each definition line's text, with the part of the title on it in brackets.
-    fn lines(text: &str, title_end: usize) -> String {
+    /// Each definition span's text, with the part of the title in it in brackets.
+    fn spans(text: &str, title_end: usize) -> String {
         let article = ArticleText {
             text,
             title: TextRange::new(0, title_end),
             date: None,
         };
-        definition_lines(&article)
+        definition_spans(&article)
             .iter()
-            .map(|line| {
-                let span = &text[line.range.start..line.range.end];
-                let title = line.title;
+            .map(|found| {
+                let span = &text[found.range.start..found.range.end];
+                let title = found.title;
                 if title.is_empty() {
                     return span.to_owned();
                 }
@@ -432,19 +467,20 @@ mod definition_line_tests {
     }
 
     #[test]
-    fn definition_lines_run_from_the_line_start_to_the_last_closing_parenthesis() {
+    fn definition_spans_run_from_the_sentence_start_to_the_last_closing_parenthesis() {
         let title = "Velmar Port Authority (VPA) Opens Office";
         let body = "Exports rose. The Velmar Trade Council (VTC, chair Ana Ruiz) met \
                     the Harbour Board (HB) today.\nNo acronym here.\n\
-                    Later the Coastal Freight Agency (CFA) said so.";
+                    Prices fell 3 percent in 2024. Mr. Ruiz of the U.S. Freight Agency (USFA) \
+                    said so. “We agree,” said the Coastal Freight Agency (CFA)! The Dock \
+                    Union (DU) did not. Nor did the Pilots’ Guild (PG).";
         let text = format!("{title}\n{body}");
-        expect_test::expect![[r#"
-            [Velmar Port Authority (VPA)] | Exports rose. The Velmar Trade Council (VTC, chair Ana Ruiz) met the Harbour Board (HB) | Later the Coastal Freight Agency (CFA)"#]]
-        .assert_eq(&lines(&text, title.len()));
+        expect_test::expect!["[Velmar Port Authority (VPA)] | The Velmar Trade Council (VTC, chair Ana Ruiz) met the Harbour Board (HB) | Mr. Ruiz of the U.S. Freight Agency (USFA) | “We agree,” said the Coastal Freight Agency (CFA) | The Dock Union (DU) | Nor did the Pilots’ Guild (PG)"]
+        .assert_eq(&spans(&text, title.len()));
     }
 
     #[test]
-    fn acronyms_typed_on_their_lines_are_those_of_the_whole_article() {
+    fn acronyms_typed_in_their_sentences_are_those_of_the_whole_article() {
         let recognizer = Recognizer::new(&KnowledgeBase::default());
         let text = "Port Deal Signed\nThe Velmar Port Authority (VPA) and the Ministry of \
                     Trade (MOT) met.\nThe VPA said the Coastal Freight Agreement (CFA) holds.";

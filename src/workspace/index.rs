@@ -768,6 +768,18 @@ impl Replaced {
     }
 }
 
+/// What [`AnalysisContext::prepare_with_cache`] keeps of each file's analysis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// The full analysis: for a file open in the editor, or for the lexicon refresh
+    /// that ends a bulk load to reuse article by article.
+    Analysis,
+    /// Only the summary a closed file keeps. The analysis is freed on the thread that
+    /// built it, in parallel and where freeing is cheapest, instead of by the thread
+    /// that installs the files.
+    Summary,
+}
+
 /// A file analysed apart from the workspace, to be installed by
 /// [`Workspace::install_files`].
 pub struct PreparedFile {
@@ -795,7 +807,7 @@ impl AnalysisContext {
     /// Analyses files in parallel. Their trees are not kept: files read from disk are
     /// replaced whole, never edited in place.
     pub fn prepare(&self, files: Vec<(FileId, PathBuf, Arc<str>)>) -> Vec<PreparedFile> {
-        self.prepare_with_cache(files, None).0
+        self.prepare_with_cache(files, None, Keep::Analysis).0
     }
 
     /// Like [`AnalysisContext::prepare`], restoring from `cache` the summary of each
@@ -806,6 +818,7 @@ impl AnalysisContext {
         &self,
         files: Vec<(FileId, PathBuf, Arc<str>)>,
         cache: Option<&super::cache::IndexCache>,
+        keep: Keep,
     ) -> (Vec<PreparedFile>, usize) {
         let restored = AtomicUsize::new(0);
         let prepared = files
@@ -814,13 +827,16 @@ impl AnalysisContext {
                 let summary = cache
                     .filter(|_| FileKind::of_path(&path) == FileKind::Article)
                     .and_then(|cache| cache.restore(&path, &text));
-                let state = match summary {
+                let mut state = match summary {
                     Some(summary) => {
                         restored.fetch_add(1, Ordering::Relaxed);
                         self.restored_state(id, &path, text, summary)
                     }
                     None => self.build_state(id, &path, text, None),
                 };
+                if keep == Keep::Summary {
+                    drop(state.compact());
+                }
                 state.snapshot.warm_lookups();
                 PreparedFile { id, state }
             })
@@ -829,8 +845,8 @@ impl AnalysisContext {
     }
 
     /// What each article file teaches, found without recognising it whole: its tags
-    /// need only its syntax, and its acronyms only the lines that define them (see
-    /// `recognize::definition_lines`), typed with what all the files' tags teach. A
+    /// need only its syntax, and its acronyms only the sentences that define them (see
+    /// `recognize::definition_spans`), typed with what all the files' tags teach. A
     /// first index learns this of every file before recognising any, so that each
     /// article is recognised once with what all of them teach, not once without and
     /// again with it. In parallel; the order of `files` is kept.
@@ -856,13 +872,13 @@ impl AnalysisContext {
             .map(|file| {
                 let articles = file.articles.into_iter().map(|article| {
                     let mut forms = article.tags;
-                    for (line, title) in &article.lines {
-                        let line = ArticleText {
-                            text: line,
+                    for (span, title) in &article.spans {
+                        let span = ArticleText {
+                            text: span,
                             title: *title,
                             date: article.date,
                         };
-                        let acronyms = recognizer.recognize(&line, &tagged).acronyms;
+                        let acronyms = recognizer.recognize(&span, &tagged).acronyms;
                         forms.extend(super::acronym_forms(&acronyms));
                     }
                     forms
@@ -905,7 +921,7 @@ impl AnalysisContext {
 }
 
 /// What a file teaches before its acronyms are typed: per article, the forms of its
-/// tags and the lines that define acronyms.
+/// tags and the sentences that define acronyms.
 struct FileTeaching {
     id: FileId,
     origin: Arc<str>,
@@ -914,8 +930,8 @@ struct FileTeaching {
 
 struct ArticleTeaching {
     tags: Vec<LearnedForm>,
-    /// Each line's plain text, and the part of the title on it.
-    lines: Vec<(String, TextRange)>,
+    /// Each definition span's plain text, and the part of the title in it.
+    spans: Vec<(String, TextRange)>,
     date: Option<jiff::civil::Date>,
 }
 
@@ -928,22 +944,22 @@ impl FileTeaching {
             .map(|article| {
                 let plain = article_plain(text, &syntax, article);
                 let date = article.date();
-                let lines = crate::recognize::definition_lines(&ArticleText {
+                let spans = crate::recognize::definition_spans(&ArticleText {
                     text: &plain.text,
                     title: TextRange::new(0, title_end(article, &plain)),
                     date,
                 })
                 .into_iter()
-                .map(|line| {
+                .map(|span| {
                     (
-                        plain.text[line.range.start..line.range.end].to_owned(),
-                        line.title,
+                        plain.text[span.range.start..span.range.end].to_owned(),
+                        span.title,
                     )
                 })
                 .collect();
                 ArticleTeaching {
                     tags: super::tag_forms(&syntax.tags[article.tags.clone()], &plain),
-                    lines,
+                    spans,
                     date,
                 }
             })

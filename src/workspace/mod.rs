@@ -15,7 +15,7 @@ use crate::text::TextRange;
 
 pub use index::{
     AcronymSummary, AnalysisContext, ArticleSummary, ClosedSummaries, CopiedSummaries, FileId,
-    FileKind, FileSnapshot, PreparedFile, Replaced, Workspace, WorkspaceSnapshot,
+    FileKind, FileSnapshot, Keep, PreparedFile, Replaced, Workspace, WorkspaceSnapshot,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

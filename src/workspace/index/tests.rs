@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::analysis::{Analyzer, Depth, FileAnalysis};
 use crate::text::TextRange;
-use crate::workspace::{FileKind, Workspace};
+use crate::workspace::{FileKind, Keep, Workspace};
 
 const FIRST: &str = "-
 Ministers Meet on the [Korea-US FTA]{agreement ref=korus-fta} in Seoul
@@ -521,7 +521,9 @@ fn index_with_cache(
         workspace.adopt_cached_lexicon(cache);
     }
     let read = read_files(&mut workspace, files);
-    let (prepared, restored) = workspace.context().prepare_with_cache(read, cache);
+    let (prepared, restored) = workspace
+        .context()
+        .prepare_with_cache(read, cache, Keep::Analysis);
     drop(workspace.install_files(prepared, false));
     drop(workspace.refresh());
     (workspace, restored)
