@@ -100,6 +100,9 @@ enum Stage {
     Dates,
     /// In process: what the files teach, learned before a first index recognises them.
     Teach,
+    /// In process: the recognisers with the lexicon the files teach, as the server
+    /// recognises a workspace.
+    Taught,
     /// The `accord check` process and ripgrep.
     Cli,
     /// The language server over stdio.
@@ -507,6 +510,10 @@ fn rows(report: &Report) -> Vec<Row> {
             (
                 format!("learn what the files teach (first index), {n} threads"),
                 stages.teach_mb_s_threads,
+            ),
+            (
+                format!("recognize with what the files teach, plain text, {n} threads"),
+                stages.recognize_taught_mb_s_threads,
             ),
         ];
         rows.extend(

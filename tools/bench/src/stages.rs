@@ -41,6 +41,7 @@ pub struct Report {
     pub recognize_mb_s_threads: Option<f64>,
     pub recognize_dates_mb_s_1_thread: Option<f64>,
     pub teach_mb_s_threads: Option<f64>,
+    pub recognize_taught_mb_s_threads: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -236,6 +237,25 @@ pub fn measure(
         })
     });
 
+    // The server recognises each article with the lexicon all the files teach.
+    let recognize_taught_n = args
+        .only
+        .is_none_or(|only| only == Stage::Taught)
+        .then(|| {
+            let forms = pool.install(|| context.taught_forms(&teaching));
+            let taught = Lexicon::new(forms.into_iter().flat_map(|(_, forms)| forms).collect());
+            throughput(args, Stage::Taught, plain_total, || {
+                pool.install(|| {
+                    let mentions: usize = articles
+                        .par_iter()
+                        .map(|article| recognizer.recognize(article, &taught).mentions.len())
+                        .sum();
+                    std::hint::black_box(mentions);
+                })
+            })
+        })
+        .flatten();
+
     Report {
         corpus: CorpusSize {
             source,
@@ -253,5 +273,6 @@ pub fn measure(
         recognize_mb_s_threads: recognize_n,
         recognize_dates_mb_s_1_thread: recognize_dates_1,
         teach_mb_s_threads: teach_n,
+        recognize_taught_mb_s_threads: recognize_taught_n,
     }
 }
