@@ -8,12 +8,12 @@
 //! differently (two keys for one acronym) teaches nothing: an article's own definitions
 //! decide it there.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::gazetteer::is_word_boundary;
 use super::lists::{heads, words};
 use super::normalize::normalize;
-use super::tokens::WordSet;
+use super::tokens::{FastHashBuilder, WordSet};
 use super::{EntityType, LearnedForm};
 use crate::text::TextRange;
 
@@ -75,14 +75,22 @@ fn left_untagged(surface: &str, article: &str, tagged: &[TextRange]) -> bool {
 }
 
 /// The forms whose teachers all agree: every form with the same normalised surface has
-/// the same type and key. The order of `forms` is kept.
+/// the same type and key. Each distinct form comes once, where it first appears in
+/// `forms`: a workspace teaches the same few thousand forms tens of thousands of times,
+/// and a lexicon is built from them after every change to what it teaches.
 pub fn unambiguous(forms: &[LearnedForm]) -> Vec<&LearnedForm> {
-    let mut readings: HashMap<String, Option<(EntityType, Option<&str>)>> = HashMap::new();
-    let names: Vec<String> = forms
+    let mut seen: HashSet<(&str, EntityType, Option<&str>), FastHashBuilder> = HashSet::default();
+    let distinct: Vec<&LearnedForm> = forms
+        .iter()
+        .filter(|form| seen.insert((form.surface.as_str(), form.ty, form.key.as_deref())))
+        .collect();
+    let mut readings: HashMap<String, Option<(EntityType, Option<&str>)>, FastHashBuilder> =
+        HashMap::default();
+    let names: Vec<String> = distinct
         .iter()
         .map(|form| normalize(form.surface.trim()))
         .collect();
-    for (form, name) in forms.iter().zip(&names) {
+    for (form, name) in distinct.iter().zip(&names) {
         let reading = (form.ty, form.key.as_deref());
         readings
             .entry(name.clone())
@@ -93,8 +101,8 @@ pub fn unambiguous(forms: &[LearnedForm]) -> Vec<&LearnedForm> {
             })
             .or_insert(Some(reading));
     }
-    forms
-        .iter()
+    distinct
+        .into_iter()
         .zip(&names)
         .filter(|(_, name)| readings.get(*name).is_some_and(Option::is_some))
         .map(|(form, _)| form)
@@ -184,6 +192,7 @@ mod tests {
             form("Velmar Accord", EntityType::Agreement, "velmar-accord"),
             form("DTA", EntityType::Agreement, "uk-dta"),
             form("Velmar  Accord", EntityType::Agreement, "velmar-accord"),
+            form("Velmar Accord", EntityType::Agreement, "velmar-accord"),
         ];
         let kept: Vec<&str> = unambiguous(&forms)
             .iter()
