@@ -821,9 +821,13 @@ impl AnalysisContext {
         keep: Keep,
     ) -> (Vec<PreparedFile>, usize) {
         let restored = AtomicUsize::new(0);
-        let prepared = files
+        // Largest first: the last file a thread takes is then a small one, and the
+        // other thread does not wait long for it at the end of the batch.
+        let mut files: Vec<_> = files.into_iter().enumerate().collect();
+        files.sort_by_key(|(_, (_, _, text))| std::cmp::Reverse(text.len()));
+        let mut prepared: Vec<(usize, PreparedFile)> = files
             .into_par_iter()
-            .map(|(id, path, text)| {
+            .map(|(order, (id, path, text))| {
                 let summary = cache
                     .filter(|_| FileKind::of_path(&path) == FileKind::Article)
                     .and_then(|cache| cache.restore(&path, &text));
@@ -838,9 +842,11 @@ impl AnalysisContext {
                     drop(state.compact());
                 }
                 state.snapshot.warm_lookups();
-                PreparedFile { id, state }
+                (order, PreparedFile { id, state })
             })
             .collect();
+        prepared.sort_unstable_by_key(|(order, _)| *order);
+        let prepared = prepared.into_iter().map(|(_, file)| file).collect();
         (prepared, restored.into_inner())
     }
 
@@ -859,11 +865,17 @@ impl AnalysisContext {
             .filter(|(_, path, _)| FileKind::of_path(path) == FileKind::Article)
             .map(|(id, path, text)| FileTeaching::of(*id, path, text))
             .collect();
+        // Only the compiled names of this lexicon are used, so each distinct form is
+        // copied once: the tags of a large workspace repeat a few thousand forms tens
+        // of thousands of times, and this runs on one thread.
+        let mut distinct = HashSet::new();
         let tagged = Lexicon::new(
             teachings
                 .iter()
                 .flat_map(|file| &file.articles)
-                .flat_map(|article| article.tags.iter().cloned())
+                .flat_map(|article| &article.tags)
+                .filter(|form| distinct.insert((&form.surface, form.ty, &form.key)))
+                .cloned()
                 .collect(),
         );
         let recognizer = self.analyzer.recognizer();
