@@ -287,7 +287,10 @@ fn check_random_edits(initial: &str, seed: u64, steps: usize) {
             .analysis
             .as_deref()
             .expect("an open file keeps its analysis");
-        let context = format!("step {step}: {start}..{end} -> {insert:?}");
+        let context = format!(
+            "step {step}: {start}..{end} -> {insert:?}, giving {:?}",
+            &*file.text
+        );
         assert_same_analysis(incremental, &fresh, &context);
         assert_eq!(file.diagnostics, fresh.diagnostics);
         // The other file follows the lexicon the edit changed, open or closed.
