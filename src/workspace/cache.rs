@@ -282,64 +282,90 @@ pub(crate) fn encode<'a>(
     lexicon: &[LearnedForm],
     files: impl Iterator<Item = FileToSave<'a>>,
 ) -> Vec<u8> {
-    let files = files
-        .filter_map(|file| {
-            let path = file.path.to_str()?.to_owned();
-            let table = file.mentions;
-            Some(CachedFile {
-                path,
-                hash: text_hash(file.text),
-                len: file.text.len() as u64,
-                mentions: table
-                    .items
-                    .iter()
-                    .map(|m| (m.start, m.end, m.kind))
-                    .collect(),
-                article_starts: table.article_starts.clone(),
-                kinds: table
-                    .kinds
-                    .iter()
-                    .map(|kind| {
-                        let source = match kind.source {
-                            MentionSource::Tag => 0,
-                            MentionSource::Recognized => 1,
-                        };
-                        (kind.ty, kind.key, kind.value, source)
-                    })
-                    .collect(),
-                names: table.names.iter().map(|name| name.to_string()).collect(),
-                articles: file
-                    .articles
-                    .iter()
-                    .map(|article| CachedArticle {
-                        range: range_of(article.range),
-                        title: article.title.map(range_of),
-                        date: article.date,
-                    })
-                    .collect(),
-                acronyms: file
-                    .acronyms
-                    .iter()
-                    .map(|def| CachedAcronym {
-                        article: def.article as u32,
-                        short: def.short.clone(),
-                        long: def.long.clone(),
-                        short_range: range_of(def.short_range),
-                        long_range: range_of(def.long_range),
-                    })
-                    .collect(),
-                diagnostics: file.diagnostics.iter().map(diagnostic_of).collect(),
-                learned: file.learned.iter().map(form_of).collect(),
-            })
-        })
-        .collect();
-    let body = Body {
-        version: env!("CARGO_PKG_VERSION").to_owned(),
+    let files: Vec<FileToSave<'a>> = files.filter(|file| file.path.to_str().is_some()).collect();
+    let texts_len = files.iter().map(|file| file.text.len()).sum();
+    let body = BodyToWrite {
+        version: env!("CARGO_PKG_VERSION"),
         fingerprint,
         lexicon: lexicon.iter().map(form_of).collect(),
-        files,
+        files: FilesToWrite(files),
     };
-    framed(&postcard::to_stdvec(&body).unwrap_or_default())
+    framed(&body, texts_len)
+}
+
+/// The body as [`encode`] writes it and [`Body`] reads it back. Each file's summary is
+/// converted as it is written, so that one is held at a time, not the workspace's.
+#[derive(Serialize)]
+struct BodyToWrite<'a> {
+    version: &'a str,
+    fingerprint: u64,
+    lexicon: Vec<CachedForm>,
+    files: FilesToWrite<'a>,
+}
+
+/// Files whose paths are UTF-8, to write as a sequence of [`CachedFile`]s.
+struct FilesToWrite<'a>(Vec<FileToSave<'a>>);
+
+impl Serialize for FilesToWrite<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut files = serializer.serialize_seq(Some(self.0.len()))?;
+        for file in &self.0 {
+            files.serialize_element(&cached_file(file))?;
+        }
+        files.end()
+    }
+}
+
+/// A file's summary as the cache holds it.
+fn cached_file(file: &FileToSave<'_>) -> CachedFile {
+    let path = file.path.to_str().unwrap_or_default().to_owned();
+    let table = file.mentions;
+    CachedFile {
+        path,
+        hash: text_hash(file.text),
+        len: file.text.len() as u64,
+        mentions: table
+            .items
+            .iter()
+            .map(|m| (m.start, m.end, m.kind))
+            .collect(),
+        article_starts: table.article_starts.clone(),
+        kinds: table
+            .kinds
+            .iter()
+            .map(|kind| {
+                let source = match kind.source {
+                    MentionSource::Tag => 0,
+                    MentionSource::Recognized => 1,
+                };
+                (kind.ty, kind.key, kind.value, source)
+            })
+            .collect(),
+        names: table.names.iter().map(|name| name.to_string()).collect(),
+        articles: file
+            .articles
+            .iter()
+            .map(|article| CachedArticle {
+                range: range_of(article.range),
+                title: article.title.map(range_of),
+                date: article.date,
+            })
+            .collect(),
+        acronyms: file
+            .acronyms
+            .iter()
+            .map(|def| CachedAcronym {
+                article: def.article as u32,
+                short: def.short.clone(),
+                long: def.long.clone(),
+                short_range: range_of(def.short_range),
+                long_range: range_of(def.long_range),
+            })
+            .collect(),
+        diagnostics: file.diagnostics.iter().map(diagnostic_of).collect(),
+        learned: file.learned.iter().map(form_of).collect(),
+    }
 }
 
 /// A cache of no files as another version of accord would write it, for tests.
@@ -355,17 +381,29 @@ pub(crate) fn encode_as_version(
         lexicon: lexicon.iter().map(form_of).collect(),
         files: Vec::new(),
     };
-    framed(&postcard::to_stdvec(&body).unwrap_or_default())
+    framed(&body, 0)
 }
 
-/// The header before `payload`.
-fn framed(payload: &[u8]) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(HEADER_LEN + payload.len());
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&FORMAT.to_le_bytes());
-    bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(payload).to_le_bytes());
-    bytes.extend_from_slice(payload);
+/// `body` serialised after its header, in one buffer. `size_hint` (the texts' length,
+/// which a cache stays well under) is reserved up front: the pages of a reservation
+/// are not resident until written, and a buffer that grew by doubling held two copies
+/// of most of the cache at once, and copied it once more behind the header.
+fn framed(body: &impl Serialize, size_hint: usize) -> Vec<u8> {
+    let mut header = Vec::with_capacity(HEADER_LEN + size_hint);
+    header.extend_from_slice(MAGIC);
+    header.extend_from_slice(&FORMAT.to_le_bytes());
+    // The payload's length and checksum, written once it is there.
+    header.extend_from_slice(&[0; 16]);
+    let mut bytes = match postcard::to_extend(body, header) {
+        Ok(bytes) => bytes,
+        // An empty file, which decoding discards as foreign and the next start rebuilds.
+        Err(_) => return Vec::new(),
+    };
+    let payload = &bytes[HEADER_LEN..];
+    let len = (payload.len() as u64).to_le_bytes();
+    let checksum = xxhash_rust::xxh3::xxh3_64(payload).to_le_bytes();
+    bytes[12..20].copy_from_slice(&len);
+    bytes[20..28].copy_from_slice(&checksum);
     bytes
 }
 
