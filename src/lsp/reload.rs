@@ -445,21 +445,35 @@ fn end_bulk_load(state: &State) {
 }
 
 /// Packs the closed files' summaries into pages of their own after a bulk load (see
-/// `Workspace::closed_summaries`), then returns the freed pages to the system.
+/// `Workspace::closed_summaries`), then returns the freed pages to the system. A part
+/// of the files at a time, each part's old pages returned before the next is copied:
+/// copied all at once, old and new summaries were resident together, and that was the
+/// server's peak.
 fn pack_summaries(state: &State) {
     let started = std::time::Instant::now();
     let summaries = state.core().workspace.closed_summaries();
-    // A thread of its own has a heap of its own, holding nothing else.
-    match std::thread::spawn(move || summaries.copy()).join() {
-        Ok(copies) => {
-            let replaced = state.core().workspace.install_copies(copies);
-            drop(replaced);
-        }
-        Err(_) => tracing::warn!("packing the summaries failed; they stay where they are"),
+    let mut names = crate::workspace::SharedNames::default();
+    for part in summaries.into_parts(PACK_FILES) {
+        // A thread of its own has a heap of its own, holding nothing else.
+        let copied = std::thread::spawn(move || {
+            let copies = part.copy(&mut names);
+            (copies, names)
+        })
+        .join();
+        let Ok((copies, shared)) = copied else {
+            tracing::warn!("packing the summaries failed; the rest stay where they are");
+            break;
+        };
+        names = shared;
+        let replaced = state.core().workspace.install_copies(copies);
+        drop(replaced);
+        crate::lsp::release_memory();
     }
-    crate::lsp::release_memory();
     tracing::debug!("summaries packed in {:?}", started.elapsed());
 }
+
+/// How many files' summaries are packed at a time.
+const PACK_FILES: usize = 16;
 
 /// Installs files read from disk, except open documents, whose editor text wins. A
 /// batch analysed while a reload replaced the analyzer is analysed again.

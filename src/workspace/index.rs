@@ -1023,17 +1023,27 @@ impl ReplacedSummaries {
 pub struct CopiedSummaries(Vec<(FileId, Arc<FileSnapshot>, FileSnapshot, FileLasting)>);
 
 impl ClosedSummaries {
+    /// The summaries in parts of at most `files` files, to copy one at a time.
+    pub fn into_parts(self, files: usize) -> Vec<ClosedSummaries> {
+        let mut parts = Vec::new();
+        let mut rest = self.0.into_iter().peekable();
+        while rest.peek().is_some() {
+            parts.push(ClosedSummaries(rest.by_ref().take(files.max(1)).collect()));
+        }
+        parts
+    }
+
     /// Copies every summary; run it on a thread that allocated nothing else, so the
-    /// copies share no page with freed work.
-    pub fn copy(self) -> CopiedSummaries {
-        let mut names = super::SharedNames::default();
+    /// copies share no page with freed work. Names already in `names` are shared
+    /// with the parts copied before.
+    pub(crate) fn copy(self, names: &mut super::SharedNames) -> CopiedSummaries {
         CopiedSummaries(
             self.0
                 .into_iter()
                 .map(|(id, original, lasting)| {
-                    let copy = original.copied(&mut names);
+                    let copy = original.copied(names);
                     copy.warm_lookups();
-                    let lasting = lasting.copied(&mut names);
+                    let lasting = lasting.copied(names);
                     (id, original, copy, lasting)
                 })
                 .collect(),

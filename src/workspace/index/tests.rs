@@ -683,17 +683,20 @@ fn packed_summaries_answer_as_the_originals_and_skip_changed_files() {
     let analyzer = Arc::new(Analyzer::with_defaults());
     let (want, _) = index_with_cache(&analyzer, &files, None);
     let (mut packed, _) = index_with_cache(&analyzer, &files, None);
-    let summaries = packed.closed_summaries();
-    let copies = std::thread::spawn(move || summaries.copy())
-        .join()
-        .expect("copied");
-    let replaced = packed.install_copies(copies);
-    assert_eq!(replaced.files(), files.len(), "every closed file is packed");
+    // In parts of two files, as the server packs a part at a time, names shared
+    // across the parts.
+    let mut names = crate::workspace::SharedNames::default();
+    let mut packed_files = 0;
+    for part in packed.closed_summaries().into_parts(2) {
+        let copies = part.copy(&mut names);
+        packed_files += packed.install_copies(copies).files();
+    }
+    assert_eq!(packed_files, files.len(), "every closed file is packed");
     assert_same_workspaces(&packed, &want, "after packing");
 
     // A file changed between taking and installing keeps its new summary.
     let summaries = packed.closed_summaries();
-    let copies = summaries.copy();
+    let copies = summaries.copy(&mut names);
     let changed = format!("{PORT_TALKS}More on the Busan Port Authority.\n");
     packed.set_file_text(Path::new("/ws/third.article"), Arc::from(changed.as_str()));
     let replaced = packed.install_copies(copies);
@@ -781,7 +784,9 @@ fn files_indexed_in_bulk_keep_their_key_lookup_built_through_compaction_and_pack
             .all(|file| file.lookups.mentions_by_key.get().is_some())
     };
     assert!(built(&workspace), "built where the files were analysed");
-    let copies = workspace.closed_summaries().copy();
+    let copies = workspace
+        .closed_summaries()
+        .copy(&mut crate::workspace::SharedNames::default());
     drop(workspace.install_copies(copies));
     assert!(built(&workspace), "built again for the packed copies");
     let snapshot = workspace.snapshot();
